@@ -1,0 +1,22 @@
+// swift-tools-version:5.9
+// Apus: a Redis-compatible server. No package dependencies: the toolchain and our own C shim only.
+import PackageDescription
+
+let optimize: [SwiftSetting] = [
+    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Apus",
+    products: [
+        .executable(name: "apus-server", targets: ["ApusServer"]),
+        .library(name: "ApusCore", targets: ["ApusCore"]),
+    ],
+    targets: [
+        .target(name: "CApusSys"),
+        .target(name: "ApusCore", dependencies: ["CApusSys"], swiftSettings: optimize),
+        .executableTarget(name: "ApusServer", dependencies: ["ApusCore"], swiftSettings: optimize),
+        .testTarget(name: "ApusCoreTests", dependencies: ["ApusCore"]),
+    ]
+)

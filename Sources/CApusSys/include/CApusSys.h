@@ -1,0 +1,60 @@
+/* CApusSys: the few pieces of Linux that Swift cannot import directly
+ * (variadic or macro-heavy APIs: epoll, accept4, fcntl, socket options,
+ * malloc introspection) exposed as plain functions and constants with an
+ * apus_ prefix. Everything here is a thin wrapper: no policy. */
+#ifndef CAPUSSYS_H
+#define CAPUSSYS_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* epoll */
+extern const uint32_t apus_EPOLLIN;
+extern const uint32_t apus_EPOLLOUT;
+extern const uint32_t apus_EPOLLERR;
+extern const uint32_t apus_EPOLLHUP;
+extern const uint32_t apus_EPOLLRDHUP;
+
+typedef struct apus_event {
+    uint32_t events;
+    uint64_t data;
+} apus_event;
+
+int apus_epoll_create(void);
+int apus_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data);
+extern const int apus_EPOLL_CTL_ADD;
+extern const int apus_EPOLL_CTL_MOD;
+extern const int apus_EPOLL_CTL_DEL;
+/* Waits and unpacks up to maxevents into out; returns count or -1 (errno). */
+int apus_epoll_wait(int epfd, apus_event *out, int maxevents, int timeout_ms);
+
+/* sockets */
+int apus_tcp_listen(const char *addr, int port, int backlog, int *err_out);
+int apus_unix_listen(const char *path, unsigned perm, int backlog, int *err_out);
+int apus_accept(int fd, char *ipbuf, size_t iplen, int *port_out, int *is_unix);
+int apus_set_nodelay(int fd);
+int apus_set_keepalive(int fd, int interval);
+int apus_set_nonblock(int fd);
+int apus_sock_name(int fd, int peer, char *ipbuf, size_t iplen, int *port_out);
+int apus_tcp_connect(const char *addr, int port);
+
+/* process */
+size_t apus_malloc_usable_size(void *p);
+int apus_malloc_trim(void);
+void apus_ignore_sigpipe(void);
+int apus_install_term_handlers(void);   /* sets flags readable by apus_take_signal */
+int apus_take_signal(void);             /* 0 none, else SIGTERM/SIGINT number; clears */
+long apus_rss_bytes(void);
+int apus_daemonize(void);
+int apus_open_eventfd(void);
+int apus_errno(void);
+uint64_t apus_ustime(void);
+uint64_t apus_mstime(void);
+uint64_t apus_monotonic_us(void);
+int apus_getrusage_self(double *user, double *sys);
+int apus_getrusage_children(double *user, double *sys);
+int apus_fsync(int fd);
+int apus_fcntl_cloexec(int fd);
+
+#endif

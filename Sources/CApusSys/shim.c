@@ -1,0 +1,223 @@
+/* Thin wrappers over Linux system calls and macros for the Swift side. */
+#define _GNU_SOURCE
+#include "CApusSys.h"
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/resource.h>
+#include <sys/eventfd.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <errno.h>
+#include <string.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <signal.h>
+#include <malloc.h>
+#include <time.h>
+
+const uint32_t apus_EPOLLIN = EPOLLIN;
+const uint32_t apus_EPOLLOUT = EPOLLOUT;
+const uint32_t apus_EPOLLERR = EPOLLERR;
+const uint32_t apus_EPOLLHUP = EPOLLHUP;
+const uint32_t apus_EPOLLRDHUP = EPOLLRDHUP;
+const int apus_EPOLL_CTL_ADD = EPOLL_CTL_ADD;
+const int apus_EPOLL_CTL_MOD = EPOLL_CTL_MOD;
+const int apus_EPOLL_CTL_DEL = EPOLL_CTL_DEL;
+
+int apus_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
+
+int apus_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data) {
+    struct epoll_event ev;
+    memset(&ev, 0, sizeof(ev));
+    ev.events = events;
+    ev.data.u64 = data;
+    return epoll_ctl(epfd, op, fd, &ev);
+}
+
+int apus_epoll_wait(int epfd, apus_event *out, int maxevents, int timeout_ms) {
+    struct epoll_event evs[1024];
+    if (maxevents > 1024) maxevents = 1024;
+    int n = epoll_wait(epfd, evs, maxevents, timeout_ms);
+    for (int i = 0; i < n; i++) { out[i].events = evs[i].events; out[i].data = evs[i].data.u64; }
+    return n;
+}
+
+int apus_tcp_listen(const char *addr, int port, int backlog, int *err_out) {
+    struct addrinfo hints, *res, *p;
+    char portstr[16];
+    int fd = -1, rv;
+    snprintf(portstr, sizeof(portstr), "%d", port);
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = strchr(addr, ':') ? AF_INET6 : AF_INET;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE;
+    if (strcmp(addr, "*") == 0) addr = NULL;
+    if ((rv = getaddrinfo(addr, portstr, &hints, &res)) != 0) { *err_out = EINVAL; return -1; }
+    for (p = res; p != NULL; p = p->ai_next) {
+        fd = socket(p->ai_family, p->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, p->ai_protocol);
+        if (fd == -1) continue;
+        int yes = 1;
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+        if (p->ai_family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &yes, sizeof(yes));
+        if (bind(fd, p->ai_addr, p->ai_addrlen) == -1 || listen(fd, backlog) == -1) {
+            *err_out = errno; close(fd); fd = -1; continue;
+        }
+        break;
+    }
+    freeaddrinfo(res);
+    return fd;
+}
+
+int apus_unix_listen(const char *path, unsigned perm, int backlog, int *err_out) {
+    struct sockaddr_un sa;
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd == -1) { *err_out = errno; return -1; }
+    memset(&sa, 0, sizeof(sa));
+    sa.sun_family = AF_UNIX;
+    strncpy(sa.sun_path, path, sizeof(sa.sun_path) - 1);
+    unlink(path);
+    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == -1 || listen(fd, backlog) == -1) {
+        *err_out = errno; close(fd); return -1;
+    }
+    if (perm) chmod(path, perm);
+    return fd;
+}
+
+int apus_accept(int fd, char *ipbuf, size_t iplen, int *port_out, int *is_unix) {
+    struct sockaddr_storage sa;
+    socklen_t salen = sizeof(sa);
+    int cfd = accept4(fd, (struct sockaddr *)&sa, &salen, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (cfd == -1) return -1;
+    *is_unix = 0;
+    if (sa.ss_family == AF_INET) {
+        struct sockaddr_in *s = (struct sockaddr_in *)&sa;
+        inet_ntop(AF_INET, &s->sin_addr, ipbuf, iplen);
+        *port_out = ntohs(s->sin_port);
+    } else if (sa.ss_family == AF_INET6) {
+        struct sockaddr_in6 *s = (struct sockaddr_in6 *)&sa;
+        inet_ntop(AF_INET6, &s->sin6_addr, ipbuf, iplen);
+        *port_out = ntohs(s->sin6_port);
+    } else {
+        *is_unix = 1;
+        if (iplen) ipbuf[0] = 0;
+        *port_out = 0;
+    }
+    return cfd;
+}
+
+int apus_sock_name(int fd, int peer, char *ipbuf, size_t iplen, int *port_out) {
+    struct sockaddr_storage sa;
+    socklen_t salen = sizeof(sa);
+    int r = peer ? getpeername(fd, (struct sockaddr *)&sa, &salen) : getsockname(fd, (struct sockaddr *)&sa, &salen);
+    if (r == -1) return -1;
+    if (sa.ss_family == AF_INET) {
+        struct sockaddr_in *s = (struct sockaddr_in *)&sa;
+        inet_ntop(AF_INET, &s->sin_addr, ipbuf, iplen);
+        *port_out = ntohs(s->sin_port);
+    } else if (sa.ss_family == AF_INET6) {
+        struct sockaddr_in6 *s = (struct sockaddr_in6 *)&sa;
+        inet_ntop(AF_INET6, &s->sin6_addr, ipbuf, iplen);
+        *port_out = ntohs(s->sin6_port);
+    } else if (sa.ss_family == AF_UNIX) {
+        struct sockaddr_un *s = (struct sockaddr_un *)&sa;
+        strncpy(ipbuf, s->sun_path, iplen - 1); ipbuf[iplen-1] = 0;
+        *port_out = 0;
+        return 1;
+    }
+    return 0;
+}
+
+int apus_tcp_connect(const char *addr, int port) {
+    struct sockaddr_in sa;
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd == -1) return -1;
+    memset(&sa, 0, sizeof(sa));
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons(port);
+    if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1) { close(fd); return -1; }
+    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == -1) { close(fd); return -1; }
+    return fd;
+}
+
+int apus_set_nodelay(int fd) { int yes = 1; return setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes)); }
+
+int apus_set_keepalive(int fd, int interval) {
+    int yes = 1;
+    if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &yes, sizeof(yes)) == -1) return -1;
+    if (interval <= 0) return 0;
+    int val = interval;
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &val, sizeof(val));
+    val = interval / 3; if (val == 0) val = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &val, sizeof(val));
+    val = 3;
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &val, sizeof(val));
+    return 0;
+}
+
+int apus_set_nonblock(int fd) {
+    int flags = fcntl(fd, F_GETFL);
+    if (flags == -1) return -1;
+    return fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+}
+
+int apus_fcntl_cloexec(int fd) { return fcntl(fd, F_SETFD, FD_CLOEXEC); }
+
+size_t apus_malloc_usable_size(void *p) { return malloc_usable_size(p); }
+int apus_malloc_trim(void) { return malloc_trim(0); }
+
+void apus_ignore_sigpipe(void) { signal(SIGPIPE, SIG_IGN); }
+
+static volatile sig_atomic_t pending_signal = 0;
+static void on_term(int sig) { pending_signal = sig; }
+int apus_install_term_handlers(void) {
+    struct sigaction act;
+    memset(&act, 0, sizeof(act));
+    sigemptyset(&act.sa_mask);
+    act.sa_handler = on_term;
+    sigaction(SIGTERM, &act, NULL);
+    sigaction(SIGINT, &act, NULL);
+    return 0;
+}
+int apus_take_signal(void) { int s = pending_signal; pending_signal = 0; return s; }
+
+long apus_rss_bytes(void) {
+    FILE *f = fopen("/proc/self/statm", "r");
+    long pages = 0, rss = 0;
+    if (!f) return 0;
+    if (fscanf(f, "%ld %ld", &pages, &rss) != 2) rss = 0;
+    fclose(f);
+    return rss * sysconf(_SC_PAGESIZE);
+}
+
+int apus_daemonize(void) {
+    if (fork() != 0) exit(0);
+    setsid();
+    int fd = open("/dev/null", O_RDWR, 0);
+    if (fd != -1) { dup2(fd, 0); dup2(fd, 1); dup2(fd, 2); if (fd > 2) close(fd); }
+    return 0;
+}
+
+int apus_open_eventfd(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
+int apus_errno(void) { return errno; }
+
+uint64_t apus_ustime(void) { struct timeval tv; gettimeofday(&tv, NULL); return (uint64_t)tv.tv_sec * 1000000ULL + tv.tv_usec; }
+uint64_t apus_mstime(void) { return apus_ustime() / 1000; }
+uint64_t apus_monotonic_us(void) { struct timespec ts; clock_gettime(CLOCK_MONOTONIC, &ts); return (uint64_t)ts.tv_sec * 1000000ULL + ts.tv_nsec / 1000; }
+
+static int rusage_of(int who, double *user, double *sys) {
+    struct rusage ru;
+    if (getrusage(who, &ru) == -1) return -1;
+    *user = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6;
+    *sys = ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+    return 0;
+}
+int apus_getrusage_self(double *user, double *sys) { return rusage_of(RUSAGE_SELF, user, sys); }
+int apus_getrusage_children(double *user, double *sys) { return rusage_of(RUSAGE_CHILDREN, user, sys); }
+int apus_fsync(int fd) { return fsync(fd); }
