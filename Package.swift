@@ -17,6 +17,6 @@ let package = Package(
         .target(name: "CApusSys"),
         .target(name: "ApusCore", dependencies: ["CApusSys"], swiftSettings: optimize),
         .executableTarget(name: "ApusServer", dependencies: ["ApusCore"], swiftSettings: optimize),
-        .testTarget(name: "ApusCoreTests", dependencies: ["ApusCore"]),
+        .testTarget(name: "ApusCoreTests", dependencies: ["ApusCore"], exclude: ["Fixtures"]),
     ]
 )

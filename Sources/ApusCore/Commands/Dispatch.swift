@@ -1,0 +1,141 @@
+// Command dispatch (Redis's processCommand + call): lookup, subcommand resolution, the
+// single arity check, authentication, loading and MISCONF gates, then the handler, with
+// statistics, the slow log, latency tracking and MONITOR feeding around it.
+
+import Glibc
+import CApusSys
+
+extension Server {
+    func processCommand(_ c: Client) {
+        c.commandsProcessed += 1
+        guard let top = commands.lookup(c.arg(0)) else {
+            rejectUnknownCommand(c)
+            return
+        }
+        var cmd = top
+        if !top.subcommands.isEmpty && c.argc >= 2 {
+            cmd = commands.resolveSubcommand(top, c)
+            if cmd === top {
+                c.currentCommand = top
+                top.rejectedCalls += 1
+                var sub = c.argString(1)
+                if sub.utf8.count > 128 { sub = String(decoding: Array(sub.utf8.prefix(128)), as: UTF8.self) }
+                c.addReplyError("ERR unknown subcommand '\(sanitize(sub))'. Try \(top.name.uppercased()) HELP.")
+                return
+            }
+        }
+        c.currentCommand = cmd
+        if (cmd.arity > 0 && cmd.arity != c.argc) || c.argc < -cmd.arity {
+            cmd.rejectedCalls += 1
+            c.addReplyError("ERR wrong number of arguments for '\(cmd.fullName)' command")
+            return
+        }
+        if !c.authenticated && !cmd.flags.contains(.noAuth) {
+            cmd.rejectedCalls += 1
+            c.addReplyError("NOAUTH Authentication required.")
+            return
+        }
+        if loading && !cmd.flags.contains(.loading) {
+            cmd.rejectedCalls += 1
+            c.addReplyError("LOADING Redis is loading the dataset in memory")
+            return
+        }
+        if writesDeniedByDiskError() && (cmd.flags.contains(.write) || cmd.name == "ping") {
+            cmd.rejectedCalls += 1
+            c.addReplyError("MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.")
+            return
+        }
+        call(c, cmd)
+    }
+
+    /// Runs the handler and accounts for it.
+    @inline(__always) func call(_ c: Client, _ cmd: RedisCommand) {
+        if !monitors.isEmpty && !cmd.flags.contains(.skipMonitor) && !cmd.flags.contains(.admin) {
+            feedMonitors(c)
+        }
+        currentClient = c
+        errorRepliedDuringCommand = false
+        let start = apus_monotonic_us()
+        cmd.handler!(c)
+        let duration = Int(apus_monotonic_us() &- start)
+        currentClient = nil
+        cmd.calls += 1
+        cmd.microseconds += duration
+        if errorRepliedDuringCommand { cmd.failedCalls += 1 }
+        if config.latencyTracking { recordLatency(cmd, duration) }
+        statCommands += 1
+        c.lastCommand = cmd
+        if !cmd.flags.contains(.skipSlowlog) && config.slowlogLogSlowerThan >= 0 && duration >= config.slowlogLogSlowerThan {
+            slowlog.add(c, durationUs: duration, maxLen: config.slowlogMaxLen, now: mstime / 1000)
+        }
+        if config.latencyMonitorThreshold > 0 && duration / 1000 >= config.latencyMonitorThreshold {
+            latency.addSample(event: cmd.flags.contains(.fast) ? "fast-command" : "command", ms: duration / 1000, now: mstime / 1000)
+        }
+    }
+
+    func recordLatency(_ cmd: RedisCommand, _ us: Int) {
+        if cmd.latencyBuckets.isEmpty { cmd.latencyBuckets = [UInt64](repeating: 0, count: 64) }
+        let v = max(us, 1)
+        cmd.latencyBuckets[63 - v.leadingZeroBitCount] += 1
+    }
+
+    func rejectUnknownCommand(_ c: Client) {
+        var args = ""
+        var i = 1
+        while i < c.argc && args.utf8.count < 128 {
+            let room = 128 - args.utf8.count
+            let a = c.arg(i)
+            args += "'" + String(decoding: a.prefix(room), as: UTF8.self) + "' "
+            i += 1
+        }
+        let name = String(decoding: c.arg(0).prefix(128), as: UTF8.self)
+        c.addReplyError("ERR unknown command '\(sanitize(name))', with args beginning with: \(sanitize(args))")
+    }
+
+    func sanitize(_ s: String) -> String {
+        if !s.utf8.contains(where: { $0 == 13 || $0 == 10 }) { return s }
+        return String(decoding: s.utf8.map { ($0 == 13 || $0 == 10) ? 32 : $0 }, as: UTF8.self)
+    }
+
+    /// True when a failed background save must stop writes (stop-writes-on-bgsave-error).
+    func writesDeniedByDiskError() -> Bool {
+        config.stopWritesOnBgsaveError && !config.savePoints.isEmpty && !lastBgsaveOk
+    }
+
+    func feedMonitors(_ c: Client) {
+        let now = apus_ustime()
+        var line = "+\(now / 1_000_000).\(String(now % 1_000_000).leftPad(6)) [\(c.dbIndex) \(c.flags.contains(.unixSocket) ? "unix:" + c.localAddress.dropLast(2) : c.peerAddress)]"
+        for i in 0..<c.argc {
+            line += " \"" + escapeForMonitor(c.arg(i)) + "\""
+        }
+        line += "\r\n"
+        for m in monitors where m !== c {
+            m.addReplyRawString(line)
+        }
+    }
+
+    func escapeForMonitor(_ p: UnsafeRawBufferPointer) -> String {
+        var s = ""
+        for b in p {
+            switch b {
+            case 92: s += "\\\\"
+            case 34: s += "\\\""
+            case 10: s += "\\n"
+            case 13: s += "\\r"
+            case 9: s += "\\t"
+            case 7: s += "\\a"
+            case 8: s += "\\b"
+            case 32...126: s.append(Character(Unicode.Scalar(b)))
+            default: s += "\\x" + String(b, radix: 16).leftPad(2)
+            }
+        }
+        return s
+    }
+}
+
+extension Client {
+    func addReplyRawString(_ s: String) {
+        guard prepareToWrite() else { return }
+        reply.append(string: s)
+    }
+}

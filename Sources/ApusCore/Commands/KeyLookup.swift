@@ -1,0 +1,42 @@
+// Key lookup helpers shared by command handlers (Redis's lookupKeyReadOrReply family):
+// they apply lazy expiry through the keyspace, count keyspace hits and misses, and
+// reply with the standard errors so handlers stay short.
+
+extension Client {
+    /// Looks up argv[i] for reading; counts a hit or a miss.
+    @inline(__always) func lookupRead(_ i: Int) -> KeyEntry? {
+        let e = db.lookupRead(arg(i), now: server.mstime)
+        if e == nil { server.statKeyspaceMisses += 1 } else { server.statKeyspaceHits += 1 }
+        return e
+    }
+
+    /// Looks up argv[i] for modification (the snapshot hook runs first).
+    @inline(__always) func lookupWrite(_ i: Int) -> KeyEntry? {
+        db.lookupWrite(arg(i), now: server.mstime)
+    }
+
+    /// Replies WRONGTYPE and returns false when `e` is not of `type`.
+    @inline(__always) func checkType(_ e: KeyEntry, _ type: ObjectType) -> Bool {
+        if e.type == type { return true }
+        addReplyError(ReplyErrors.wrongType)
+        return false
+    }
+
+    /// Parses argv[i] as a 64-bit integer or replies the standard error.
+    @inline(__always) func argIntOrReply(_ i: Int) -> Int64? {
+        if let v = argInt64(i) { return v }
+        addReplyError(ReplyErrors.notInteger)
+        return nil
+    }
+}
+
+/// Error texts shared by many commands, exactly as Redis 7.0 words them.
+enum ReplyErrors {
+    static let wrongType = "WRONGTYPE Operation against a key holding the wrong kind of value"
+    static let notInteger = "ERR value is not an integer or out of range"
+    static let notFloat = "ERR value is not a valid float"
+    static let syntax = "ERR syntax error"
+    static let noSuchKey = "ERR no such key"
+    static let outOfRangeDB = "ERR DB index is out of range"
+    static let stringTooLong = "ERR string exceeds maximum allowed size (proto-max-bulk-len)"
+}

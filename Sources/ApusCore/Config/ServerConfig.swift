@@ -1,0 +1,102 @@
+// The server's configuration values, one stored property per redis.conf directive
+// Apus supports, initialised to Redis 7.0's defaults except where the README says
+// otherwise (bind defaults to loopback). Parsing, CONFIG GET/SET/REWRITE and the
+// directive table live in the sibling files; code on hot paths reads these fields.
+
+public struct SavePoint: Equatable {
+    public var seconds: Int
+    public var changes: Int
+    public init(seconds: Int, changes: Int) { self.seconds = seconds; self.changes = changes }
+}
+
+public enum LogLevel: Int, Comparable {
+    case debug = 0, verbose, notice, warning, nothing
+    public static func < (a: LogLevel, b: LogLevel) -> Bool { a.rawValue < b.rawValue }
+    public var name: String {
+        switch self {
+        case .debug: return "debug"
+        case .verbose: return "verbose"
+        case .notice: return "notice"
+        case .warning: return "warning"
+        case .nothing: return "nothing"
+        }
+    }
+}
+
+public final class ServerConfig {
+    // MARK: - Network
+    public var bind: [String] = ["127.0.0.1", "-::1"]
+    public var port: Int = 6379
+    public var tcpBacklog: Int = 511
+    public var unixSocket: String = ""
+    public var unixSocketPerm: Int = 0
+    public var timeout: Int = 0
+    public var tcpKeepalive: Int = 300
+    public var protectedMode: Bool = true
+    public var maxclients: Int = 10000
+
+    // MARK: - General
+    public var daemonize: Bool = false
+    public var pidfile: String = ""
+    public var loglevel: LogLevel = .notice
+    public var logfile: String = ""
+    public var databases: Int = 16
+    public var hz: Int = 10
+    public var dynamicHz: Bool = true
+    public var configFile: String = ""
+
+    // MARK: - Limits
+    public var protoMaxBulkLen: Int = 512 * 1024 * 1024
+    public var clientQueryBufferLimit: Int = 1024 * 1024 * 1024
+    public var maxmemory: Int = 0
+    public var maxmemoryPolicy: String = "noeviction"
+    public var maxmemorySamples: Int = 5
+    public var maxmemoryEvictionTenacity: Int = 10
+    public var lfuLogFactor: Int = 10
+    public var lfuDecayTime: Int = 1
+    public var activeExpireEffort: Int = 1
+
+    // MARK: - Snapshotting
+    public var savePoints: [SavePoint] = [SavePoint(seconds: 3600, changes: 1),
+                                          SavePoint(seconds: 300, changes: 100),
+                                          SavePoint(seconds: 60, changes: 10000)]
+    public var stopWritesOnBgsaveError: Bool = true
+    public var rdbcompression: Bool = true
+    public var rdbchecksum: Bool = true
+    public var dbfilename: String = "dump.rdb"
+    public var dir: String = "./"
+    public var rdbDelSyncFiles: Bool = false
+
+    // MARK: - Security
+    public var requirepass: String = ""
+    public var enableDebugCommand: String = "no"       // yes | no | local
+    public var enableProtectedConfigs: String = "no"
+    public var enableModuleCommand: String = "no"
+
+    // MARK: - Diagnostics
+    public var slowlogLogSlowerThan: Int = 10000
+    public var slowlogMaxLen: Int = 128
+    public var latencyMonitorThreshold: Int = 0
+    public var latencyTracking: Bool = true
+    public var latencyTrackingInfoPercentiles: [Double] = [50, 99, 99.9]
+
+    // MARK: - Shutdown and lazy freeing
+    public var shutdownOnSigterm: String = "default"
+    public var shutdownOnSigint: String = "default"
+    public var shutdownTimeout: Int = 10
+    public var lazyfreeLazyEviction: Bool = false
+    public var lazyfreeLazyUserFlush: Bool = false
+    public var lazyfreeLazyUserDel: Bool = false
+    public var lazyfreeLazyExpire: Bool = false
+    public var lazyfreeLazyServerDel: Bool = false
+
+    // MARK: - Runtime hooks
+
+    /// Called by CONFIG SET, once per directive whose value changed, after all values
+    /// are stored (Redis's `apply` functions): rebind on port/bind, logger level on
+    /// loglevel, and so on. Throwing `ConfigError` makes CONFIG SET restore every old
+    /// value and fail with "CONFIG SET failed (possibly related to argument 'x') - msg".
+    public var onChange: ((_ directive: String) throws -> Void)?
+
+    public init() {}
+}

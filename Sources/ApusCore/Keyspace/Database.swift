@@ -1,0 +1,501 @@
+// Database: one of the numbered Redis databases (SELECT n) — a KeyTable of entries
+// plus the ExpireSet of the entries that carry a TTL. It implements Redis's db.c
+// semantics for lookups (lazy expiry on access, LRU clock touch), string storage with
+// Redis's encoding choice (int / embstr / raw), in-place string edits (APPEND with
+// sds-style greedy growth, SETRANGE, INCR), TTL changes, deletion, RANDOMKEY, SCAN
+// and the active expire cycle (expire.c: 20 random TTL keys per loop, repeat while
+// more than 10% of them were stale and time remains).
+//
+// Every change to a key goes through one pair of internal calls: `willModify(entry)`
+// BEFORE the change (the snapshot hook: an entry older than an active snapshot's cut
+// is emitted with its old content first) and `keyspace.keyModified` /
+// `keyspace.keyExpired` AFTER it (dirty counter, observer for WATCH/AOF/replication).
+
+import Glibc
+import CApusSys
+
+/// How a string value should be stored (Redis object creation rules).
+public enum StringValue {
+    /// SET-style: canonical integer of ≤ 20 chars → int, ≤ 44 bytes → embstr, else raw
+    /// (tryObjectEncoding).
+    case bytes(UnsafeRawBufferPointer)
+    /// createStringObject-style (INCRBYFLOAT results): ≤ 44 bytes → embstr, else raw.
+    case embstrOrRaw(UnsafeRawBufferPointer)
+    /// Always raw (e.g. a new SETRANGE target).
+    case raw(UnsafeRawBufferPointer)
+    /// An int-encoded integer.
+    case int(Int64)
+}
+
+public final class Database {
+    public let id: Int
+    public internal(set) var table: KeyTable
+    public internal(set) var expires: ExpireSet
+    /// Smoothed average TTL (ms) of sampled keys, as INFO keyspace avg_ttl.
+    public internal(set) var avgTTL: Int64 = 0
+    unowned(unsafe) let keyspace: Keyspace
+    let meter: MemoryMeter
+
+    /// Redis OBJ_ENCODING_EMBSTR_SIZE_LIMIT.
+    public static let embstrLimit = 44
+    /// Values up to this length may be int-encoded (Redis tryObjectEncoding).
+    public static let intCandidateLimit = 20
+    static let greedyLimit = 1 << 20
+
+    init(id: Int, keyspace: Keyspace) {
+        self.id = id
+        self.keyspace = keyspace
+        self.meter = keyspace.meter
+        self.table = KeyTable(meter: keyspace.meter)
+        self.expires = ExpireSet(meter: keyspace.meter)
+    }
+
+    // MARK: - Sizes
+
+    @inline(__always) public var count: Int { table.count }
+    @inline(__always) public var expiresCount: Int { expires.count }
+
+    // MARK: - Write path hooks
+
+    /// Snapshot hook: must run before any change to (or removal of) `e`.
+    @inline(__always)
+    func willModify(_ e: KeyEntry) {
+        if e.version < keyspace.snapshotCut {
+            keyspace.activeSnapshot.unsafelyUnwrapped.preserve(e, tableIndex: table.snapshotIndex)
+        }
+    }
+
+    /// Must run after a change to the key (entry may already be unlinked but not freed).
+    @inline(__always)
+    func didModify(_ key: UnsafeRawBufferPointer) {
+        keyspace.keyModified(db: id, key: key)
+    }
+
+    /// For callers that modified an entry obtained through `lookupWrite` in place
+    /// (collection types): reports the change (dirty, WATCH, propagation hooks).
+    @inline(__always)
+    public func signalModified(_ e: KeyEntry) { didModify(e.key) }
+
+    @inline(__always)
+    func isExpired(_ e: KeyEntry, now: Int64) -> Bool {
+        e.hasExpire && now > e.expireAt
+    }
+
+    // MARK: - Lookup
+
+    /// Finds `key` for reading: a logically expired key is deleted (expiry path) and
+    /// nil returned; otherwise the LRU clock is refreshed.
+    @inline(__always)
+    public func lookupRead(_ key: UnsafeRawBufferPointer, now: Int64) -> KeyEntry? {
+        let h = KeyHash.hash(key)
+        guard let e = table.find(key, hash: h) else { return nil }
+        if isExpired(e, now: now) {
+            expireIfAllowed(e, hash: h)
+            return nil
+        }
+        e.lru = keyspace.lruClock
+        return e
+    }
+
+    /// Like `lookupRead`, and runs the snapshot hook so the caller may modify the
+    /// entry in place; the caller then reports the change via `signalModified`.
+    @inline(__always)
+    public func lookupWrite(_ key: UnsafeRawBufferPointer, now: Int64) -> KeyEntry? {
+        lookupWrite(key, hash: KeyHash.hash(key), now: now)
+    }
+
+    @inline(__always)
+    func lookupWrite(_ key: UnsafeRawBufferPointer, hash h: UInt64, now: Int64) -> KeyEntry? {
+        guard let e = table.find(key, hash: h) else { return nil }
+        if isExpired(e, now: now) {
+            if expireIfAllowed(e, hash: h) { return nil }
+            // Replica: the key stays, but is reported missing like Redis does.
+            return nil
+        }
+        e.lru = keyspace.lruClock
+        willModify(e)
+        return e
+    }
+
+    /// The entry for `key` with no expiry check and no LRU update.
+    @inline(__always)
+    public func peek(_ key: UnsafeRawBufferPointer) -> KeyEntry? {
+        table.find(key, hash: KeyHash.hash(key))
+    }
+
+    /// True when `key` exists and is not logically expired (no side effects).
+    public func exists(_ key: UnsafeRawBufferPointer, now: Int64) -> Bool {
+        guard let e = peek(key) else { return false }
+        return !isExpired(e, now: now)
+    }
+
+    // MARK: - Strings
+
+    @inline(__always)
+    static func plan(_ v: StringValue) -> (ObjectEncoding, Int, Int64, UnsafeRawBufferPointer) {
+        switch v {
+        case .int(let n):
+            return (.int, 8, n, UnsafeRawBufferPointer(start: nil, count: 0))
+        case .bytes(let b):
+            if b.count <= intCandidateLimit, let n = parseCanonicalInt64(b) {
+                return (.int, 8, n, b)
+            }
+            return (b.count <= embstrLimit ? .embstr : .raw, b.count, 0, b)
+        case .embstrOrRaw(let b):
+            return (b.count <= embstrLimit ? .embstr : .raw, b.count, 0, b)
+        case .raw(let b):
+            return (.raw, b.count, 0, b)
+        }
+    }
+
+    /// SET: stores a string under `key`, creating or overwriting (any type). The TTL
+    /// becomes `expireAt` if given, else is kept with `keepTTL`, else removed. An
+    /// overwritten entry is reused in place when its block fits. Returns the entry.
+    @discardableResult
+    public func setString(_ key: UnsafeRawBufferPointer, _ value: StringValue,
+                          keepTTL: Bool = false, expireAt: Int64? = nil, now: Int64) -> KeyEntry {
+        let (enc, n, intV, bytes) = Database.plan(value)
+        let h = KeyHash.hash(key)
+        let e = storeSlot(key, hash: h, valueBytes: n, keepTTL: keepTTL, expireAt: expireAt, now: now)
+        e.type = .string
+        e.encoding = enc
+        e.valueLength = n
+        if enc == .int {
+            e.intValue = intV
+        } else if n > 0 {
+            memcpy(e.mutableValue, bytes.baseAddress.unsafelyUnwrapped, n)
+        }
+        e.lru = keyspace.lruClock
+        didModify(key)
+        return e
+    }
+
+    /// Stores a retained reference to `object` (a non-string value) under `key`,
+    /// creating or overwriting like `setString`. Returns the entry.
+    @discardableResult
+    public func setObject(_ key: UnsafeRawBufferPointer, type: ObjectType, encoding: ObjectEncoding,
+                          object: AnyObject, keepTTL: Bool = false, expireAt: Int64? = nil,
+                          now: Int64) -> KeyEntry {
+        let h = KeyHash.hash(key)
+        let e = storeSlot(key, hash: h, valueBytes: 8, keepTTL: keepTTL, expireAt: expireAt, now: now)
+        e.type = type
+        e.encoding = encoding
+        e.storeObject(object)
+        e.lru = keyspace.lruClock
+        didModify(key)
+        return e
+    }
+
+    /// Returns an entry for `key` (linked, with the wanted TTL state) whose block can
+    /// hold `valueBytes`; an existing entry's value is discarded. Runs `willModify`
+    /// on an overwritten entry; the caller fills the value and calls `didModify`.
+    private func storeSlot(_ key: UnsafeRawBufferPointer, hash h: UInt64, valueBytes n: Int,
+                           keepTTL: Bool, expireAt: Int64?, now: Int64) -> KeyEntry {
+        var existing = table.find(key, hash: h)
+        if let e = existing, isExpired(e, now: now), expireIfAllowed(e, hash: h) {
+            existing = nil
+        }
+        guard let e = existing else {
+            let ne = KeyEntry.allocate(key: key, valueBytes: n, withExpire: expireAt != nil,
+                                       version: keyspace.epoch, meter: meter)
+            if let at = expireAt { ne.expireAt = at }
+            table.add(ne, hash: h)
+            if expireAt != nil { expires.insert(ne) }
+            return ne
+        }
+        willModify(e)
+        if e.isObject {
+            e.releaseObject()
+            e.clearObjectFlag()
+        }
+        let had = e.hasExpire
+        let want: Int64? = expireAt ?? (keepTTL && had ? e.expireAt : nil)
+        if had && want == nil {
+            expires.remove(e)
+            e.removeExpireArea()
+        }
+        let keyOff = want != nil ? KeyEntry.headerSize + KeyEntry.expireAreaSize : KeyEntry.headerSize
+        let total = keyOff + key.count + n
+        let usable = e.allocatedSize
+        if usable >= total && usable - total <= max(64, total / 4) {
+            if let at = want {
+                if had { e.expireAt = at } else {
+                    e.valueLength = 0
+                    e.insertExpireArea(at: at)
+                    expires.insert(e)
+                }
+            }
+            return e
+        }
+        // Reallocate exactly: a fresh block for the new value (the old value is dead).
+        let ne = KeyEntry.allocate(key: key, valueBytes: n, withExpire: want != nil,
+                                   version: keyspace.epoch, meter: meter)
+        ne.meta = e.meta
+        ne.next = e.next
+        if let at = want { ne.expireAt = at }
+        table.replace(old: e.raw, with: ne, hash: h)
+        if had && want != nil {
+            ne.expireIndex = e.expireIndex
+            expires.replace(old: e.raw, with: ne)
+        } else if want != nil {
+            expires.insert(ne)
+        }
+        e.freeBlockOnly(meter: meter)
+        return ne
+    }
+
+    /// Makes sure `e` can hold `valueBytes` value bytes, reallocating (greedily when
+    /// asked, like sdsMakeRoomFor: double below 1 MB, else +1 MB) and relinking.
+    private func ensureCapacity(_ e: KeyEntry, valueBytes: Int, greedy: Bool) -> KeyEntry {
+        if e.valueCapacity >= valueBytes { return e }
+        var cap = valueBytes
+        if greedy { cap = valueBytes < Database.greedyLimit ? valueBytes * 2 : valueBytes + Database.greedyLimit }
+        let old = e.raw
+        let ne = e.reallocated(total: e.valueOffset + cap, meter: meter)
+        if ne.raw != old {
+            table.replace(old: old, with: ne, hash: KeyHash.hash(ne.key))
+            if ne.hasExpire { expires.replace(old: old, with: ne) }
+        }
+        return ne
+    }
+
+    /// APPEND: appends `bytes` to a string entry (int values are first rendered as
+    /// text); the result is raw-encoded. Returns the possibly moved entry.
+    @discardableResult
+    public func appendString(_ entry: KeyEntry, _ bytes: UnsafeRawBufferPointer) -> KeyEntry {
+        willModify(entry)
+        let wasInt = entry.isInt
+        let iv = wasInt ? entry.intValue : 0
+        let cur = entry.stringLength
+        let newLen = cur + bytes.count
+        let e = ensureCapacity(entry, valueBytes: newLen, greedy: true)
+        if wasInt { _ = formatInt64(iv, into: e.mutableValue) }
+        if bytes.count > 0 { memcpy(e.mutableValue + cur, bytes.baseAddress.unsafelyUnwrapped, bytes.count) }
+        e.valueLength = newLen
+        e.encoding = .raw
+        didModify(e.key)
+        return e
+    }
+
+    /// SETRANGE: overwrites from `offset`, zero-padding past the end; result raw.
+    @discardableResult
+    public func setRange(_ entry: KeyEntry, offset: Int, _ bytes: UnsafeRawBufferPointer) -> KeyEntry {
+        willModify(entry)
+        let wasInt = entry.isInt
+        let iv = wasInt ? entry.intValue : 0
+        let cur = entry.stringLength
+        let newLen = max(cur, offset + bytes.count)
+        let e = ensureCapacity(entry, valueBytes: newLen, greedy: true)
+        if wasInt { _ = formatInt64(iv, into: e.mutableValue) }
+        if offset > cur { memset(e.mutableValue + cur, 0, offset - cur) }
+        if bytes.count > 0 { memcpy(e.mutableValue + offset, bytes.baseAddress.unsafelyUnwrapped, bytes.count) }
+        e.valueLength = newLen
+        e.encoding = .raw
+        didModify(e.key)
+        return e
+    }
+
+    /// INCR/DECR result: stores `value` int-encoded, in place when already int.
+    @discardableResult
+    public func setInt(_ entry: KeyEntry, _ value: Int64) -> KeyEntry {
+        willModify(entry)
+        if entry.isInt {
+            entry.intValue = value
+            didModify(entry.key)
+            return entry
+        }
+        precondition(!entry.isObject, "setInt on a non-string entry")
+        let e = ensureCapacity(entry, valueBytes: 8, greedy: false)
+        e.encoding = .int
+        e.valueLength = 8
+        e.intValue = value
+        didModify(e.key)
+        return e
+    }
+
+    // MARK: - Delete
+
+    /// DEL of one key: true if a live key was removed (an expired one is expired instead).
+    @discardableResult
+    public func delete(_ key: UnsafeRawBufferPointer, now: Int64? = nil) -> Bool {
+        let h = KeyHash.hash(key)
+        guard let e = table.find(key, hash: h) else { return false }
+        if let now = now, isExpired(e, now: now) {
+            expireIfAllowed(e, hash: h)
+            return false
+        }
+        deleteEntry(e, hash: h)
+        return true
+    }
+
+    /// Deletes an entry obtained from a lookup (e.g. a collection that became empty).
+    public func delete(entry e: KeyEntry) {
+        deleteEntry(e, hash: KeyHash.hash(e.key))
+    }
+
+    func deleteEntry(_ e: KeyEntry, hash h: UInt64) {
+        willModify(e)
+        unlink(e, hash: h)
+        didModify(e.key)
+        e.free(meter: meter)
+    }
+
+    /// Removes `e` from the table and expire set without freeing it.
+    @inline(__always)
+    func unlink(_ e: KeyEntry, hash h: UInt64) {
+        let r = table.remove(e.key, hash: h)
+        precondition(r == e, "unlink: entry not in table")
+        if e.hasExpire { expires.remove(e) }
+    }
+
+    /// Deletes an expired entry through the expiry path unless this instance must
+    /// keep expired keys (replica). Returns true if deleted.
+    @discardableResult
+    func expireIfAllowed(_ e: KeyEntry, hash h: UInt64) -> Bool {
+        guard keyspace.deleteExpiredOnAccess else { return false }
+        expireEntry(e, hash: h)
+        return true
+    }
+
+    func expireEntry(_ e: KeyEntry, hash h: UInt64) {
+        willModify(e)
+        unlink(e, hash: h)
+        keyspace.keyExpired(db: id, key: e.key)
+        e.free(meter: meter)
+    }
+
+    // MARK: - TTL
+
+    /// Sets the absolute expire time (ms). An entry without a TTL grows by the expire
+    /// area (possibly moving); returns the current entry.
+    @discardableResult
+    public func setExpire(_ entry: KeyEntry, at when: Int64) -> KeyEntry {
+        willModify(entry)
+        if entry.hasExpire {
+            entry.expireAt = when
+            didModify(entry.key)
+            return entry
+        }
+        var e = entry
+        let need = KeyEntry.headerSize + KeyEntry.expireAreaSize + e.keyLength + e.valueLength
+        if e.allocatedSize < need {
+            let old = e.raw
+            e = e.reallocated(total: need, meter: meter)
+            if e.raw != old { table.replace(old: old, with: e, hash: KeyHash.hash(e.key)) }
+        }
+        e.insertExpireArea(at: when)
+        expires.insert(e)
+        didModify(e.key)
+        return e
+    }
+
+    /// PERSIST: drops the TTL; false if there was none.
+    @discardableResult
+    public func removeExpire(_ e: KeyEntry) -> Bool {
+        guard e.hasExpire else { return false }
+        willModify(e)
+        expires.remove(e)
+        e.removeExpireArea()
+        didModify(e.key)
+        return true
+    }
+
+    /// The absolute expire time in ms, or nil when the key has no TTL.
+    @inline(__always)
+    public func expireAt(_ e: KeyEntry) -> Int64? { e.hasExpire ? e.expireAt : nil }
+
+    // MARK: - Whole database
+
+    /// FLUSHDB: empties the database and returns the number of keys removed. The old
+    /// table is freed now, queued for incremental freeing (`async`), or handed to an
+    /// active snapshot that has not finished serializing it.
+    @discardableResult
+    public func flush(async: Bool = false) -> Int {
+        let old = table
+        let removed = old.count
+        table = KeyTable(meter: meter)
+        expires.removeAll()
+        avgTTL = 0
+        if old.snapshotIndex >= 0, let s = keyspace.activeSnapshot {
+            s.detach(old)
+        } else if async && removed > 64 {
+            keyspace.queueLazyFree(old)
+        } else {
+            old.removeAllAndFree()
+        }
+        keyspace.databaseFlushed(db: id, removed: removed)
+        return removed
+    }
+
+    /// RANDOMKEY: a random live key; expired picks are deleted and the pick retried.
+    /// When expired keys must be kept (replica) and every key is volatile, gives up
+    /// after 100 expired picks and returns one of them, as Redis does.
+    public func randomKey(now: Int64) -> KeyEntry? {
+        var expiredPicks = 0
+        while let e = table.randomEntry() {
+            if !isExpired(e, now: now) { return e }
+            if keyspace.deleteExpiredOnAccess {
+                expireEntry(e, hash: KeyHash.hash(e.key))
+                continue
+            }
+            if table.count == expires.count {
+                expiredPicks += 1
+                if expiredPicks >= 100 { return e }
+            }
+        }
+        return nil
+    }
+
+    /// One SCAN step over this database (see KeyTable.scan). Expired keys are visited
+    /// too; the visitor must not modify the database.
+    public func scan(cursor: UInt64, _ visit: (KeyEntry) -> Void) -> UInt64 {
+        table.scan(cursor: cursor, visit)
+    }
+
+    // MARK: - Active expiry
+
+    /// Redis activeExpireCycle for one database: samples `keysPerLoop` random keys
+    /// with a TTL, expires the stale ones, and repeats while more than
+    /// `acceptableStalePercent`% were stale; checks the monotonic deadline every 16
+    /// loops. Updates `avgTTL`.
+    public func activeExpireCycle(now: Int64, keysPerLoop: Int = 20, acceptableStalePercent: Int = 10,
+                                  deadlineUs: UInt64) -> (sampled: Int, expired: Int, timedOut: Bool) {
+        var totalSampled = 0
+        var totalExpired = 0
+        var iteration = 0
+        var ttlSum: Int64 = 0
+        var ttlSamples: Int64 = 0
+        var timedOut = false
+        while true {
+            if expires.count == 0 { avgTTL = 0; break }
+            iteration += 1
+            let num = min(expires.count, keysPerLoop)
+            var sampled = 0
+            var expired = 0
+            for _ in 0..<num {
+                guard let e = expires.randomSample() else { break }
+                sampled += 1
+                let when = e.expireAt
+                if now > when {
+                    expireEntry(e, hash: KeyHash.hash(e.key))
+                    expired += 1
+                } else {
+                    ttlSum += when - now
+                    ttlSamples += 1
+                }
+            }
+            totalSampled += sampled
+            totalExpired += expired
+            if iteration & 0xF == 0 && apus_monotonic_us() > deadlineUs {
+                timedOut = true
+                break
+            }
+            if sampled != 0 && expired * 100 / sampled <= acceptableStalePercent { break }
+        }
+        if ttlSamples > 0 {
+            let avg = ttlSum / ttlSamples
+            avgTTL = avgTTL == 0 ? avg : (avgTTL / 50) * 49 + avg / 50
+        }
+        return (totalSampled, totalExpired, timedOut)
+    }
+}

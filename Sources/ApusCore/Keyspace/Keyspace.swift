@@ -1,0 +1,280 @@
+// Keyspace: the set of numbered databases and the operations that span them —
+// SWAPDB, FLUSHALL, MOVE, COPY, RENAME (all through the per-entry write path), the
+// shared LRU clock (Redis LRU_CLOCK: seconds, 24 bits), the dirty counter, memory
+// accounting (a running total of malloc usable sizes, i.e. INFO used_memory's
+// keyspace part), the cross-database active expire cycle, incremental freeing of
+// asynchronously flushed tables (Redis lazyfree), and the entry point for forkless
+// snapshots (see Snapshot).
+
+import Glibc
+import CApusSys
+
+/// Receives every key-level change after it happened. Subclass and override; the
+/// keyspace calls it synchronously on the main thread. Hook point for WATCH, client
+/// tracking, keyspace notifications, AOF and replication.
+open class KeyspaceObserver {
+    public init() {}
+    /// A key was written or deleted by a command (the entry may be unlinked already).
+    open func keyModified(db: Int, key: UnsafeRawBufferPointer) {}
+    /// A key was deleted because its TTL passed (lazy or active expiry).
+    open func keyExpired(db: Int, key: UnsafeRawBufferPointer) {}
+    /// A database was emptied (FLUSHDB / FLUSHALL).
+    open func databaseFlushed(db: Int) {}
+    /// SWAPDB exchanged the contents of two databases.
+    open func databasesSwapped(_ a: Int, _ b: Int) {}
+}
+
+public enum RenameResult { case ok, noSuchKey, targetExists }
+
+public final class Keyspace {
+    public let meter = MemoryMeter()
+    public private(set) var dbs: [Database] = []
+    /// Version stamped on entries written now; bumped by each snapshot cut. (Wraps
+    /// after 2^32 snapshots; not handled.)
+    public internal(set) var epoch: UInt32 = 1
+    /// Changes since the last successful save.
+    public var dirty = 0
+    /// Keys deleted by expiry (INFO expired_keys).
+    public var expiredKeys = 0
+    /// 24-bit seconds clock stamped on entries at access (Redis LRU_CLOCK).
+    public var lruClock: UInt32 = 0
+    /// False on replicas: expired keys read as missing but are not deleted.
+    public var deleteExpiredOnAccess = true
+    public var observer: KeyspaceObserver?
+
+    public internal(set) var activeSnapshot: Snapshot?
+    /// Version of the active snapshot's cut, 0 when none (one compare in the hook).
+    var snapshotCut: UInt32 = 0
+
+    var lazyFreeQueue: [KeyTable] = []
+    /// Next database the active expire cycle starts with (Redis current_db).
+    var expireCursor = 0
+
+    public init(databases: Int = 16) {
+        precondition(databases > 0)
+        dbs = (0..<databases).map { Database(id: $0, keyspace: self) }
+    }
+
+    deinit {
+        activeSnapshot?.abort()
+        while lazyFreeStep(maxEntries: Int.max) {}
+    }
+
+    // MARK: - Stats
+
+    /// Bytes allocated by the keyspace (entries, bucket arrays, expire sets, and
+    /// whatever other modules report through `adjustUsedMemory`).
+    @inline(__always) public var usedMemory: Int { meter.bytes }
+
+    /// For values whose memory is not an entry block (collection objects).
+    @inline(__always) public func adjustUsedMemory(_ delta: Int) { meter.bytes += delta }
+
+    public var totalKeys: Int { dbs.reduce(0) { $0 + $1.count } }
+
+    /// Tables still queued for incremental freeing (INFO lazyfree_pending_objects).
+    public var lazyFreePendingTables: Int { lazyFreeQueue.count }
+
+    /// Sets the LRU clock from wall time (call from cron).
+    public func updateLRUClock(nowMs: Int64) {
+        lruClock = UInt32(truncatingIfNeeded: (nowMs / 1000) & 0xFF_FFFF)
+    }
+
+    // MARK: - Change notification
+
+    @inline(__always)
+    public func keyModified(db: Int, key: UnsafeRawBufferPointer) {
+        dirty &+= 1
+        if let o = observer { o.keyModified(db: db, key: key) }
+    }
+
+    @inline(__always)
+    func keyExpired(db: Int, key: UnsafeRawBufferPointer) {
+        expiredKeys &+= 1
+        if let o = observer { o.keyExpired(db: db, key: key) }
+    }
+
+    func databaseFlushed(db: Int, removed: Int) {
+        dirty &+= removed
+        observer?.databaseFlushed(db: db)
+    }
+
+    // MARK: - Cross-database commands
+
+    /// SWAPDB: exchanges the contents of databases `a` and `b` (Database objects keep
+    /// their ids; tables, expire sets and TTL stats move).
+    public func swapDB(_ a: Int, _ b: Int) {
+        if a == b { return }
+        let x = dbs[a], y = dbs[b]
+        swap(&x.table, &y.table)
+        swap(&x.expires, &y.expires)
+        swap(&x.avgTTL, &y.avgTTL)
+        dirty &+= 1
+        observer?.databasesSwapped(a, b)
+    }
+
+    /// FLUSHALL: empties every database; returns the number of keys removed. Does not
+    /// abort an active snapshot (callers mirroring Redis's "FLUSHALL kills the BGSAVE
+    /// child" should call `activeSnapshot?.abort()` first).
+    @discardableResult
+    public func flushAll(async: Bool = false) -> Int {
+        var removed = 0
+        for db in dbs { removed += db.flush(async: async) }
+        return removed
+    }
+
+    /// MOVE: moves `key` (with its TTL) from db `from` to db `to`. False if the key
+    /// does not exist in `from` or already exists in `to`. `from != to` is the
+    /// caller's check.
+    public func moveKey(from: Int, _ key: UnsafeRawBufferPointer, to: Int, now: Int64) -> Bool {
+        let src = dbs[from], dst = dbs[to]
+        let h = KeyHash.hash(key)
+        guard let e = src.lookupWrite(key, hash: h, now: now) else { return false }
+        if dst.lookupWrite(key, hash: h, now: now) != nil { return false }
+        src.unlink(e, hash: h)
+        dst.table.add(e, hash: h)
+        if e.hasExpire { dst.expires.insert(e) }
+        keyModified(db: from, key: key)
+        keyModified(db: to, key: key)
+        return true
+    }
+
+    /// COPY: duplicates `key` of db `from` (value and TTL) as `destinationKey` in db
+    /// `to`. False if the source is missing, or the destination exists and `replace`
+    /// is false. Copying a key onto itself returns false; reporting Redis's "source
+    /// and destination objects are the same" error is the caller's job.
+    public func copyKey(from: Int, _ key: UnsafeRawBufferPointer, to: Int,
+                        destinationKey: UnsafeRawBufferPointer, replace: Bool, now: Int64) -> Bool {
+        let src = dbs[from], dst = dbs[to]
+        if from == to && key.count == destinationKey.count
+            && (key.count == 0 || memcmp(key.baseAddress!, destinationKey.baseAddress!, key.count) == 0) {
+            return false
+        }
+        guard let e = src.lookupRead(key, now: now) else { return false }
+        let dh = KeyHash.hash(destinationKey)
+        if let d = dst.lookupWrite(destinationKey, hash: dh, now: now) {
+            if !replace { return false }
+            dst.deleteEntry(d, hash: dh)
+        }
+        let ne = KeyEntry.allocate(key: destinationKey, valueBytes: e.valueLength, withExpire: e.hasExpire,
+                                   version: epoch, meter: meter)
+        ne.meta = e.meta
+        ne.lru = lruClock
+        if e.hasExpire { ne.expireAt = e.expireAt }
+        if e.isObject {
+            guard let d = e.objectValue as? any DuplicableValue else {
+                preconditionFailure("COPY: stored object type does not conform to DuplicableValue")
+            }
+            ne.storeObject(d.duplicate())
+        } else if e.valueLength > 0 {
+            memcpy(ne.mutableValue, e.raw + e.valueOffset, e.valueLength)
+        }
+        dst.table.add(ne, hash: dh)
+        if ne.hasExpire { dst.expires.insert(ne) }
+        keyModified(db: to, key: destinationKey)
+        return true
+    }
+
+    /// RENAME / RENAMENX within db `db`, keeping the TTL. A destination that exists is
+    /// deleted first (RENAME) or makes the call fail (RENAMENX, `nx`). Renaming a key
+    /// to itself succeeds (or reports targetExists with `nx`) when it exists.
+    public func rename(db dbIndex: Int, from: UnsafeRawBufferPointer, to: UnsafeRawBufferPointer,
+                       nx: Bool = false, now: Int64) -> RenameResult {
+        let db = dbs[dbIndex]
+        let fh = KeyHash.hash(from)
+        guard let e = db.lookupWrite(from, hash: fh, now: now) else { return .noSuchKey }
+        if from.count == to.count && (from.count == 0 || memcmp(from.baseAddress!, to.baseAddress!, from.count) == 0) {
+            return nx ? .targetExists : .ok
+        }
+        let th = KeyHash.hash(to)
+        if let d = db.lookupWrite(to, hash: th, now: now) {
+            if nx { return .targetExists }
+            db.deleteEntry(d, hash: th)
+        }
+        // A new block with the new key; the value (bytes or object reference) moves.
+        let ne = KeyEntry.allocate(key: to, valueBytes: e.valueLength, withExpire: e.hasExpire,
+                                   version: epoch, meter: meter)
+        ne.meta = e.meta
+        if e.hasExpire { ne.expireAt = e.expireAt }
+        if e.valueLength > 0 { memcpy(ne.mutableValue, e.raw + e.valueOffset, e.valueLength) }
+        if e.isObject { ne.keyWord |= KeyEntry.objectBit }
+        db.unlink(e, hash: fh)
+        db.table.add(ne, hash: th)
+        if ne.hasExpire { db.expires.insert(ne) }
+        keyModified(db: dbIndex, key: from)
+        e.freeBlockOnly(meter: meter)
+        keyModified(db: dbIndex, key: to)
+        return .ok
+    }
+
+    // MARK: - Cron work
+
+    /// Runs the active expire cycle over the databases for up to `timeLimitUs`,
+    /// resuming where the previous call stopped (Redis activeExpireCycle, slow mode
+    /// defaults). Returns totals.
+    @discardableResult
+    public func activeExpireCycle(now: Int64, timeLimitUs: UInt64, keysPerLoop: Int = 20,
+                                  acceptableStalePercent: Int = 10) -> (sampled: Int, expired: Int) {
+        let deadline = apus_monotonic_us() + timeLimitUs
+        var sampled = 0
+        var expired = 0
+        for _ in 0..<dbs.count {
+            let db = dbs[expireCursor % dbs.count]
+            expireCursor = (expireCursor + 1) % dbs.count
+            let r = db.activeExpireCycle(now: now, keysPerLoop: keysPerLoop,
+                                         acceptableStalePercent: acceptableStalePercent, deadlineUs: deadline)
+            sampled += r.sampled
+            expired += r.expired
+            if r.timedOut || apus_monotonic_us() > deadline { break }
+        }
+        return (sampled, expired)
+    }
+
+    /// Cron: shrinks sparse tables and rehashes for about 1 ms per database in
+    /// rehash (Redis databasesCron with activerehashing).
+    public func resizeAndRehash(rehashMilliseconds: Int = 1) {
+        for db in dbs {
+            db.table.resizeIfNeeded()
+            if db.table.isRehashing { db.table.rehashFor(milliseconds: rehashMilliseconds) }
+        }
+    }
+
+    func queueLazyFree(_ t: KeyTable) { lazyFreeQueue.append(t) }
+
+    /// Frees up to about `maxEntries` entries of asynchronously flushed tables.
+    /// Returns true while work remains.
+    @discardableResult
+    public func lazyFreeStep(maxEntries: Int = 10_000) -> Bool {
+        var budget = maxEntries
+        while let t = lazyFreeQueue.first, budget > 0 {
+            let before = t.count
+            if t.freeSome(maxEntries: budget) {
+                return true
+            }
+            budget -= before
+            lazyFreeQueue.removeFirst()
+        }
+        return !lazyFreeQueue.isEmpty
+    }
+
+    // MARK: - Snapshots
+
+    /// Cuts a point-in-time snapshot: every entry that exists now will be delivered to
+    /// `sink` exactly once with its content as of now, under the index its database
+    /// has now — by `Snapshot.step` or, if it is about to change first, by the write
+    /// path. At most one snapshot may be active.
+    public func beginSnapshot(sink: SnapshotSink) -> Snapshot {
+        precondition(activeSnapshot == nil, "a snapshot is already active")
+        epoch &+= 1
+        let tables = dbs.map { $0.table }
+        for (i, t) in tables.enumerated() { t.snapshotIndex = i }
+        let s = Snapshot(version: epoch, tables: tables, keyspace: self, sink: sink)
+        activeSnapshot = s
+        snapshotCut = epoch
+        return s
+    }
+
+    func snapshotEnded() {
+        activeSnapshot = nil
+        snapshotCut = 0
+    }
+}

@@ -1,0 +1,218 @@
+// A connected client: its socket, query buffer, parsed argument vector, reply buffer
+// and the per-connection state Redis keeps in `struct client` (selected db, protocol
+// version, name, flags, statistics). Arguments are (offset, length) ranges into the
+// query buffer — never copies — and are valid only while the command runs.
+
+import Glibc
+import CApusSys
+
+public struct ClientFlags: OptionSet {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    public static let closeAfterReply = ClientFlags(rawValue: 1 << 0)
+    public static let closeASAP = ClientFlags(rawValue: 1 << 1)
+    public static let pendingWrite = ClientFlags(rawValue: 1 << 2)
+    public static let writeHandlerInstalled = ClientFlags(rawValue: 1 << 3)
+    public static let unixSocket = ClientFlags(rawValue: 1 << 4)
+    public static let monitor = ClientFlags(rawValue: 1 << 5)
+    public static let replyOff = ClientFlags(rawValue: 1 << 6)
+    public static let replySkipNext = ClientFlags(rawValue: 1 << 7)
+    public static let replySkip = ClientFlags(rawValue: 1 << 8)
+    public static let noEvict = ClientFlags(rawValue: 1 << 9)
+    public static let pubsub = ClientFlags(rawValue: 1 << 10)
+    public static let protectedConn = ClientFlags(rawValue: 1 << 11)
+    public static let fake = ClientFlags(rawValue: 1 << 12)
+    public static let blocked = ClientFlags(rawValue: 1 << 13)
+    public static let executingCommand = ClientFlags(rawValue: 1 << 14)
+}
+
+public enum RequestType: UInt8 { case unknown, inline, multibulk }
+
+public final class Client {
+    public unowned let server: Server
+    public let id: Int
+    public let fd: Int32
+    /// Generation packed into epoll user data so that events for a closed, reused fd are dropped.
+    public let registration: UInt32
+    public var name: [UInt8]?
+    public var resp: Int = 2
+    public var dbIndex: Int = 0
+    public var db: Database
+    public var flags: ClientFlags = []
+    public var authenticated: Bool
+    public var user: String = "default"
+    public let createdAt: Int64      // unix ms
+    public var lastInteraction: Int64 // unix ms
+    public var peerAddress: String   // "ip:port" or "/path:0"
+    public var localAddress: String
+    public var lastCommand: RedisCommand?
+    public var currentCommand: RedisCommand?
+    public var libName: String = ""
+    public var libVersion: String = ""
+
+    // MARK: - Query state
+    public var query: ByteBuffer
+    public var queryPeak: Int = 0
+    var requestType: RequestType = .unknown
+    var multibulkLen: Int = 0
+    var bulkLen: Int = -1
+    /// argv as (offset into query.base, length) pairs.
+    var argOffsets: UnsafeMutablePointer<Int>
+    var argLengths: UnsafeMutablePointer<Int>
+    var argCapacity: Int
+    public internal(set) var argc: Int = 0
+    /// Inline commands are split into owned arrays (rare path: telnet, redis-benchmark PING_INLINE).
+    var inlineArgs: [[UInt8]] = []
+    var inlineArgBuffer: ByteBuffer?
+
+    // MARK: - Reply state
+    public var reply: ByteBuffer
+    public var totalNetInput: Int = 0
+    public var totalNetOutput: Int = 0
+    public var commandsProcessed: Int = 0
+    /// Set when this client is queued for the before-sleep write pass.
+    var queuedForWrite = false
+
+    init(server: Server, id: Int, fd: Int32, registration: UInt32, peer: String, local: String,
+         unix: Bool, db: Database, now: Int64, authenticated: Bool) {
+        self.server = server
+        self.id = id
+        self.fd = fd
+        self.registration = registration
+        self.peerAddress = peer
+        self.localAddress = local
+        self.db = db
+        self.createdAt = now
+        self.lastInteraction = now
+        self.authenticated = authenticated
+        query = ByteBuffer(capacity: 16 * 1024)
+        reply = ByteBuffer(capacity: 16 * 1024)
+        argCapacity = 8
+        argOffsets = .allocate(capacity: argCapacity)
+        argLengths = .allocate(capacity: argCapacity)
+        if unix { flags.insert(.unixSocket) }
+    }
+
+    deinit {
+        query.free()
+        reply.free()
+        inlineArgBuffer?.free()
+        argOffsets.deallocate()
+        argLengths.deallocate()
+    }
+
+    // MARK: - Arguments
+
+    @inline(__always) public func arg(_ i: Int) -> UnsafeRawBufferPointer {
+        if requestType == .inline { return inlineArg(i) }
+        return UnsafeRawBufferPointer(start: query.base + argOffsets[i], count: argLengths[i])
+    }
+
+    func inlineArg(_ i: Int) -> UnsafeRawBufferPointer {
+        let b = inlineArgBuffer!
+        return UnsafeRawBufferPointer(start: b.base + argOffsets[i], count: argLengths[i])
+    }
+
+    public func argBytes(_ i: Int) -> [UInt8] { Array(arg(i)) }
+    public func argString(_ i: Int) -> String { String(decoding: arg(i), as: UTF8.self) }
+    public func argLowercased(_ i: Int) -> String { String(decoding: arg(i).map { asciiLower($0) }, as: UTF8.self) }
+
+    /// ASCII case-insensitive comparison with a lowercase literal.
+    @inline(__always) public func argEquals(_ i: Int, _ lower: StaticString) -> Bool {
+        let a = arg(i)
+        let n = lower.utf8CodeUnitCount
+        if a.count != n { return false }
+        let l = lower.utf8Start
+        for j in 0..<n where asciiLower(a[j]) != l[j] { return false }
+        return true
+    }
+
+    public func argInt64(_ i: Int) -> Int64? { parseInt64(arg(i)) }
+
+    func ensureArgCapacity(_ n: Int) {
+        if n <= argCapacity { return }
+        var cap = argCapacity
+        while cap < n { cap *= 2 }
+        let no = UnsafeMutablePointer<Int>.allocate(capacity: cap)
+        let nl = UnsafeMutablePointer<Int>.allocate(capacity: cap)
+        no.update(from: argOffsets, count: argc)
+        nl.update(from: argLengths, count: argc)
+        argOffsets.deallocate()
+        argLengths.deallocate()
+        argOffsets = no
+        argLengths = nl
+        argCapacity = cap
+    }
+
+    @inline(__always) func pushArg(offset: Int, length: Int) {
+        if argc == argCapacity { ensureArgCapacity(argc + 1) }
+        argOffsets[argc] = offset
+        argLengths[argc] = length
+        argc += 1
+    }
+
+    /// Forgets the parsed command (Redis's resetClient): argv, multibulk state.
+    @inline(__always) func resetRequest() {
+        argc = 0
+        requestType = .unknown
+        multibulkLen = 0
+        bulkLen = -1
+        // the argv array grows for MSET-like commands; give it back when large
+        if argCapacity > 1024 { shrinkArgs() }
+    }
+
+    func shrinkArgs() {
+        argOffsets.deallocate()
+        argLengths.deallocate()
+        argCapacity = 8
+        argOffsets = .allocate(capacity: argCapacity)
+        argLengths = .allocate(capacity: argCapacity)
+    }
+
+    /// Memory held by this client's buffers (used_memory and CLIENT LIST's qbuf/omem).
+    public var bufferMemory: Int {
+        query.allocatedBytes + reply.allocatedBytes + argCapacity * 16 + (inlineArgBuffer?.allocatedBytes ?? 0)
+    }
+
+    public var displayName: String { name.map { String(decoding: $0, as: UTF8.self) } ?? "" }
+}
+
+@inline(__always) func asciiLower(_ c: UInt8) -> UInt8 {
+    (c >= 65 && c <= 90) ? c | 0x20 : c
+}
+
+/// Redis's string2ll: strict decimal, optional leading '-', no '+', no spaces, no leading
+/// zeros, must fit in Int64.
+@inline(__always) public func parseInt64(_ p: UnsafeRawBufferPointer) -> Int64? {
+    let n = p.count
+    if n == 0 || n > 20 { return nil }
+    if n == 1 {
+        let c = p[0]
+        if c >= 48 && c <= 57 { return Int64(c - 48) }
+        return nil
+    }
+    var i = 0
+    var negative = false
+    if p[0] == 45 { negative = true; i = 1 }
+    let first = p[i]
+    if first < 49 || first > 57 { return nil }   // no leading zero, must be a digit
+    var v: UInt64 = 0
+    while i < n {
+        let c = p[i]
+        if c < 48 || c > 57 { return nil }
+        let (m, o1) = v.multipliedReportingOverflow(by: 10)
+        if o1 { return nil }
+        let (a, o2) = m.addingReportingOverflow(UInt64(c - 48))
+        if o2 { return nil }
+        v = a
+        i += 1
+    }
+    if negative {
+        if v > UInt64(Int64.max) + 1 { return nil }
+        return v == UInt64(Int64.max) + 1 ? Int64.min : -Int64(v)
+    }
+    if v > UInt64(Int64.max) { return nil }
+    return Int64(v)
+}
+
+public func parseInt64(_ b: [UInt8]) -> Int64? { b.withUnsafeBytes { parseInt64($0) } }

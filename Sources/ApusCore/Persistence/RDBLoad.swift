@@ -1,0 +1,121 @@
+// Loading an RDB file into the keyspace at start-up and for DEBUG RELOAD (Redis's
+// rdbLoad): keys, TTLs and databases; keys already expired are dropped as a master
+// drops them; clients connecting meanwhile are served `-LOADING`. Any error leaves the
+// caller to stop start-up: a partial dataset is never served.
+
+import Glibc
+import CApusSys
+
+struct KeyspaceLoadHandler: RDBLoadHandler {
+    unowned let server: Server
+    var loaded = 0
+    var expired = 0
+    var sinceEvents = 0
+    var redisVersion = ""
+    var ctime: Int64 = 0
+    var usedMem = 0
+
+    init(server: Server) { self.server = server }
+
+    mutating func onAux(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws {
+        let k = String(decoding: key, as: UTF8.self)
+        let v = String(decoding: value, as: UTF8.self)
+        switch k {
+        case "redis-ver": redisVersion = v
+        case "ctime": ctime = Int64(v) ?? 0
+        case "used-mem": usedMem = Int(v) ?? 0
+        default: break
+        }
+    }
+
+    mutating func onKey(db: Int, key: UnsafeRawBufferPointer, value: RDBValue, expireMs: Int64,
+                        lruIdleSeconds: Int64, lfuFrequency: Int) throws {
+        let now = server.mstime
+        if expireMs >= 0 && expireMs < now {
+            expired += 1
+            return
+        }
+        let d = server.keyspace.dbs[db]
+        let at: Int64? = expireMs >= 0 ? expireMs : nil
+        switch value {
+        case .int(let v): d.setString(key, .int(v), expireAt: at, now: now)
+        case .string(let b): d.setString(key, .bytes(b), expireAt: at, now: now)
+        }
+        loaded += 1
+        sinceEvents += 1
+        if sinceEvents >= 65536 {
+            sinceEvents = 0
+            server.processEventsWhileLoading()
+        }
+    }
+}
+
+extension Server {
+    /// Loads `rdbPath` if it exists. Returns false (after logging why) on any error.
+    public func loadDataFromDisk() -> Bool {
+        let path = rdbPath
+        if access(path, F_OK) != 0 { return true }
+        loading = true
+        loadingStartTime = mstime / 1000
+        defer { loading = false }
+        let start = apus_monotonic_us()
+        var handler = KeyspaceLoadHandler(server: self)
+        let loader = RDBLoader(databases: keyspace.dbs.count, verifyChecksum: config.rdbchecksum)
+        do {
+            _ = try loader.load(path: path, into: &handler)
+        } catch {
+            log(.warning, "Fatal error loading the DB (\(path)): \(error). Exiting.")
+            return false
+        }
+        if !handler.redisVersion.isEmpty { log(.notice, "Loading RDB produced by version \(handler.redisVersion)") }
+        if handler.ctime > 0 { log(.notice, "RDB age \(mstime / 1000 - handler.ctime) seconds") }
+        if handler.usedMem > 0 {
+            log(.notice, "RDB memory usage when created \(String(format2: Double(handler.usedMem) / 1024 / 1024)) Mb")
+        }
+        log(.notice, "Done loading RDB, keys loaded: \(handler.loaded), keys expired: \(handler.expired).")
+        let secs = Double(apus_monotonic_us() - start) / 1_000_000
+        log(.notice, "DB loaded from disk: \(String(format3: secs)) seconds")
+        rdbLastLoadKeysLoaded = handler.loaded
+        rdbLastLoadKeysExpired = handler.expired
+        keyspace.dirty = 0
+        return true
+    }
+
+    /// Serves clients during a long load: they get `-LOADING` for data commands.
+    func processEventsWhileLoading() {
+        refreshTime()
+        let n = loop.poll(timeoutMs: 0)
+        for i in 0..<n {
+            let ev = loop.event(at: i)
+            let (kind, reg, fd) = Token.split(ev.token)
+            switch kind {
+            case .listener: acceptClients(listenerFd: fd)
+            case .client:
+                guard Int(fd) < clientsByFd.count, let c = clientsByFd[Int(fd)], c.registration == reg else { continue }
+                if ev.readable { readFromClient(c) }
+                if ev.writable, clientsByFd[Int(fd)] === c { writeToClient(c, fromHandler: true) }
+            case .notify: break
+            }
+        }
+        handleClientsWithPendingWrites()
+    }
+
+    /// DEBUG RELOAD: save, empty the keyspace, load the file again.
+    public func debugReload(save: Bool = true, flush: Bool = true) -> Bool {
+        if save && !saveSync() { return false }
+        if flush { _ = keyspace.flushAll(async: false) }
+        return loadDataFromDisk()
+    }
+}
+
+extension String {
+    init(format2 v: Double) { self = String(fixed: v, digits: 2) }
+    init(format3 v: Double) { self = String(fixed: v, digits: 3) }
+
+    /// Fixed-point formatting without Foundation.
+    init(fixed v: Double, digits: Int) {
+        var buf = [CChar](repeating: 0, count: 64)
+        _ = withVaList([v]) { vsnprintf(&buf, 64, "%.\(digits)f", $0) }
+        self = String(cString: buf)
+    }
+}

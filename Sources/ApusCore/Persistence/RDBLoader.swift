@@ -1,0 +1,531 @@
+// RDB parsing, mirroring Redis 7.0's `rdbLoadRio`: the `REDISnnnn` header (versions
+// 1...10), AUX fields, SELECTDB/RESIZEDB, per-key EXPIRETIME(_MS)/IDLE/FREQ prefixes,
+// string values in every encoding (plain, int8/16/32, LZF), function libraries (0xF5),
+// and the EOF opcode with its CRC-64 (a stored 0 means "not checked", as in Redis).
+//
+// Every value type Redis 7.0 can write is recognised; this version loads strings only
+// and stops with `RDBError.unsupportedType` naming the type, offset and key for the
+// rest. Corrupt or truncated input raises errors carrying the byte offset and the key
+// being read.
+//
+// Input comes from memory or from a file descriptor through a sliding window: the
+// loader reads the descriptor in large blocks and folds consumed bytes into the CRC
+// before discarding them, so files larger than memory-sized buffers stream through.
+// Keys and values are lent to the handler as raw buffers valid only during the call.
+
+import Glibc
+
+// MARK: - Public types
+
+/// A loaded string value: bytes as stored, or an integer when Redis stored the value
+/// with an integer encoding (0xC0/C1/C2). The buffer is only valid during the callback.
+public enum RDBValue {
+    case string(UnsafeRawBufferPointer)
+    case int(Int64)
+}
+
+/// Receives the contents of an RDB file in order. Borrowed buffers must be copied if kept.
+public protocol RDBLoadHandler {
+    /// An AUX field (`redis-ver`, `ctime`, `repl-id`, ...). Integer-encoded values arrive as decimal text.
+    mutating func onAux(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws
+    /// The size hint that precedes the keys of `db`.
+    mutating func onResizeDB(db: Int, keys: UInt64, expires: UInt64) throws
+    /// A function library's source code (opcode 0xF5).
+    mutating func onFunction(code: UnsafeRawBufferPointer) throws
+    /// A string key. `expireMs` is the absolute unix time in ms or -1; `lruIdleSeconds`
+    /// and `lfuFrequency` are -1 when absent. Expired keys are delivered too: whether to
+    /// drop them (a master does, a replica does not) is the caller's decision.
+    mutating func onKey(db: Int, key: UnsafeRawBufferPointer, value: RDBValue, expireMs: Int64,
+                        lruIdleSeconds: Int64, lfuFrequency: Int) throws
+}
+
+extension RDBLoadHandler {
+    public mutating func onAux(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws {}
+    public mutating func onResizeDB(db: Int, keys: UInt64, expires: UInt64) throws {}
+    /// Default: functions cannot be loaded, so refuse rather than silently drop them.
+    public mutating func onFunction(code: UnsafeRawBufferPointer) throws {
+        throw RDBError.unsupportedOpcode(opcode: RDBOpcode.function2, offset: -1,
+                                         reason: "function libraries are not supported by this loader")
+    }
+}
+
+/// What a completed load saw.
+public struct RDBLoadSummary {
+    public var version: Int
+    public var keys: Int
+    /// The checksum stored after the EOF opcode (0 = written without checksum; also 0 for version < 5).
+    public var storedChecksum: UInt64
+    /// True when the stored checksum was non-zero, verification was enabled, and it matched.
+    public var checksumVerified: Bool
+    /// Bytes consumed, through the checksum.
+    public var bytes: Int
+}
+
+public enum RDBError: Error, CustomStringConvertible, Equatable {
+    case badMagic
+    case unsupportedVersion(Int)
+    /// The input ended while reading the item that starts at `offset`.
+    case truncated(offset: Int, key: [UInt8]?)
+    case corrupt(reason: String, offset: Int, key: [UInt8]?)
+    case checksumMismatch(stored: UInt64, computed: UInt64, offset: Int)
+    case unsupportedType(type: UInt8, offset: Int, key: [UInt8])
+    case unsupportedOpcode(opcode: UInt8, offset: Int, reason: String)
+    case databaseOutOfRange(db: Int, databases: Int, offset: Int)
+    case io(operation: String, errno: Int32)
+
+    public var description: String {
+        switch self {
+        case .badMagic:
+            return "Wrong signature trying to load DB from file (not an RDB file)"
+        case .unsupportedVersion(let v):
+            return "Can't handle RDB format version \(v) (this Apus version reads 1...\(rdbVersion))"
+        case .truncated(let offset, let key):
+            return "RDB file is truncated: unexpected end of data at offset \(offset)\(RDBError.keyNote(key))"
+        case .corrupt(let reason, let offset, let key):
+            return "RDB file is corrupt at offset \(offset)\(RDBError.keyNote(key)): \(reason)"
+        case .checksumMismatch(let stored, let computed, let offset):
+            return "Wrong RDB checksum at offset \(offset): stored \(hex(stored)), computed \(hex(computed))"
+        case .unsupportedType(let type, let offset, let key):
+            let name = RDBType(rawValue: type)?.typeName ?? "type \(type)"
+            return "RDB file contains a \(name) value at offset \(offset) (key '\(RDBError.printable(key))'): "
+                + "this type is not supported by this Apus version yet"
+        case .unsupportedOpcode(let opcode, let offset, let reason):
+            return "RDB file contains opcode \(hex(UInt64(opcode))) at offset \(offset): \(reason)"
+        case .databaseOutOfRange(let db, let databases, let offset):
+            return "RDB file selects database \(db) at offset \(offset), but this server is configured with \(databases) databases"
+        case .io(let operation, let err):
+            return "RDB I/O error in \(operation): \(String(cString: strerror(err)))"
+        }
+    }
+
+    private static func keyNote(_ key: [UInt8]?) -> String {
+        key.map { " (key '\(printable($0))')" } ?? ""
+    }
+
+    /// Key bytes for a message: printable ASCII kept, anything else as \xNN, long keys cut.
+    static func printable(_ key: [UInt8]) -> String {
+        var s = ""
+        for b in key.prefix(128) {
+            if b >= 0x20 && b < 0x7f && b != UInt8(ascii: "'") && b != UInt8(ascii: "\\") {
+                s.unicodeScalars.append(Unicode.Scalar(b))
+            } else {
+                let h = String(b, radix: 16)
+                s += "\\x" + (h.count == 1 ? "0" + h : h)
+            }
+        }
+        if key.count > 128 { s += "..." }
+        return s
+    }
+}
+
+private func hex(_ v: UInt64) -> String { "0x" + String(v, radix: 16) }
+
+// MARK: - Loader
+
+public final class RDBLoader {
+    /// SELECTDB beyond this is an error, as in Redis (`databases` config).
+    public var databases: Int
+    /// `rdbchecksum`: when false the stored checksum is read but not compared.
+    public var verifyChecksum: Bool
+
+    // Input window: bytes [pos, end) of `window` are unread; window[0] is at absolute offset `windowOffset`.
+    private var window: UnsafeRawPointer = UnsafeRawPointer(bitPattern: 1)!
+    private var pos = 0
+    private var end = 0
+    private var windowOffset = 0
+    private var owned: UnsafeMutableRawPointer?
+    private var ownedCapacity = 0
+    private var fd: Int32 = -1
+    /// Bytes of the source not yet pulled into the window, when known (regular files).
+    private var sourceRemaining: Int?
+    private var crc: UInt64 = 0
+    private var crcFrom = 0
+
+    // Scratch space reused across keys.
+    private var keyScratch: [UInt8] = []
+    private var intText: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    private var lzfOut: UnsafeMutableRawPointer?
+    private var lzfOutCapacity = 0
+    /// True while a key's value is being read: `keyScratch` then holds that key, for error
+    /// messages. (A flag rather than a copy, so the per-key path stays allocation-free.)
+    private var readingValue = false
+    private var currentKey: [UInt8]? { readingValue ? keyScratch : nil }
+
+    /// Upper bound for one string when the source size is unknown (pipes, sockets).
+    private static let maxUnboundedString = 1 << 32
+    private static let readBlock = 256 * 1024
+
+    public init(databases: Int = 16, verifyChecksum: Bool = true) {
+        self.databases = databases
+        self.verifyChecksum = verifyChecksum
+    }
+
+    deinit {
+        owned?.deallocate()
+        lzfOut?.deallocate()
+    }
+
+    /// Parses a whole RDB image held in memory.
+    public func load<H: RDBLoadHandler>(bytes: UnsafeRawBufferPointer, into handler: inout H) throws -> RDBLoadSummary {
+        reset()
+        if let base = bytes.baseAddress { window = base }
+        end = bytes.count
+        sourceRemaining = 0
+        return try parse(&handler)
+    }
+
+    public func load<H: RDBLoadHandler>(bytes: [UInt8], into handler: inout H) throws -> RDBLoadSummary {
+        try bytes.withUnsafeBytes { try load(bytes: $0, into: &handler) }
+    }
+
+    /// Parses an RDB stream from a blocking descriptor, reading it in blocks from its
+    /// current position. The descriptor is not closed.
+    public func load<H: RDBLoadHandler>(fd: Int32, into handler: inout H) throws -> RDBLoadSummary {
+        reset()
+        self.fd = fd
+        defer { self.fd = -1 }
+        var st = stat()
+        if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG {
+            let here = lseek(fd, 0, SEEK_CUR)
+            sourceRemaining = here >= 0 ? max(0, Int(st.st_size) - Int(here)) : nil
+        }
+        if owned == nil {
+            ownedCapacity = RDBLoader.readBlock
+            owned = .allocate(byteCount: ownedCapacity, alignment: 16)
+        }
+        window = UnsafeRawPointer(owned!)
+        return try parse(&handler)
+    }
+
+    /// Opens and parses the file at `path`.
+    public func load<H: RDBLoadHandler>(path: String, into handler: inout H) throws -> RDBLoadSummary {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { throw RDBError.io(operation: "open \(path)", errno: errno) }
+        defer { close(fd) }
+        return try load(fd: fd, into: &handler)
+    }
+
+    private func reset() {
+        pos = 0; end = 0; windowOffset = 0; crc = 0; crcFrom = 0
+        fd = -1; sourceRemaining = nil; readingValue = false
+    }
+
+    // MARK: Window management
+
+    @inline(__always) private var offset: Int { windowOffset + pos }
+
+    /// Makes at least `n` unread bytes available in the window. Returns false at end of input.
+    @inline(__always)
+    private func ensure(_ n: Int) throws -> Bool {
+        if end - pos >= n { return true }
+        return try refill(n)
+    }
+
+    private func refill(_ n: Int) throws -> Bool {
+        if fd < 0 { return false }
+        // Fold consumed bytes into the CRC, then slide the unread tail to the front.
+        if pos > crcFrom { crc = CRC64.update(crc, window + crcFrom, pos - crcFrom) }
+        let unread = end - pos
+        let buf = owned!
+        if pos > 0 { buf.copyMemory(from: window + pos, byteCount: unread) }
+        windowOffset += pos
+        pos = 0; end = unread; crcFrom = 0
+        if ownedCapacity < n {
+            var cap = ownedCapacity * 2
+            while cap < n { cap *= 2 }
+            let fresh = UnsafeMutableRawPointer.allocate(byteCount: cap, alignment: 16)
+            fresh.copyMemory(from: buf, byteCount: unread)
+            buf.deallocate()
+            owned = fresh
+            ownedCapacity = cap
+        }
+        window = UnsafeRawPointer(owned!)
+        while end < n {
+            let r = read(fd, owned! + end, ownedCapacity - end)
+            if r < 0 {
+                if errno == EINTR { continue }
+                throw RDBError.io(operation: "read", errno: errno)
+            }
+            if r == 0 { return false }
+            end += r
+            if let rem = sourceRemaining { sourceRemaining = max(0, rem - r) }
+        }
+        return true
+    }
+
+    @inline(__always)
+    private func need(_ n: Int) throws {
+        if try !ensure(n) { throw RDBError.truncated(offset: offset, key: currentKey) }
+    }
+
+    /// Rejects a length that cannot possibly be satisfied before trying to buffer it.
+    private func checkAvailable(_ n: UInt64, at start: Int) throws {
+        let available = end - pos
+        if n <= UInt64(available) { return }
+        if let rem = sourceRemaining {
+            if n > UInt64(available + rem) { throw RDBError.truncated(offset: start, key: currentKey) }
+        } else if n > UInt64(RDBLoader.maxUnboundedString) {
+            throw RDBError.corrupt(reason: "string length \(n) is implausible", offset: start, key: currentKey)
+        }
+    }
+
+    // MARK: Primitive reads
+
+    @inline(__always)
+    private func readByte() throws -> UInt8 {
+        try need(1)
+        let b = window.load(fromByteOffset: pos, as: UInt8.self)
+        pos += 1
+        return b
+    }
+
+    private func readLE(_ width: Int) throws -> UInt64 {
+        try need(width)
+        var v: UInt64 = 0
+        for i in stride(from: width - 1, through: 0, by: -1) {
+            v = v << 8 | UInt64(window.load(fromByteOffset: pos + i, as: UInt8.self))
+        }
+        pos += width
+        return v
+    }
+
+    private func readBE(_ width: Int) throws -> UInt64 {
+        try need(width)
+        var v: UInt64 = 0
+        for i in 0..<width {
+            v = v << 8 | UInt64(window.load(fromByteOffset: pos + i, as: UInt8.self))
+        }
+        pos += width
+        return v
+    }
+
+    /// `rdbLoadLenByRef`: returns the length, or the special-encoding number with `encoded` set.
+    private func readLength() throws -> (value: UInt64, encoded: Bool) {
+        let start = offset
+        let b = try readByte()
+        switch b >> 6 {
+        case 0: return (UInt64(b & 0x3f), false)
+        case 1: return (UInt64(b & 0x3f) << 8 | UInt64(try readByte()), false)
+        case 2:
+            if b == RDBEncoding.len32bit { return (try readBE(4), false) }
+            if b == RDBEncoding.len64bit { return (try readBE(8), false) }
+            throw RDBError.corrupt(reason: "unknown length encoding \(hex(UInt64(b)))", offset: start, key: currentKey)
+        default: return (UInt64(b & 0x3f), true)
+        }
+    }
+
+    /// A length that must not be a special encoding (counts, db numbers, sizes).
+    private func readPlainLength() throws -> UInt64 {
+        let start = offset
+        let (v, encoded) = try readLength()
+        if encoded {
+            throw RDBError.corrupt(reason: "unexpected string encoding where a length was expected", offset: start, key: currentKey)
+        }
+        return v
+    }
+
+    private enum LoadedString {
+        case bytes(UnsafeRawBufferPointer)
+        case int(Int64)
+    }
+
+    /// `rdbGenericLoadStringObject`. Returned bytes live in the window or the LZF scratch
+    /// and are valid until the next read.
+    private func readString() throws -> LoadedString {
+        let start = offset
+        let (len, encoded) = try readLength()
+        if encoded {
+            switch len {
+            case 0: return .int(Int64(Int8(truncatingIfNeeded: try readLE(1))))
+            case 1: return .int(Int64(Int16(truncatingIfNeeded: try readLE(2))))
+            case 2: return .int(Int64(Int32(truncatingIfNeeded: try readLE(4))))
+            case 3: return .bytes(try readLZF(start: start))
+            default:
+                throw RDBError.corrupt(reason: "unknown string encoding \(len)", offset: start, key: currentKey)
+            }
+        }
+        try checkAvailable(len, at: offset)
+        let n = Int(len)
+        try need(n)
+        let p = UnsafeRawBufferPointer(start: window + pos, count: n)
+        pos += n
+        return .bytes(p)
+    }
+
+    private func readLZF(start: Int) throws -> UnsafeRawBufferPointer {
+        let clen = try readPlainLength()
+        let len = try readPlainLength()
+        // LZF expands at most ~88x (3 input bytes -> 264 output bytes); anything claiming
+        // more is corrupt, and rejecting it early avoids a huge allocation.
+        if clen == 0 || len == 0 || len / 88 > clen {
+            throw RDBError.corrupt(reason: "invalid LZF lengths (compressed \(clen), plain \(len))", offset: start, key: currentKey)
+        }
+        try checkAvailable(clen, at: offset)
+        let c = Int(clen), n = Int(len)
+        try need(c)
+        if lzfOutCapacity < n {
+            lzfOut?.deallocate()
+            lzfOutCapacity = max(n, 4096)
+            lzfOut = .allocate(byteCount: lzfOutCapacity, alignment: 16)
+        }
+        let out = UnsafeMutableRawBufferPointer(start: lzfOut!, count: n)
+        let got = LZF.decompress(UnsafeRawBufferPointer(start: window + pos, count: c), into: out)
+        pos += c
+        guard got == n else {
+            throw RDBError.corrupt(reason: "invalid LZF compressed string", offset: start, key: currentKey)
+        }
+        return UnsafeRawBufferPointer(out)
+    }
+
+    /// Reads a string and copies it (decimal text for integers) into `keyScratch`.
+    private func readStringIntoKeyScratch() throws {
+        keyScratch.removeAll(keepingCapacity: true)
+        switch try readString() {
+        case .bytes(let p): keyScratch.append(contentsOf: p)
+        case .int(let v):
+            withUnsafeMutableBytes(of: &intText) { buf in
+                let n = RDBEncoder.formatDecimal(v, into: buf)
+                keyScratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: buf[buf.count - n ..< buf.count]))
+            }
+        }
+    }
+
+    /// Lends a loaded string to `body` as bytes (integers as decimal text).
+    private func withText<R>(_ s: LoadedString, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        switch s {
+        case .bytes(let p): return try body(p)
+        case .int(let v):
+            return try withUnsafeMutableBytes(of: &intText) { buf in
+                let n = RDBEncoder.formatDecimal(v, into: buf)
+                return try body(UnsafeRawBufferPointer(rebasing: buf[buf.count - n ..< buf.count]))
+            }
+        }
+    }
+
+    // MARK: File structure
+
+    private func parse<H: RDBLoadHandler>(_ handler: inout H) throws -> RDBLoadSummary {
+        // Like Redis, a file shorter than the header is a short read, not a wrong signature.
+        guard try ensure(9) else { throw RDBError.truncated(offset: 0, key: nil) }
+        let magic = Array(UnsafeRawBufferPointer(start: window + pos, count: 9))
+        guard magic[0..<5].elementsEqual("REDIS".utf8) else { throw RDBError.badMagic }
+        var version = 0
+        for d in magic[5..<9] {
+            guard d >= UInt8(ascii: "0") && d <= UInt8(ascii: "9") else { throw RDBError.badMagic }
+            version = version * 10 + Int(d - UInt8(ascii: "0"))
+        }
+        guard version >= 1 && version <= rdbVersion else { throw RDBError.unsupportedVersion(version) }
+        pos += 9
+
+        var db = 0
+        var keys = 0
+        var expireMs: Int64 = -1
+        var lruIdle: Int64 = -1
+        var lfuFreq = -1
+        while true {
+            let itemOffset = offset
+            let type = try readByte()
+            switch type {
+            case RDBOpcode.expireTimeMs:
+                expireMs = Int64(bitPattern: try readLE(8))
+            case RDBOpcode.expireTime:
+                expireMs = Int64(Int32(truncatingIfNeeded: try readLE(4))) * 1000
+            case RDBOpcode.idle:
+                lruIdle = Int64(truncatingIfNeeded: try readPlainLength())
+            case RDBOpcode.freq:
+                lfuFreq = Int(try readByte())
+            case RDBOpcode.aux:
+                try readStringIntoKeyScratch()
+                let value = try readString()
+                try keyScratch.withUnsafeBytes { k in
+                    try withText(value) { v in try handler.onAux(key: k, value: v) }
+                }
+            case RDBOpcode.resizeDB:
+                let k = try readPlainLength()
+                let e = try readPlainLength()
+                try handler.onResizeDB(db: db, keys: k, expires: e)
+            case RDBOpcode.selectDB:
+                let n = try readPlainLength()
+                guard n < UInt64(databases) else {
+                    throw RDBError.databaseOutOfRange(db: Int(clamping: n), databases: databases, offset: itemOffset)
+                }
+                db = Int(n)
+            case RDBOpcode.function2:
+                let code = try readString()
+                do {
+                    try withText(code) { try handler.onFunction(code: $0) }
+                } catch RDBError.unsupportedOpcode(let op, -1, let reason) {
+                    throw RDBError.unsupportedOpcode(opcode: op, offset: itemOffset, reason: reason)
+                }
+            case RDBOpcode.functionPreGA:
+                throw RDBError.unsupportedOpcode(opcode: type, offset: itemOffset,
+                                                 reason: "pre-GA (7.0-rc) function format is not supported")
+            case RDBOpcode.moduleAux:
+                let id = try readPlainLength()
+                throw RDBError.unsupportedOpcode(opcode: type, offset: itemOffset,
+                                                 reason: "auxiliary data of module '\(RDBLoader.moduleName(id))' cannot be loaded (no modules)")
+            case RDBOpcode.eof:
+                return try finishEOF(version: version, keys: keys)
+            case RDBType.string.rawValue:
+                try readStringIntoKeyScratch()
+                readingValue = true
+                let value = try readString()
+                try keyScratch.withUnsafeBytes { k in
+                    switch value {
+                    case .bytes(let p):
+                        try handler.onKey(db: db, key: k, value: .string(p), expireMs: expireMs,
+                                          lruIdleSeconds: lruIdle, lfuFrequency: lfuFreq)
+                    case .int(let v):
+                        try handler.onKey(db: db, key: k, value: .int(v), expireMs: expireMs,
+                                          lruIdleSeconds: lruIdle, lfuFrequency: lfuFreq)
+                    }
+                }
+                keys += 1
+                readingValue = false
+                expireMs = -1; lruIdle = -1; lfuFreq = -1
+            default:
+                guard RDBType(rawValue: type) != nil else {
+                    throw RDBError.corrupt(reason: "unknown value type \(type)", offset: itemOffset, key: nil)
+                }
+                try readStringIntoKeyScratch()
+                throw RDBError.unsupportedType(type: type, offset: itemOffset, key: keyScratch)
+            }
+        }
+    }
+
+    /// After 0xFF: fold the CRC through the opcode and compare it with the stored one
+    /// (RDB >= 5 only; 0 means the writer had rdbchecksum off).
+    private func finishEOF(version: Int, keys: Int) throws -> RDBLoadSummary {
+        var summary = RDBLoadSummary(version: version, keys: keys, storedChecksum: 0, checksumVerified: false, bytes: offset)
+        guard version >= 5 else { return summary }
+        if pos > crcFrom { crc = CRC64.update(crc, window + crcFrom, pos - crcFrom) }
+        crcFrom = pos
+        let checksumOffset = offset
+        let stored = try readLE(8)
+        crcFrom = pos   // the checksum itself is not part of the checksum
+        summary.storedChecksum = stored
+        summary.bytes = offset
+        if stored != 0 && verifyChecksum {
+            guard stored == crc else {
+                throw RDBError.checksumMismatch(stored: stored, computed: crc, offset: checksumOffset)
+            }
+            summary.checksumVerified = true
+        }
+        return summary
+    }
+
+    /// Module type name from a module id (Redis `moduleTypeNameByID`): the top 54 bits are
+    /// nine 6-bit characters, the low 10 bits the encoding version.
+    static func moduleName(_ id: UInt64) -> String {
+        let charset = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+        var s = ""
+        var bits = id >> 10
+        var chars: [UInt8] = []
+        for _ in 0..<9 {
+            chars.append(charset[Int(bits & 63)])
+            bits >>= 6
+        }
+        for c in chars.reversed() { s.unicodeScalars.append(Unicode.Scalar(c)) }
+        return s
+    }
+}

@@ -1,0 +1,99 @@
+// serverCron: the periodic work run `hz` times a second (Redis's server.c serverCron):
+// clock refresh, instantaneous metrics, client timeouts and buffer trimming, the
+// active expire cycle, incremental rehashing/resizing of key tables, save points.
+
+import Glibc
+import CApusSys
+
+extension Server {
+    func cron() {
+        cronLoops += 1
+        refreshTime()
+        keyspace.lruClock = UInt32(truncatingIfNeeded: mstime / 1000) & 0xFF_FFFF
+        if config.dynamicHz {
+            // Like Redis: raise the frequency with many clients so timeouts stay cheap per call.
+            var hz = config.hz
+            while clientList.count / hz > 200 && hz < 500 { hz *= 2 }
+            currentHz = min(hz, 500)
+        } else {
+            currentHz = config.hz
+        }
+        let nowUs = apus_monotonic_us()
+        if runEvery(ms: 100) {
+            opsSamples.track(current: statCommands, nowUs: nowUs)
+            inputSamples.track(current: statNetInput, nowUs: nowUs)
+            outputSamples.track(current: statNetOutput, nowUs: nowUs)
+        }
+        let used = usedMemory
+        if used > peakMemory { peakMemory = used }
+        clientsCron()
+        databasesCron()
+        persistenceCron()
+    }
+
+    /// True once every `ms` milliseconds of cron time (Redis's run_with_period).
+    func runEvery(ms: Int) -> Bool {
+        let period = 1000 / max(currentHz, 1)
+        return ms <= period || cronLoops % (ms / period) == 0
+    }
+
+    func clientsCron() {
+        if config.timeout > 0 {
+            let limit = Int64(config.timeout) * 1000
+            for c in clientList where !c.flags.contains(.monitor) && !c.flags.contains(.blocked) {
+                if mstime - c.lastInteraction > limit {
+                    log(.verbose, "Closing idle client")
+                    freeClientAsync(c)
+                }
+            }
+        }
+        // Give back query buffers that grew for one big request.
+        for c in clientList where c.query.readableBytes == 0 && c.query.capacity > 32 * 1024 && c.requestType == .unknown {
+            c.query.reset(shrinkTo: 16 * 1024)
+        }
+    }
+
+    func databasesCron() {
+        if !loading && activeExpireEnabled {
+            activeExpireCycle()
+        }
+        for db in keyspace.dbs {
+            db.table.resizeIfNeeded()
+            db.table.rehashFor(microseconds: 1000)
+        }
+    }
+
+    /// Redis's slow active expire cycle: sample keys with a TTL in every db, repeat while
+    /// more than ~10% of a sample was expired, bounded to 25% of a cron period of CPU.
+    func activeExpireCycle() {
+        let effort = max(1, min(config.activeExpireEffort, 10)) - 1
+        let perLoop = 20 + 20 / 4 * effort
+        let timelimitUs = UInt64(25 + 2 * effort) * 1_000_000 / UInt64(max(currentHz, 1)) / 100
+        let start = apus_monotonic_us()
+        let deadline = start + timelimitUs
+        var totalSampled = 0
+        var totalExpired = 0
+        for db in keyspace.dbs where db.expiresCount > 0 {
+            let r = db.activeExpireCycle(now: mstime, keysPerLoop: perLoop, acceptableStalePercent: 10 - effort, deadlineUs: deadline)
+            totalSampled += r.sampled
+            totalExpired += r.expired
+            if r.timedOut { statExpiredTimeCapReached += 1; break }
+        }
+        statExpireCycleTimeUsed += apus_monotonic_us() - start
+        if totalSampled > 0 {
+            let perc = Double(totalExpired) / Double(totalSampled)
+            statExpiredStalePerc = perc * 0.05 + statExpiredStalePerc * 0.95
+        }
+    }
+
+    /// used_memory: what the keyspace and the clients hold, by our own accounting.
+    public var usedMemory: Int {
+        var total = keyspace.usedMemory + baselineMemory
+        for c in clientList { total += c.bufferMemory }
+        if let j = snapshotJob { total += j.bufferedBytes }
+        return total
+    }
+
+    /// A fixed estimate of the process's own structures (command table, client table).
+    var baselineMemory: Int { 900 * 1024 + clientsByFd.count * 8 }
+}

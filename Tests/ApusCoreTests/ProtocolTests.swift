@@ -1,0 +1,121 @@
+// In-process tests of request parsing, dispatch and reply encoding: bytes go into a
+// client's query buffer, the server processes them, the reply buffer is inspected.
+
+import XCTest
+import Glibc
+@testable import ApusCore
+
+final class ProtocolTests: XCTestCase {
+    var server: Server!
+
+    override func setUp() {
+        let config = ServerConfig()
+        config.savePoints = []
+        server = try! Server(config: config)
+    }
+
+    /// A client on one end of a socketpair (never read: replies stay in the buffer).
+    func makeClient() -> Client {
+        var fds: [Int32] = [0, 0]
+        XCTAssertEqual(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds), 0)
+        let c = Client(server: server, id: 1, fd: fds[0], registration: 1, peer: "test:0", local: "test:0",
+                       unix: true, db: server.keyspace.dbs[0], now: 0, authenticated: true)
+        if Int(fds[0]) >= server.clientsByFd.count {
+            server.clientsByFd.append(contentsOf: repeatElement(nil, count: Int(fds[0]) + 1 - server.clientsByFd.count))
+        }
+        server.clientsByFd[Int(fds[0])] = c
+        return c
+    }
+
+    func feed(_ c: Client, _ s: String) -> String {
+        let bytes = Array(s.utf8)
+        bytes.withUnsafeBytes { c.query.append($0) }
+        server.processInputBuffer(c)
+        let out = String(decoding: c.reply.readableView, as: UTF8.self)
+        c.reply.readIndex = c.reply.writeIndex
+        return out
+    }
+
+    func testMultibulkSetGetPipelined() {
+        let c = makeClient()
+        XCTAssertEqual(feed(c, "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$5\r\nhello\r\n*2\r\n$3\r\nGET\r\n$1\r\nk\r\n"),
+                       "+OK\r\n$5\r\nhello\r\n")
+    }
+
+    func testCommandSplitAcrossReads() {
+        let c = makeClient()
+        XCTAssertEqual(feed(c, "*2\r\n$4\r\nEC"), "")
+        XCTAssertEqual(feed(c, "HO\r\n$3\r"), "")
+        XCTAssertEqual(feed(c, "\nabc\r\n"), "$3\r\nabc\r\n")
+    }
+
+    func testInlineCommandsWithQuotes() {
+        let c = makeClient()
+        XCTAssertEqual(feed(c, "SET k \"a b\"\r\nGET k\n"), "+OK\r\n$3\r\na b\r\n")
+        XCTAssertEqual(feed(c, "ECHO \"\\x41\"\r\n"), "$1\r\nA\r\n")
+    }
+
+    func testUnbalancedQuotesIsProtocolError() {
+        let c = makeClient()
+        XCTAssertEqual(feed(c, "SET k \"abc\r\n"), "-ERR Protocol error: unbalanced quotes in request\r\n")
+        XCTAssertTrue(c.flags.contains(.closeAfterReply))
+    }
+
+    func testInvalidMultibulkLength() {
+        let c = makeClient()
+        XCTAssertEqual(feed(c, "*abc\r\n"), "-ERR Protocol error: invalid multibulk length\r\n")
+        let d = makeClient()
+        XCTAssertEqual(feed(d, "*3000000000\r\n"), "-ERR Protocol error: invalid multibulk length\r\n")
+    }
+
+    func testExpectedDollar() {
+        let c = makeClient()
+        XCTAssertEqual(feed(c, "*1\r\n+PING\r\n"), "-ERR Protocol error: expected '$', got '+'\r\n")
+    }
+
+    func testInvalidBulkLength() {
+        let c = makeClient()
+        XCTAssertEqual(feed(c, "*1\r\n$-5\r\n"), "-ERR Protocol error: invalid bulk length\r\n")
+        let d = makeClient()
+        XCTAssertEqual(feed(d, "*1\r\n$600000000\r\n"), "-ERR Protocol error: invalid bulk length\r\n")
+    }
+
+    func testTooBigInlineRequest() {
+        let c = makeClient()
+        let big = String(repeating: "a", count: 70 * 1024)
+        XCTAssertEqual(feed(c, big), "-ERR Protocol error: too big inline request\r\n")
+    }
+
+    func testUnauthenticatedLimits() {
+        server.config.requirepass = "secret"
+        let c = makeClient()
+        c.authenticated = false
+        XCTAssertEqual(feed(c, "*11\r\n"), "-ERR Protocol error: unauthenticated multibulk length\r\n")
+        let d = makeClient()
+        d.authenticated = false
+        XCTAssertEqual(feed(d, "*1\r\n$20000\r\n"), "-ERR Protocol error: unauthenticated bulk length\r\n")
+        let e = makeClient()
+        e.authenticated = false
+        XCTAssertEqual(feed(e, "GET k\r\n"), "-NOAUTH Authentication required.\r\n")
+        XCTAssertEqual(feed(e, "AUTH secret\r\nGET k\r\n"), "+OK\r\n$-1\r\n")
+    }
+
+    func testUnknownCommandAndArity() {
+        let c = makeClient()
+        XCTAssertEqual(feed(c, "FOO a b\r\n"), "-ERR unknown command 'FOO', with args beginning with: 'a' 'b' \r\n")
+        XCTAssertEqual(feed(c, "GET\r\n"), "-ERR wrong number of arguments for 'get' command\r\n")
+        XCTAssertEqual(feed(c, "OBJECT nope k\r\n"), "-ERR unknown subcommand 'nope'. Try OBJECT HELP.\r\n")
+    }
+
+    func testResp3NullAndMap() {
+        let c = makeClient()
+        let hello = feed(c, "HELLO 3\r\n")
+        XCTAssertTrue(hello.hasPrefix("%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n"))
+        XCTAssertEqual(feed(c, "GET missing\r\n"), "_\r\n")
+    }
+
+    func testEmptyMultibulkIsIgnored() {
+        let c = makeClient()
+        XCTAssertEqual(feed(c, "*0\r\n*-1\r\nPING\r\n"), "+PONG\r\n")
+    }
+}
