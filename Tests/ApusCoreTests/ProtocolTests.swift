@@ -49,6 +49,31 @@ final class ProtocolTests: XCTestCase {
         XCTAssertEqual(feed(c, "\nabc\r\n"), "$3\r\nabc\r\n")
     }
 
+    func testCompactionKeepsArgumentsOfAPartialCommand() {
+        let c = makeClient()
+        XCTAssertEqual(feed(c, "PING\r\n*3\r\n$3\r\nSET\r\n$3\r\nkey\r\n$5\r\nva"), "+PONG\r\n")
+        // What the read path does when the buffer is full: slide unparsed bytes down.
+        c.compactQuery()
+        XCTAssertEqual(feed(c, "lue\r\n*2\r\n$3\r\nGET\r\n$3\r\nkey\r\n"), "+OK\r\n$5\r\nvalue\r\n")
+    }
+
+    func testLargeArgumentArrivesInPieces() {
+        let c = makeClient()
+        let value = String(repeating: "x", count: 100_000)
+        let cmd = "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$\(value.utf8.count)\r\n\(value)\r\n"
+        let bytes = Array(cmd.utf8)
+        var out = ""
+        var i = 0
+        while i < bytes.count {
+            let n = min(7000, bytes.count - i)
+            out += feed(c, String(decoding: bytes[i..<(i + n)], as: UTF8.self))
+            if c.query.writableBytes < 16 * 1024 { c.compactQuery(); c.query.reserve(16 * 1024) }
+            i += n
+        }
+        XCTAssertEqual(out, "+OK\r\n")
+        XCTAssertEqual(feed(c, "STRLEN k\r\n"), ":100000\r\n")
+    }
+
     func testInlineCommandsWithQuotes() {
         let c = makeClient()
         XCTAssertEqual(feed(c, "SET k \"a b\"\r\nGET k\n"), "+OK\r\n$3\r\na b\r\n")

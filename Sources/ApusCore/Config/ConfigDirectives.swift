@@ -131,6 +131,9 @@ public enum ConfigDirectives {
         special("dir", [.protected, .denyLoading], kind: .special, defaultText: "./", set: setDir, get: { _ in ConfigText.currentDirectory() ?? "" },
                 rewrite: rewriteDir),
         bool("rdb-del-sync-files", [], \.rdbDelSyncFiles, def: false),
+        // The AOF arrives with its own issue; until then only "no" is accepted, so
+        // clients that read it (redis-benchmark does) see the truth.
+        stringEnum("appendonly", [], \.appendonly, values: [("no", 0)], def: "no"),
 
         // Security
         string("requirepass", [.sensitive], \.requirepass, def: nil, emptyIsNull: true),

@@ -28,20 +28,15 @@ public struct ByteBuffer {
     /// Bytes actually held by malloc for this buffer (for used_memory accounting).
     public var allocatedBytes: Int { capacity }
 
-    /// Makes room for at least `n` more bytes after writeIndex, first by sliding the
-    /// live bytes to the front, then by growing geometrically.
+    /// Makes room for at least `n` more bytes after writeIndex by growing
+    /// geometrically. Never moves bytes within the buffer: the query buffer's parsed
+    /// arguments are offsets into it (owners compact explicitly).
     @inline(__always) public mutating func reserve(_ n: Int) {
         if writableBytes >= n { return }
         reserveSlow(n)
     }
 
     @inline(never) mutating func reserveSlow(_ n: Int) {
-        if readIndex > 0 && capacity - readableBytes >= n && readIndex >= readableBytes {
-            compact()
-            if writableBytes >= n { return }
-        }
-        if readIndex > 0 { compact() }
-        if writableBytes >= n { return }
         var newCap = capacity * 2
         let needed = writeIndex + n
         if newCap < needed { newCap = needed }

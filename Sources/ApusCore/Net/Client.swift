@@ -56,6 +56,8 @@ public final class Client {
     var requestType: RequestType = .unknown
     var multibulkLen: Int = 0
     var bulkLen: Int = -1
+    /// Offset in the query buffer where the command being parsed starts.
+    var commandStart: Int = 0
     /// argv as (offset into query.base, length) pairs.
     var argOffsets: UnsafeMutablePointer<Int>
     var argLengths: UnsafeMutablePointer<Int>

@@ -23,6 +23,7 @@ extension Client {
     @inline(__always) func parseRequest() -> ParseOutcome {
         if requestType == .unknown {
             requestType = query.byte(at: query.readIndex) == 42 ? .multibulk : .inline
+            commandStart = query.readIndex
         }
         if requestType == .multibulk { return parseMultibulk() }
         return parseInline()
@@ -135,12 +136,18 @@ extension Client {
     /// Slides unparsed bytes to the front of the query buffer, keeping the ranges of
     /// arguments already parsed for the command in progress valid.
     func compactQuery() {
-        let shift = query.readIndex
-        if shift == 0 { return }
+        // Arguments already parsed for a partial command sit before readIndex: keep
+        // everything from the start of that command.
+        let keepFrom = requestType == .multibulk ? commandStart : query.readIndex
+        if keepFrom == 0 { return }
+        let parsed = query.readIndex - keepFrom
+        query.readIndex = keepFrom
         query.compact()
+        query.readIndex = parsed
         if requestType == .multibulk {
-            for i in 0..<argc { argOffsets[i] -= shift }
+            for i in 0..<argc { argOffsets[i] -= keepFrom }
         }
+        commandStart = 0
     }
 
     func describeForLog() -> String { "addr=\(peerAddress) laddr=\(localAddress) name=\(displayName)" }
