@@ -221,3 +221,8 @@ static int rusage_of(int who, double *user, double *sys) {
 int apus_getrusage_self(double *user, double *sys) { return rusage_of(RUSAGE_SELF, user, sys); }
 int apus_getrusage_children(double *user, double *sys) { return rusage_of(RUSAGE_CHILDREN, user, sys); }
 int apus_fsync(int fd) { return fsync(fd); }
+
+int apus_format_double(char *buf, size_t cap, const char *fmt, double v) { return snprintf(buf, cap, fmt, v); }
+int apus_format_long_double(char *buf, size_t cap, int fixed, long double v) {
+    return snprintf(buf, cap, fixed ? "%.17Lf" : "%.17Lg", v);
+}

@@ -5,19 +5,21 @@ import XCTest
 import Glibc
 @testable import ApusCore
 
-final class ProtocolTests: XCTestCase {
-    var server: Server!
+/// A server without listeners and clients on socketpairs: commands are fed straight
+/// into a client's query buffer and the reply buffer is read back.
+final class InProcessServer {
+    let server: Server
 
-    override func setUp() {
+    init(configure: (ServerConfig) -> Void = { _ in }) {
         let config = ServerConfig()
         config.savePoints = []
+        configure(config)
         server = try! Server(config: config)
     }
 
-    /// A client on one end of a socketpair (never read: replies stay in the buffer).
     func makeClient() -> Client {
         var fds: [Int32] = [0, 0]
-        XCTAssertEqual(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds), 0)
+        precondition(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0)
         let c = Client(server: server, id: 1, fd: fds[0], registration: 1, peer: "test:0", local: "test:0",
                        unix: true, db: server.keyspace.dbs[0], now: 0, authenticated: true)
         if Int(fds[0]) >= server.clientsByFd.count {
@@ -27,14 +29,24 @@ final class ProtocolTests: XCTestCase {
         return c
     }
 
+    /// Feeds raw bytes and returns everything replied since the last call.
     func feed(_ c: Client, _ s: String) -> String {
-        let bytes = Array(s.utf8)
-        bytes.withUnsafeBytes { c.query.append($0) }
+        Array(s.utf8).withUnsafeBytes { c.query.append($0) }
+        server.refreshTime()
         server.processInputBuffer(c)
         let out = String(decoding: c.reply.readableView, as: UTF8.self)
         c.reply.readIndex = c.reply.writeIndex
         return out
     }
+}
+
+final class ProtocolTests: XCTestCase {
+    var harness: InProcessServer!
+    var server: Server { harness.server }
+
+    override func setUp() { harness = InProcessServer() }
+    func makeClient() -> Client { harness.makeClient() }
+    func feed(_ c: Client, _ s: String) -> String { harness.feed(c, s) }
 
     func testMultibulkSetGetPipelined() {
         let c = makeClient()
@@ -142,5 +154,35 @@ final class ProtocolTests: XCTestCase {
     func testEmptyMultibulkIsIgnored() {
         let c = makeClient()
         XCTAssertEqual(feed(c, "*0\r\n*-1\r\nPING\r\n"), "+PONG\r\n")
+    }
+
+    /// Random and mutated requests must never crash the parser; every client either
+    /// gets replies or a protocol error, and a fresh client still works afterwards.
+    func testFuzzRandomAndMutatedInput() {
+        var rng = SystemRandomNumberGenerator()
+        let seeds = ["*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n", "GET k\r\n", "*1\r\n$4\r\nPING\r\n",
+                     "SET \"a b\" 'c'\r\n", "*2\r\n$4\r\nECHO\r\n$3\r\nabc\r\n", "*0\r\n"]
+        let alphabet: [UInt8] = Array("*$\r\n-+:0123456789abcSETGET \"'\\x".utf8)
+        for round in 0..<3000 {
+            let c = makeClient()
+            var bytes = Array(seeds[round % seeds.count].utf8)
+            for _ in 0..<Int.random(in: 0...6, using: &rng) {
+                let pos = Int.random(in: 0...bytes.count, using: &rng)
+                switch Int.random(in: 0...2, using: &rng) {
+                case 0: bytes.insert(alphabet.randomElement(using: &rng)!, at: pos)
+                case 1: if pos < bytes.count { bytes.remove(at: pos) }
+                default: if pos < bytes.count { bytes[pos] = UInt8.random(in: 0...255, using: &rng) }
+                }
+            }
+            if round % 10 == 0 {
+                bytes = (0..<Int.random(in: 1...200, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            }
+            bytes.withUnsafeBytes { c.query.append($0) }
+            server.processInputBuffer(c)
+            close(c.fd)
+            server.clientsByFd[Int(c.fd)] = nil
+        }
+        let ok = makeClient()
+        XCTAssertEqual(feed(ok, "PING\r\n"), "+PONG\r\n")
     }
 }

@@ -269,7 +269,7 @@ public enum CommandCommands {
                 // Redis compares only the relative index with argc; the absolute check
                 // keeps a malformed line from reading past argv.
                 if idx >= argc || first + idx >= argc { return nil }
-                guard let num = argv[first + idx].withUnsafeBytes({ parseInt64($0) }), num >= 0,
+                guard let num = argv[first + idx].withUnsafeBytes({ Numbers.string2ll($0) }), num >= 0,
                       num < Int64(Int32.max) else { return nil }
                 first += firstKey
                 last = first + Int(num) - 1

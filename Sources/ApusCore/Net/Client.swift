@@ -129,7 +129,7 @@ public final class Client {
         return true
     }
 
-    public func argInt64(_ i: Int) -> Int64? { parseInt64(arg(i)) }
+    public func argInt64(_ i: Int) -> Int64? { Numbers.string2ll(arg(i)) }
 
     func ensureArgCapacity(_ n: Int) {
         if n <= argCapacity { return }
@@ -182,39 +182,3 @@ public final class Client {
 @inline(__always) func asciiLower(_ c: UInt8) -> UInt8 {
     (c >= 65 && c <= 90) ? c | 0x20 : c
 }
-
-/// Redis's string2ll: strict decimal, optional leading '-', no '+', no spaces, no leading
-/// zeros, must fit in Int64.
-@inline(__always) public func parseInt64(_ p: UnsafeRawBufferPointer) -> Int64? {
-    let n = p.count
-    if n == 0 || n > 20 { return nil }
-    if n == 1 {
-        let c = p[0]
-        if c >= 48 && c <= 57 { return Int64(c - 48) }
-        return nil
-    }
-    var i = 0
-    var negative = false
-    if p[0] == 45 { negative = true; i = 1 }
-    let first = p[i]
-    if first < 49 || first > 57 { return nil }   // no leading zero, must be a digit
-    var v: UInt64 = 0
-    while i < n {
-        let c = p[i]
-        if c < 48 || c > 57 { return nil }
-        let (m, o1) = v.multipliedReportingOverflow(by: 10)
-        if o1 { return nil }
-        let (a, o2) = m.addingReportingOverflow(UInt64(c - 48))
-        if o2 { return nil }
-        v = a
-        i += 1
-    }
-    if negative {
-        if v > UInt64(Int64.max) + 1 { return nil }
-        return v == UInt64(Int64.max) + 1 ? Int64.min : -Int64(v)
-    }
-    if v > UInt64(Int64.max) { return nil }
-    return Int64(v)
-}
-
-public func parseInt64(_ b: [UInt8]) -> Int64? { b.withUnsafeBytes { parseInt64($0) } }

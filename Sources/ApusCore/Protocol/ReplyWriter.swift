@@ -205,10 +205,4 @@ extension Client {
 }
 
 /// %.17g as Redis's addReplyDouble uses, with inf/-inf/nan spelled as Redis spells them.
-func formatReplyDouble(_ d: Double) -> [UInt8] {
-    if d.isInfinite { return d > 0 ? Array("inf".utf8) : Array("-inf".utf8) }
-    if d.isNaN { return Array("nan".utf8) }
-    var buf = [CChar](repeating: 0, count: 64)
-    let n = withVaList([d]) { vsnprintf(&buf, 64, "%.17g", $0) }
-    return buf[0..<Int(n)].map { UInt8(bitPattern: $0) }
-}
+@inline(__always) func formatReplyDouble(_ d: Double) -> [UInt8] { Numbers.formatDouble(d) }

@@ -57,7 +57,7 @@ extension Client {
             }
             // "\r" must be followed by one more byte ("\n") in the buffer.
             if cr + 1 >= query.writeIndex { return .needMore }
-            guard let ll = parseInt64(query.bytes(at: start + 1, count: cr - start - 1)), ll <= Int64(Int32.max) else {
+            guard let ll = Numbers.string2ll(query.bytes(at: start + 1, count: cr - start - 1)), ll <= Int64(Int32.max) else {
                 return protocolError("invalid multibulk length")
             }
             if ll > Int64(ProtocolLimits.unauthenticatedMaxArgs) && !authenticated {
@@ -82,7 +82,7 @@ extension Client {
                 if first != 36 {
                     return protocolError("expected '$', got '\(Character(Unicode.Scalar(first)))'")
                 }
-                guard let ll = parseInt64(query.bytes(at: start + 1, count: cr - start - 1)),
+                guard let ll = Numbers.string2ll(query.bytes(at: start + 1, count: cr - start - 1)),
                       ll >= 0, ll <= Int64(server.config.protoMaxBulkLen) else {
                     return protocolError("invalid bulk length")
                 }

@@ -175,7 +175,10 @@ public final class Server {
             let period = UInt64(1_000_000 / max(currentHz, 1))
             let next = lastCronUs + period
             var timeout: Int32 = next > now ? Int32((next - now + 999) / 1000) : 0
-            if snapshotJob != nil || !pausedClients.isEmpty { timeout = 0 }
+            // Keep serializing between events while a save scans; once the writer
+            // thread only has to finish, sleep normally (it wakes us via eventfd).
+            if let job = snapshotJob, !job.closed { timeout = 0 }
+            if !pausedClients.isEmpty && timeout > 10 { timeout = 10 }
             let n = loop.poll(timeoutMs: timeout)
             refreshTime()
             for i in 0..<n {
@@ -242,7 +245,7 @@ public final class Server {
             return
         }
         // Protected mode: no password and default bind → refuse non-loopback peers.
-        if config.protectedMode && config.requirepass.isEmpty && !unix && !isLoopback(ip) && bindIsDefaultish() {
+        if config.protectedMode && config.requirepass.isEmpty && !unix && !isLoopback(ip) {
             let msg = "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n"
             _ = msg.withCString { Glibc.write(fd, $0, strlen($0)) }
             statRejectedConnections += 1
@@ -285,8 +288,6 @@ public final class Server {
     func isLoopback(_ ip: String) -> Bool {
         ip.hasPrefix("127.") || ip == "::1" || ip.hasPrefix("::ffff:127.")
     }
-
-    func bindIsDefaultish() -> Bool { true }
 
     func formatAddress(_ ip: String, _ port: Int) -> String {
         ip.contains(":") ? "\(ip):\(port)" : "\(ip):\(port)"

@@ -7,11 +7,11 @@
 // 80-bit `long double`; on x86-64 Swift has the same type (`Float80`) and glibc formats it,
 // so results agree to the last digit.
 //
-// Float text is produced by glibc's `vsnprintf`. On x86-64 the `va_list` is assembled on
-// the stack by hand (System V layout) so formatting a score does not allocate; other
-// architectures fall back to `withVaList`.
+// Float text is produced by glibc's `snprintf` through two small C shim functions, so
+// formatting a score builds no Swift varargs array and does not allocate.
 
 import Glibc
+import CApusSys
 
 public enum Numbers {
     // MARK: - Types and limits
@@ -329,29 +329,12 @@ public enum Numbers {
         return s.utf8CodeUnitCount
     }
 
-    /// `snprintf(dst, capacity, fmt, v)` for one `double`; returns the length written
-    /// (clamped to capacity - 1; a NUL follows the text).
+    /// `snprintf(dst, capacity, fmt, v)` for one `double` (through the C shim, so no
+    /// Swift varargs array is built); returns the length written, clamped to capacity - 1.
     static func cFormat(_ fmt: StaticString, _ v: Double,
                         into dst: UnsafeMutableRawPointer, capacity: Int) -> Int {
         let cfmt = UnsafeRawPointer(fmt.utf8Start).assumingMemoryBound(to: CChar.self)
-        let out = dst.assumingMemoryBound(to: CChar.self)
-        #if arch(x86_64) && !os(Windows)
-        // System V va_list: {gp_offset, fp_offset, overflow_arg_area, reg_save_area}.
-        // With gp_offset = 48 and fp_offset = 48 the first va_arg(double) is read from the
-        // first XMM slot of the register save area, which we fill ourselves.
-        let n = withUnsafeTemporaryAllocation(byteCount: 256, alignment: 16) { raw -> Int32 in
-            let base = raw.baseAddress!
-            let saveArea = base + 64
-            base.storeBytes(of: UInt32(48), toByteOffset: 0, as: UInt32.self)
-            base.storeBytes(of: UInt32(48), toByteOffset: 4, as: UInt32.self)
-            base.storeBytes(of: base + 32, toByteOffset: 8, as: UnsafeMutableRawPointer.self)
-            base.storeBytes(of: saveArea, toByteOffset: 16, as: UnsafeMutableRawPointer.self)
-            saveArea.storeBytes(of: v, toByteOffset: 48, as: Double.self)
-            return vsnprintf(out, capacity, cfmt, CVaListPointer(_fromUnsafeMutablePointer: base))
-        }
-        #else
-        let n = withVaList([v]) { vsnprintf(out, capacity, cfmt, $0) }
-        #endif
+        let n = apus_format_double(dst.assumingMemoryBound(to: CChar.self), capacity, cfmt, v)
         return Int(max(0, min(n, Int32(capacity - 1))))
     }
 
@@ -359,29 +342,11 @@ public enum Numbers {
     static func cFormatLong(fixed: Bool, _ v: LongDouble,
                             into dst: UnsafeMutableRawPointer, capacity: Int) -> Int {
         #if arch(x86_64) || arch(i386)
-        let fmt: StaticString = fixed ? "%.17Lf" : "%.17Lg"
+        let n = apus_format_long_double(dst.assumingMemoryBound(to: CChar.self), capacity, fixed ? 1 : 0, v)
         #else
-        // No x87 type here: LongDouble is Double, so drop the `L`.
         let fmt: StaticString = fixed ? "%.17f" : "%.17g"
-        #endif
-        let cfmt = UnsafeRawPointer(fmt.utf8Start).assumingMemoryBound(to: CChar.self)
-        let out = dst.assumingMemoryBound(to: CChar.self)
-        #if arch(x86_64) && !os(Windows)
-        // long double is always passed in memory: va_arg reads 16 bytes at
-        // overflow_arg_area (16-byte aligned), so the value goes there.
-        let n = withUnsafeTemporaryAllocation(byteCount: 256, alignment: 16) { raw -> Int32 in
-            let base = raw.baseAddress!
-            let overflow = base + 32
-            overflow.initializeMemory(as: UInt8.self, repeating: 0, count: 16)
-            base.storeBytes(of: UInt32(48), toByteOffset: 0, as: UInt32.self)
-            base.storeBytes(of: UInt32(176), toByteOffset: 4, as: UInt32.self)
-            base.storeBytes(of: overflow, toByteOffset: 8, as: UnsafeMutableRawPointer.self)
-            base.storeBytes(of: base + 64, toByteOffset: 16, as: UnsafeMutableRawPointer.self)
-            overflow.storeBytes(of: v, as: LongDouble.self)
-            return vsnprintf(out, capacity, cfmt, CVaListPointer(_fromUnsafeMutablePointer: base))
-        }
-        #else
-        let n = withVaList([v]) { vsnprintf(out, capacity, cfmt, $0) }
+        let n = apus_format_double(dst.assumingMemoryBound(to: CChar.self), capacity,
+                                   UnsafeRawPointer(fmt.utf8Start).assumingMemoryBound(to: CChar.self), v)
         #endif
         return Int(max(0, min(n, Int32(capacity - 1))))
     }

@@ -315,7 +315,7 @@ enum StringCommands {
             if e.isInt {
                 value = e.intValue
             } else {
-                guard let v = parseInt64(e.stringBytes) else {
+                guard let v = Numbers.string2ll(e.stringBytes) else {
                     c.addReplyError(ReplyErrors.notInteger)
                     return
                 }

@@ -57,4 +57,9 @@ int apus_getrusage_children(double *user, double *sys);
 int apus_fsync(int fd);
 int apus_fcntl_cloexec(int fd);
 
+
+/* number formatting: printf for one floating value without Swift varargs */
+int apus_format_double(char *buf, size_t cap, const char *fmt, double v);
+int apus_format_long_double(char *buf, size_t cap, int fixed, long double v);
+
 #endif
