@@ -79,7 +79,27 @@ enum CommandHandlers {
 
     /// Introspection and administration commands (INFO, CLIENT, CONFIG, DEBUG, ...).
     static func serverHandlers() -> [String: CommandHandler] {
-        var h: [String: CommandHandler] = [:]
+        var h: [String: CommandHandler] = [
+            "info": ServerInfo.info,
+            "client|id": ClientCommands.id, "client|info": ClientCommands.info, "client|list": ClientCommands.list,
+            "client|kill": ClientCommands.kill, "client|setname": ClientCommands.setname,
+            "client|getname": ClientCommands.getname, "client|pause": ClientCommands.pause,
+            "client|unpause": ClientCommands.unpause, "client|reply": ClientCommands.reply,
+            "client|no-evict": ClientCommands.noEvict, "client|unblock": ClientCommands.unblock,
+            "client|help": ClientCommands.help,
+            "debug": DebugCommand.debug,
+            "time": DiagnosticCommands.time, "lastsave": DiagnosticCommands.lastsave,
+            "monitor": DiagnosticCommands.monitor,
+            "slowlog|get": DiagnosticCommands.slowlogGet, "slowlog|len": DiagnosticCommands.slowlogLen,
+            "slowlog|reset": DiagnosticCommands.slowlogReset, "slowlog|help": DiagnosticCommands.slowlogHelp,
+            "memory|usage": DiagnosticCommands.memoryUsage, "memory|stats": DiagnosticCommands.memoryStats,
+            "memory|doctor": DiagnosticCommands.memoryDoctor, "memory|malloc-stats": DiagnosticCommands.memoryMallocStats,
+            "memory|purge": DiagnosticCommands.memoryPurge, "memory|help": DiagnosticCommands.memoryHelp,
+            "latency|latest": DiagnosticCommands.latencyLatest, "latency|history": DiagnosticCommands.latencyHistory,
+            "latency|reset": DiagnosticCommands.latencyReset, "latency|graph": DiagnosticCommands.latencyGraph,
+            "latency|doctor": DiagnosticCommands.latencyDoctor, "latency|histogram": DiagnosticCommands.latencyHistogram,
+            "latency|help": DiagnosticCommands.latencyHelp,
+        ]
         for (k, v) in ConfigCommands.handlers { h[k] = v }
         return h
     }

@@ -30,6 +30,12 @@ extension Server {
             c.addReplyError("ERR wrong number of arguments for '\(cmd.fullName)' command")
             return
         }
+        if cmd.flags.contains(.protected) && cmd.name == "debug"
+            && !DebugCommand.protectedActionAllowed(config.enableDebugCommand, c) {
+            cmd.rejectedCalls += 1
+            c.addReplyError(DebugCommand.notAllowedError)
+            return
+        }
         if !c.authenticated && !cmd.flags.contains(.noAuth) {
             cmd.rejectedCalls += 1
             c.addReplyError("NOAUTH Authentication required.")
@@ -76,7 +82,7 @@ extension Server {
     func recordLatency(_ cmd: RedisCommand, _ us: Int) {
         if cmd.latencyBuckets.isEmpty { cmd.latencyBuckets = [UInt64](repeating: 0, count: 64) }
         let v = max(us, 1)
-        cmd.latencyBuckets[63 - v.leadingZeroBitCount] += 1
+        cmd.latencyBuckets[LatencyHistogram.bucketIndex(microseconds: v)] += 1
     }
 
     func rejectUnknownCommand(_ c: Client) {

@@ -54,13 +54,6 @@ extension Client {
 
     public func addReplySyntaxError() { addReplyError("ERR syntax error") }
 
-    public func addReplySubcommandSyntaxError() {
-        var sub = argString(1)
-        if sub.utf8.count > 128 { sub = String(decoding: Array(sub.utf8.prefix(128)), as: UTF8.self) }
-        let cmd = currentCommand.map { ($0.parent ?? $0).name.uppercased() } ?? argString(0).uppercased()
-        addReplyError("ERR unknown subcommand '\(sub)'. Try \(cmd) HELP.")
-    }
-
     public func addReplyHelp(_ lines: [String]) {
         let cmd = currentCommand.map { ($0.parent ?? $0).name.uppercased() } ?? argString(0).uppercased()
         addReplyArrayLen(lines.count + 3)

@@ -15,6 +15,8 @@ public final class Server {
 
     // MARK: - Identity and time
     public let runId: String
+    /// master_replid: this server's replication ID (DEBUG CHANGE-REPL-ID replaces it).
+    public var replicationId: String = Server.randomHex(40)
     public let startTimeMs: Int64
     public var mstime: Int64 = 0            // cached unix ms, refreshed per loop turn and per command
     public var ustimeMonotonic: UInt64 = 0
@@ -290,7 +292,8 @@ public final class Server {
     }
 
     func formatAddress(_ ip: String, _ port: Int) -> String {
-        ip.contains(":") ? "\(ip):\(port)" : "\(ip):\(port)"
+        // IPv6 peers are written "[addr]:port", as Redis's anetFormatAddr does.
+        ip.contains(":") ? "[\(ip)]:\(port)" : "\(ip):\(port)"
     }
 
     // MARK: - Reading and executing
