@@ -110,7 +110,7 @@ class Server:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=1.0) as s:
                     s.sendall(b"*1\r\n$4\r\nPING\r\n")
                     data = s.recv(64)
-                    if data.startswith(b"+PONG"):
+                    if data.startswith(b"+PONG") or data.startswith(b"-NOAUTH"):
                         return
                     last = data  # e.g. -LOADING while a big dump loads
             except OSError as e:

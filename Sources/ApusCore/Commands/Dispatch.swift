@@ -18,9 +18,10 @@ extension Server {
             if cmd === top {
                 c.currentCommand = top
                 top.rejectedCalls += 1
-                var sub = c.argString(1)
-                if sub.utf8.count > 128 { sub = String(decoding: Array(sub.utf8.prefix(128)), as: UTF8.self) }
-                c.addReplyError("ERR unknown subcommand '\(sanitize(sub))'. Try \(top.name.uppercased()) HELP.")
+                var msg = Array("ERR unknown subcommand '".utf8)
+                msg += c.arg(1).prefix(128)
+                msg += Array("'. Try \(top.name.uppercased()) HELP.".utf8)
+                c.addReplyError(bytes: msg)
                 return
             }
         }
@@ -86,21 +87,19 @@ extension Server {
     }
 
     func rejectUnknownCommand(_ c: Client) {
-        var args = ""
+        var args: [UInt8] = []
         var i = 1
-        while i < c.argc && args.utf8.count < 128 {
-            let room = 128 - args.utf8.count
-            let a = c.arg(i)
-            args += "'" + String(decoding: a.prefix(room), as: UTF8.self) + "' "
+        while i < c.argc && args.count < 128 {
+            args.append(39)
+            args += c.arg(i).prefix(128 - args.count + 1)
+            args += [39, 32]
             i += 1
         }
-        let name = String(decoding: c.arg(0).prefix(128), as: UTF8.self)
-        c.addReplyError("ERR unknown command '\(sanitize(name))', with args beginning with: \(sanitize(args))")
-    }
-
-    func sanitize(_ s: String) -> String {
-        if !s.utf8.contains(where: { $0 == 13 || $0 == 10 }) { return s }
-        return String(decoding: s.utf8.map { ($0 == 13 || $0 == 10) ? 32 : $0 }, as: UTF8.self)
+        var msg = Array("ERR unknown command '".utf8)
+        msg += c.arg(0).prefix(128)
+        msg += Array("', with args beginning with: ".utf8)
+        msg += args
+        c.addReplyError(bytes: msg)
     }
 
     /// True when a failed background save must stop writes (stop-writes-on-bgsave-error).

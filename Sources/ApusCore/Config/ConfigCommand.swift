@@ -34,7 +34,7 @@ enum ConfigCommands {
         let s = c.server
         if let failure = ConfigDirectives.set(s.config, pairs: pairs, allowProtected: allowsProtectedAction(c),
                                               loading: s.loading) {
-            c.addReplyError(failure.reply)
+            c.addReplyError(bytes: failure.bytes)
         } else {
             c.addReplyOK()
         }

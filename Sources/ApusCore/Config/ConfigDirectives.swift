@@ -133,7 +133,9 @@ public enum ConfigDirectives {
         bool("rdb-del-sync-files", [], \.rdbDelSyncFiles, def: false),
         // The AOF arrives with its own issue; until then only "no" is accepted, so
         // clients that read it (redis-benchmark does) see the truth.
-        stringEnum("appendonly", [], \.appendonly, values: [("no", 0)], def: "no"),
+        bool("appendonly", [], \.appendonly, def: false, validate: { yes in
+            yes ? "the append only file is not supported by this Apus version yet" : nil
+        }),
 
         // Security
         string("requirepass", [.sensitive], \.requirepass, def: nil, emptyIsNull: true),
@@ -233,6 +235,12 @@ extension ConfigDirectives {
     /// Why a CONFIG SET was refused: the full error reply text.
     public struct SetFailure: Error, Equatable {
         public let reply: String
+        /// The reply as bytes when it quotes a client argument that is not UTF-8.
+        public var bytes: [UInt8]
+        init(reply: String, bytes: [UInt8]? = nil) {
+            self.reply = reply
+            self.bytes = bytes ?? Array(reply.utf8)
+        }
     }
 
     /// CONFIG SET with one or more name/value pairs, all or nothing, like Redis 7.0's
@@ -247,7 +255,7 @@ extension ConfigDirectives {
     public static func set(_ config: ServerConfig, pairs: [(name: [UInt8], value: [UInt8])],
                            allowProtected: Bool, loading: Bool = false) -> SetFailure? {
         var chosen: [Int] = []
-        var invalidName: String?
+        var invalidName: [UInt8]?
         var errorText: String?
         var errorArg = ""
         var invalid = false
@@ -256,7 +264,7 @@ extension ConfigDirectives {
         for (name, _) in pairs {
             guard let i = index(of: name) else {
                 if !invalid {
-                    invalidName = String(decoding: name, as: UTF8.self)
+                    invalidName = name
                     invalid = true
                 }
                 continue
@@ -286,7 +294,9 @@ extension ConfigDirectives {
         func failure() -> SetFailure {
             if denyLoading { return SetFailure(reply: "LOADING Redis is loading the dataset in memory") }
             if let n = invalidName {
-                return SetFailure(reply: "ERR Unknown option or number of arguments for CONFIG SET - '\(n)'")
+                let prefix = Array("ERR Unknown option or number of arguments for CONFIG SET - '".utf8)
+                return SetFailure(reply: "ERR Unknown option or number of arguments for CONFIG SET - '\(String(decoding: n, as: UTF8.self))'",
+                                  bytes: prefix + n + [39])
             }
             if let e = errorText {
                 return SetFailure(reply: "ERR CONFIG SET failed (possibly related to argument '\(errorArg)') - \(e)")
@@ -362,13 +372,15 @@ extension ConfigDirectives {
     enum NumericStyle { case plain, memory, octal }
 
     static func bool(_ name: String, alias: String? = nil, _ flags: ConfigFlags,
-                     _ kp: ReferenceWritableKeyPath<ServerConfig, Bool>, def: Bool) -> ConfigDirective {
+                     _ kp: ReferenceWritableKeyPath<ServerConfig, Bool>, def: Bool,
+                     validate: ((Bool) -> String?)? = nil) -> ConfigDirective {
         ConfigDirective(
             name: name, alias: alias, flags: flags, kind: .bool, defaultText: def ? "yes" : "no",
             set: { c, args, _ in
                 let v = args[0]
                 let yes = ConfigText.equalsIgnoringCase(v, "yes")
                 if !yes && !ConfigText.equalsIgnoringCase(v, "no") { throw ConfigError("argument must be 'yes' or 'no'") }
+                if let why = validate?(yes) { throw ConfigError(why) }
                 if c[keyPath: kp] == yes { return false }
                 c[keyPath: kp] = yes
                 return true

@@ -66,7 +66,7 @@ public final class ServerConfig {
     public var dbfilename: String = "dump.rdb"
     public var dir: String = "./"
     public var rdbDelSyncFiles: Bool = false
-    public var appendonly: String = "no"
+    public var appendonly: Bool = false
 
     // MARK: - Security
     public var requirepass: String = ""

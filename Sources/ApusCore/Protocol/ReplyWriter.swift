@@ -34,17 +34,26 @@ extension Client {
     }
 
     /// Sends `-<full>\r\n`. `full` carries its own code ("ERR ...", "WRONGTYPE ...").
-    /// Newlines inside the message would break the protocol, so they become spaces as in Redis.
     public func addReplyError(_ full: String) {
-        server.noteError(full, client: self)
+        addReplyError(bytes: Array(full.utf8))
+    }
+
+    /// The byte form, for messages quoting client arguments: Redis echoes argument bytes
+    /// unchanged (not UTF-8 validated). Newlines would break the protocol, so they become
+    /// spaces, as Redis does.
+    public func addReplyError(bytes full: [UInt8]) {
+        server.noteError(full)
         guard prepareToWrite() else { return }
         reply.append(byte: 45)
-        var s = full
-        if s.utf8.contains(where: { $0 == 13 || $0 == 10 }) {
-            s = String(decoding: s.utf8.map { ($0 == 13 || $0 == 10) ? 32 : $0 }, as: UTF8.self)
-        }
-        reply.append(string: s)
+        var b = full
+        for i in b.indices where b[i] == 13 || b[i] == 10 { b[i] = 32 }
+        reply.append(b)
         reply.append("\r\n")
+    }
+
+    /// An error quoting argument `i` byte for byte: `prefix` + argv[i] + `suffix`.
+    public func addReplyError(_ prefix: String, quoting i: Int, _ suffix: String, limit: Int = Int.max) {
+        addReplyError(bytes: Array(prefix.utf8) + Array(arg(i).prefix(limit)) + Array(suffix.utf8))
     }
 
     public func addReplyErrorArity() {

@@ -29,8 +29,10 @@ extension Client {
         return parseInline()
     }
 
-    private func protocolError(_ reason: String) -> ParseOutcome {
-        addReplyError("ERR Protocol error: \(reason)")
+    private func protocolError(_ reason: String, detail: UInt8? = nil) -> ParseOutcome {
+        var msg = Array("ERR Protocol error: \(reason)".utf8)
+        if let d = detail { msg += [d, 39] }   // the offending byte as sent, then the closing quote
+        addReplyError(bytes: msg)
         server.log(.verbose, "Protocol error (\(reason)) from client: \(describeForLog())")
         flags.insert(.closeAfterReply)
         // Everything after the bad input is discarded, as Redis does.
@@ -80,7 +82,7 @@ extension Client {
                 if cr + 1 >= query.writeIndex { return .needMore }
                 let first = query.byte(at: start)
                 if first != 36 {
-                    return protocolError("expected '$', got '\(Character(Unicode.Scalar(first)))'")
+                    return protocolError("expected '$', got '", detail: first)
                 }
                 guard let ll = Numbers.string2ll(query.bytes(at: start + 1, count: cr - start - 1)),
                       ll >= 0, ll <= Int64(server.config.protoMaxBulkLen) else {

@@ -111,7 +111,7 @@ enum ClientCommands {
         var text = ""
         if c.argc == 4 && c.argEquals(2, "type") {
             guard let k = kind(named: c.argString(3)) else {
-                c.addReplyError("ERR Unknown client type '\(c.argString(3))'")
+                c.addReplyError("ERR Unknown client type '", quoting: 3, "'")
                 return
             }
             for other in s.clientList where kind(of: other) == k {
@@ -161,7 +161,7 @@ enum ClientCommands {
                     id = v
                 } else if c.argEquals(i, "type") && more {
                     guard let k = kind(named: c.argString(i + 1)) else {
-                        c.addReplyError("ERR Unknown client type '\(c.argString(i + 1))'")
+                        c.addReplyError("ERR Unknown client type '", quoting: i + 1, "'")
                         return
                     }
                     type = k

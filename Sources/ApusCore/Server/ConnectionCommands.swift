@@ -3,6 +3,10 @@
 
 enum ConnectionCommands {
     static func ping(_ c: Client) {
+        if c.argc > 2 {
+            c.addReplyErrorArity()
+            return
+        }
         if c.argc == 1 { c.addReplyRaw("+PONG\r\n") } else { c.addReplyBulk(c.arg(1)) }
     }
 
@@ -29,10 +33,7 @@ enum ConnectionCommands {
     }
 
     static func select(_ c: Client) {
-        guard let id = c.argInt64(1), id >= Int64(Int32.min), id <= Int64(Int32.max) else {
-            c.addReplyError("ERR value is not an integer or out of range")
-            return
-        }
+        guard let id = KeyCommands.intArgOrReply(c, 1) else { return }
         if id < 0 || Int(id) >= c.server.keyspace.dbs.count {
             c.addReplyError("ERR DB index is out of range")
             return
@@ -78,7 +79,7 @@ enum ConnectionCommands {
         var ver = c.resp
         var next = 1
         if c.argc >= 2 {
-            guard let v = c.argInt64(1), v >= Int64(Int32.min), v <= Int64(Int32.max) else {
+            guard let v = c.argInt64(1) else {
                 c.addReplyError("ERR Protocol version is not an integer or out of range")
                 return
             }
@@ -101,7 +102,7 @@ enum ConnectionCommands {
                 setName = j + 1
                 j += 2
             } else {
-                c.addReplyError("ERR Syntax error in HELLO option '\(c.argString(j))'")
+                c.addReplyError("ERR Syntax error in HELLO option '", quoting: j, "'")
                 return
             }
         }

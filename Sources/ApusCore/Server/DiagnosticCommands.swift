@@ -15,8 +15,9 @@ extension Client {
     /// arguments for '<argv[1]>'. Try <ARGV[0]> HELP." — sent by container commands when
     /// a known subcommand gets an argument count its handler does not accept.
     func addReplyUnknownSubcommandOrArity() {
-        let sub = String(decoding: arg(1).prefix(128), as: UTF8.self)
-        addReplyError("ERR unknown subcommand or wrong number of arguments for '\(sub)'. Try \(argString(0).uppercased()) HELP.")
+        let cmd = Array(arg(0)).map { $0 >= 97 && $0 <= 122 ? $0 - 32 : $0 }
+        addReplyError(bytes: Array("ERR unknown subcommand or wrong number of arguments for '".utf8)
+                      + Array(arg(1).prefix(128)) + Array("'. Try ".utf8) + cmd + Array(" HELP.".utf8))
     }
 }
 

@@ -483,16 +483,16 @@ public final class Server {
     // MARK: - Errors and statistics
 
     /// Counts an error reply for INFO errorstats (keyed by its first word, as Redis).
-    func noteError(_ full: String, client: Client) {
+    func noteError(_ full: [UInt8]) {
         statTotalErrorReplies += 1
-        var code = full
-        if let sp = full.firstIndex(of: " ") { code = String(full[..<sp]) }
+        errorRepliedDuringCommand = true
+        let end = full.firstIndex(of: 32) ?? full.count
+        let code = String(decoding: full[0..<end], as: UTF8.self)
         if errorStats[code] == nil && errorStats.count >= 128 {
             // Redis stops tracking new error codes past 128 to bound memory.
             return
         }
         errorStats[code, default: 0] += 1
-        errorRepliedDuringCommand = true
     }
     var errorRepliedDuringCommand = false
 

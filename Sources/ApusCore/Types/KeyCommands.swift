@@ -50,12 +50,23 @@ enum KeyCommands {
         }
     }
 
-    /// Parses a db index argument like Redis's getIntFromObjectOrReply + selectDb.
-    static func dbIndexOrReply(_ c: Client, _ i: Int, notIntError: String = ReplyErrors.notInteger) -> Int? {
-        guard let v = c.argInt64(i), v >= Int64(Int32.min), v <= Int64(Int32.max) else {
-            c.addReplyError(notIntError)
+    /// Redis's getIntFromObjectOrReply: an integer that must also fit a C int, with
+    /// the two distinct errors Redis gives (or `message` for both when supplied).
+    static func intArgOrReply(_ c: Client, _ i: Int, message: String? = nil) -> Int64? {
+        guard let v = c.argInt64(i) else {
+            c.addReplyError(message ?? ReplyErrors.notInteger)
             return nil
         }
+        if v < Int64(Int32.min) || v > Int64(Int32.max) {
+            c.addReplyError(message ?? "ERR value is out of range, value must between -2147483648 and 2147483647")
+            return nil
+        }
+        return v
+    }
+
+    /// Parses a db index argument like Redis's getIntFromObjectOrReply + selectDb.
+    static func dbIndexOrReply(_ c: Client, _ i: Int) -> Int? {
+        guard let v = intArgOrReply(c, i) else { return nil }
         if v < 0 || Int(v) >= c.server.keyspace.dbs.count {
             c.addReplyError(ReplyErrors.outOfRangeDB)
             return nil
@@ -102,12 +113,8 @@ enum KeyCommands {
     // MARK: - Whole databases
 
     static func swapdb(_ c: Client) {
-        guard let a = c.argInt64(1), a >= Int64(Int32.min), a <= Int64(Int32.max) else {
-            c.addReplyError("ERR invalid first DB index"); return
-        }
-        guard let b = c.argInt64(2), b >= Int64(Int32.min), b <= Int64(Int32.max) else {
-            c.addReplyError("ERR invalid second DB index"); return
-        }
+        guard let a = intArgOrReply(c, 1, message: "ERR invalid first DB index"),
+              let b = intArgOrReply(c, 2, message: "ERR invalid second DB index") else { return }
         let n = c.server.keyspace.dbs.count
         if a < 0 || b < 0 || Int(a) >= n || Int(b) >= n {
             c.addReplyError(ReplyErrors.outOfRangeDB)
@@ -171,18 +178,7 @@ enum KeyCommands {
     }
 
     static func scan(_ c: Client) {
-        // The cursor is an unsigned 64-bit decimal (strtoull semantics, no sign).
-        let cb = c.arg(1)
-        var cursor: UInt64 = 0
-        var okCursor = cb.count > 0 && cb.count <= 20
-        for b in cb where okCursor {
-            if b < 48 || b > 57 { okCursor = false; break }
-            let (m, o1) = cursor.multipliedReportingOverflow(by: 10)
-            let (a, o2) = m.addingReportingOverflow(UInt64(b - 48))
-            if o1 || o2 { okCursor = false; break }
-            cursor = a
-        }
-        if !okCursor {
+        guard var cursor = parseScanCursor(c.arg(1)) else {
             c.addReplyError("ERR invalid cursor")
             return
         }
@@ -231,6 +227,27 @@ enum KeyCommands {
         c.addReplyBulkString(String(cursor))
         c.addReplyArrayLen(out.count)
         for k in out { c.addReplyBulk(k) }
+    }
+
+    /// Redis's parseScanCursorOrReply: strtoul semantics — an optional sign ("-1" wraps
+    /// to the largest cursor), decimal digits, nothing else, no leading space, no overflow.
+    static func parseScanCursor(_ p: UnsafeRawBufferPointer) -> UInt64? {
+        var i = 0
+        var negative = false
+        if p.count > 0 && (p[0] == 43 || p[0] == 45) { negative = p[0] == 45; i = 1 }
+        if p.count == 0 { return 0 }            // strtoul("") is 0 with nothing left over
+        if i == p.count { return nil }
+        var v: UInt64 = 0
+        while i < p.count {
+            let b = p[i]
+            if b < 48 || b > 57 { return nil }
+            let (m, o1) = v.multipliedReportingOverflow(by: 10)
+            let (a, o2) = m.addingReportingOverflow(UInt64(b - 48))
+            if o1 || o2 { return nil }
+            v = a
+            i += 1
+        }
+        return negative ? 0 &- v : v
     }
 
     // MARK: - OBJECT
@@ -323,7 +340,7 @@ enum KeyCommands {
             else if c.argEquals(j, "gt") { flags.insert(.gt) }
             else if c.argEquals(j, "lt") { flags.insert(.lt) }
             else {
-                c.addReplyError("ERR Unsupported option \(c.argString(j))")
+                c.addReplyError("ERR Unsupported option ", quoting: j, "")
                 return
             }
         }

@@ -1,0 +1,380 @@
+"""Differential tests: the same command sequences go over raw sockets to apus-server
+and to a real redis-server 7.0.15, and the reply bytes must match exactly — once in
+RESP2 and once after HELLO 3 in RESP3.  Replies that legitimately differ (connection
+ids, timings, hash-table ordering) are compared through a normaliser instead.
+
+The cases are data: add a `(name, [commands...])` entry to CASES to grow coverage.
+A command is a string (split like a shell line: quotes group, "" is an empty
+argument), a list of str/bytes arguments, Inline(b"raw bytes") for inline protocol,
+or one of the wrappers below that relax the comparison.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+import pytest
+
+from harness import decode_one, encode_command
+
+
+# MARK: - Comparison wrappers
+
+class Cmd:
+    """A command plus how its replies are compared (exact by default)."""
+
+    def __init__(self, args, normalize=None, label=None, match=None):
+        self.args = args
+        self.normalize = normalize
+        self.label = label
+        self._match = match
+
+    def matches(self, got: bytes, want: bytes) -> bool:
+        if self._match is not None:
+            return self._match(got, want)
+        if self.normalize is not None:
+            return self.normalize(got) == self.normalize(want)
+        return got == want
+
+    def wire(self) -> bytes:
+        if isinstance(self.args, (bytes, bytearray)):
+            return bytes(self.args)
+        if isinstance(self.args, str):
+            return encode_command(shlex.split(self.args))
+        return encode_command(self.args)
+
+    def __repr__(self):
+        text = self.label or repr(self.args)
+        return text if len(text) <= 200 else text[:200] + "...(%d chars)" % len(text)
+
+
+def Inline(raw: bytes) -> Cmd:
+    return Cmd(raw, label=f"inline {raw!r}")
+
+
+def _unordered(reply: bytes):
+    v = decode_one(reply)
+
+    def canon(x):
+        if isinstance(x, tuple) and x and x[0] in ("set", "map"):
+            return (x[0], sorted(map(repr, x[1])))
+        if isinstance(x, list):
+            return sorted(map(repr, x))
+        return x
+    return canon(v)
+
+
+def Unordered(args) -> Cmd:
+    """Array replies whose element order depends on hash-table layout (KEYS, ...)."""
+    return Cmd(args, normalize=_unordered, label=f"unordered {args!r}")
+
+
+def _scan_all(reply: bytes):
+    v = decode_one(reply)
+    return (v[0] == b"0", sorted(v[1]))
+
+
+def ScanAll(args) -> Cmd:
+    """SCAN with a COUNT big enough to finish in one call: compare the key set."""
+    return Cmd(args, normalize=_scan_all, label=f"scan-all {args!r}")
+
+
+def Approx(args, tolerance: int) -> Cmd:
+    """Integer replies that depend on the clock (TTL/PTTL/EXPIRETIME): equal within tolerance."""
+    def match(got: bytes, want: bytes) -> bool:
+        a, b = decode_one(got), decode_one(want)
+        if isinstance(a, int) and isinstance(b, int) and a >= 0 and b >= 0:
+            return abs(a - b) <= tolerance
+        return got == want
+    return Cmd(args, match=match, label=f"approx {args!r}")
+
+
+def Shape(args) -> Cmd:
+    """Only the RESP type and error-ness must match (e.g. a timestamp)."""
+    return Cmd(args, normalize=lambda b: (b[:1], b.startswith(b"-")), label=f"shape {args!r}")
+
+
+_HELLO_ID = re.compile(rb"(\$2\r\nid\r\n):\d+\r\n")
+
+
+def _hello_norm(reply: bytes):
+    return _HELLO_ID.sub(rb"\1:<id>\r\n", reply)
+
+
+def Hello(args) -> Cmd:
+    return Cmd(args, normalize=_hello_norm, label=f"hello {args!r}")
+
+
+# MARK: - Cases
+
+LONG = "x" * 44  # 44 bytes is the largest embstr; 45 becomes raw
+CASES: list[tuple[str, list]] = [
+    ("ping-echo", ["PING", "PING hello", "PING a b", "ECHO", "ECHO ''", ["ECHO", b"\x00\xff"], "ping"]),
+    ("unknown-command", [
+        "FOOBAR", "FOOBAR a b 'c d'", ["NOPE", ""], "GET", "SET k", "GET a b",
+        "MGET", "MSET a", "MSET a 1 b", "CONFIG", "CONFIG NOPE", "OBJECT", "OBJECT NOPE k",
+        "CLIENT NOPE", "object encoding", "COMMAND NOPE",
+    ]),
+    # Error replies that quote the request must carry its bytes unchanged (Redis does not
+    # re-encode them as UTF-8; it only replaces CR/LF and the like).
+    ("non-utf8-in-errors", [
+        [b"F\xfaO", b"a\xff"], [b"\xff\xfe"], ["CLIENT", b"\xe9t\xe9"], ["CONFIG", "SET", b"\xff", "1"],
+        ["HELLO", "3", b"\xc3("], ["OBJECT", b"\x80"], ["SET", "k", "v", b"\xfe"], ["FOO", "a\r\nb"],
+        ["FOO\nBAR"], [("x" * 200)], ["FOO", "y" * 200], ["CONFIG", "GET", b"\xff*"],
+        ["SCAN", "0", "TYPE", b"\xff"], ["COMMAND", "INFO", b"\xff"],
+    ]),
+    ("set-get-basic", [
+        "SET k v", "GET k", "GET nokey", "SET k ''", "GET k", "STRLEN k", "STRLEN nokey",
+        ["SET", b"bin\x00key", b"\x00\x01\x02"], ["GET", b"bin\x00key"], "EXISTS k nokey k",
+    ]),
+    ("set-options", [
+        "SET k v NX", "SET k v2 NX", "GET k", "SET k v3 XX", "GET k", "SET nokey v XX",
+        "SET k v NX XX", "SET k v EX 10 PX 100", "SET k v EX", "SET k v EX abc", "SET k v EX 0",
+        "SET k v EX -5", "SET k v PX 0", "SET k v EXAT 0", "SET k v PXAT -1",
+        "SET k v KEEPTTL EX 10", "SET k v GET", "SET k v4 GET NX", "SET k v5 GET XX", "GET k",
+        "SET newk v GET", "SET k v BOGUS", "SET k v ex 100", Approx("TTL k", 2), "SET k v KEEPTTL",
+        Approx("TTL k", 2), "SET k v", "TTL k", "SET k v EX 9223372036854775807",
+        "SET k v PX 9223372036854775807", "SET k v EX 9223372036854775", "SET k v EXAT 99999999999999999",
+        "SET k v PXAT 1", "EXISTS k", "SET k v nx nx", "SET k v GET GET", "SET k v EX 1 EX 2",
+        "SET k v PX 100 KEEPTTL",
+    ]),
+    ("setnx-setex-psetex", [
+        "SETNX k v", "SETNX k w", "GET k", "SETEX k 100 v", Approx("TTL k", 2), "SETEX k 0 v",
+        "SETEX k -1 v", "SETEX k abc v", "PSETEX k 100000 v", Approx("PTTL k", 2000), "PSETEX k 0 v",
+        "SETEX k 100", "SETEX k 9223372036854775807 v",
+    ]),
+    ("mset-mget-msetnx", [
+        "MSET a 1 b 2 c 3", "MGET a b c d", "MSETNX a 9 z 9", "GET z", "MSETNX y 1 z 2", "MGET y z",
+        "MSETNX x", "MSET a", "MGET nokey",
+    ]),
+    ("append-strlen", [
+        "APPEND k abc", "APPEND k def", "GET k", "STRLEN k", "SET n 10", "APPEND n 5", "GET n",
+        "OBJECT ENCODING n", "APPEND nokey ''", "EXISTS nokey", "STRLEN nokey",
+    ]),
+    ("getrange-edges", [
+        "SET k 'This is a string'", "GETRANGE k 0 3", "GETRANGE k -3 -1", "GETRANGE k 0 -1",
+        "GETRANGE k 10 100", "GETRANGE k 5 3", "GETRANGE k -100 -50", "GETRANGE k -1 -100",
+        "GETRANGE k 100 200", "GETRANGE k 0 0", "GETRANGE nokey 0 -1", "GETRANGE k a b",
+        "GETRANGE k 0 9223372036854775807", "GETRANGE k -9223372036854775808 5", "SUBSTR k 0 3",
+        "SET e ''", "GETRANGE e 0 -1", "GETRANGE e 0 0", "GETRANGE e -1 -1", "SET n 12345",
+        "GETRANGE n 1 2", "GETRANGE k 0", "GETRANGE k 3 -20",
+    ]),
+    ("setrange", [
+        "SETRANGE k 0 hello", "GET k", "SETRANGE k 10 world", "GET k", "STRLEN k",
+        "SETRANGE k -1 x", "SETRANGE k 0 ''", "SETRANGE nokey 5 ''", "EXISTS nokey",
+        "SETRANGE nokey2 0 ''", "SETRANGE k abc x", "SETRANGE k 536870911 x", "SETRANGE k 536870912 x",
+        "SET n 123", "SETRANGE n 1 9", "GET n", "OBJECT ENCODING n",
+    ]),
+    ("incr-decr", [
+        "INCR n", "INCR n", "INCRBY n 10", "DECR n", "DECRBY n 5", "GET n", "INCRBY n -3",
+        "INCRBY n abc", "INCRBY n 1.5", "INCRBY n ''", "SET s abc", "INCR s", "DECR s",
+        "SET big 9223372036854775807", "INCR big", "INCRBY big 0", "SET small -9223372036854775808",
+        "DECR small", "DECRBY small 1", "DECRBY n -9223372036854775808", "INCRBY n 9223372036854775808",
+        "SET sp ' 1'", "INCR sp", "SET plus +1", "INCR plus", "SET lead 01", "INCR lead",
+        "SET neg0 -0", "INCR neg0", "SET ws '1 '", "INCR ws", "INCR", "INCRBY n",
+        "SET e ''", "INCR e", "SET f 1.0", "INCR f",
+    ]),
+    ("incrbyfloat-format", [
+        "INCRBYFLOAT f 10.5", "INCRBYFLOAT f 0.1", "INCRBYFLOAT f -5", "INCRBYFLOAT f 5.0e3",
+        "INCRBYFLOAT f 2.0e-3", "GET f", "SET i 10", "INCRBYFLOAT i 1", "GET i", "INCRBYFLOAT i abc",
+        "INCRBYFLOAT i inf", "INCRBYFLOAT i nan", "INCRBYFLOAT i ''", "SET z 3.0000", "INCRBYFLOAT z 0",
+        "SET h 1e308", "INCRBYFLOAT h 1e308", "INCRBYFLOAT t 1.1e-10", "INCRBYFLOAT u 123456789012345678",
+        "INCRBYFLOAT v 0.1", "INCRBYFLOAT v 0.2", "SET w ' 1'", "INCRBYFLOAT w 1", "INCRBYFLOAT x 1e400",
+        "INCRBYFLOAT y -0", "INCRBYFLOAT y 0.00000000000000001", "INCRBYFLOAT q 3.14159265358979323846",
+        "SET hx 0x10", "INCRBYFLOAT hx 1", "INCRBYFLOAT big 1e17", "INCRBYFLOAT big 1",
+    ]),
+    ("getex-getdel-getset", [
+        "SET k v", "GETEX k", "GETEX k EX 100", Approx("TTL k", 2), "GETEX k PERSIST", "TTL k",
+        "GETEX k PX 100000", Approx("PTTL k", 2000), "GETEX k EX 0", "GETEX k EX -1", "GETEX k EX abc",
+        "GETEX k EX 10 PX 10", "GETEX k PERSIST EX 10", "GETEX k BOGUS", "GETEX nokey EX 10",
+        "GETEX k EXAT 1", "EXISTS k", "SET k v", "GETEX k PXAT 99999999999999", Shape("PEXPIRETIME k"),
+        "GETDEL k", "GETDEL k", "GETSET k 1", "GETSET k 2", "GET k", "GETEX", "GETEX k EX",
+        "GETEX k EX 9223372036854775807",
+    ]),
+    ("lcs", [
+        "MSET a ohmytext b mynewtext", "LCS a b", "LCS a b LEN", "LCS a b IDX",
+        "LCS a b IDX MINMATCHLEN 4", "LCS a b IDX MINMATCHLEN 4 WITHMATCHLEN", "LCS a b IDX WITHMATCHLEN",
+        "LCS a b LEN IDX", "LCS a b BOGUS", "LCS a b MINMATCHLEN", "LCS a b MINMATCHLEN -1 IDX",
+        "LCS a nokey", "LCS nokey1 nokey2", "LCS nokey1 nokey2 IDX", "LCS a a", "LCS a b IDX LEN",
+        "MSET c ABCBDAB d BDCABA", "LCS c d", "LCS c d IDX WITHMATCHLEN", "LCS a b minmatchlen abc",
+        "MSET e '' f abc", "LCS e f", "LCS e f IDX", "LCS a", "LCS a b LEN LEN",
+    ]),
+    ("keys-exists-del-type", [
+        "MSET a 1 b 2 c 3 abc 4", Unordered("KEYS *"), Unordered("KEYS a*"), Unordered("KEYS ?"),
+        Unordered("KEYS [ab]*"), Unordered("KEYS *[^c]"), "KEYS nomatch*", Unordered("KEYS a\\*"),
+        "EXISTS a b nokey", "DEL a nokey", "DEL a", "UNLINK b c", "TYPE abc", "TYPE nokey",
+        "TOUCH abc nokey", "DBSIZE", "DEL", "EXISTS", "KEYS", "RANDOMKEY", "DEL abc", "RANDOMKEY",
+    ]),
+    ("rename", [
+        "SET a 1", "RENAME a b", "GET a", "GET b", "RENAME nokey x", "RENAME b b", "RENAMENX b b",
+        "SET c 3", "RENAMENX b c", "RENAMENX b d", "GET d", "RENAMENX nokey x", "RENAME d",
+        "SET e 1 EX 100", "RENAME e f", Approx("TTL f", 2), "SET g 2", "RENAME g f", "TTL f",
+    ]),
+    ("expire-family", [
+        "SET k v", "EXPIRE k 100", Approx("TTL k", 2), "EXPIRE k 100 NX", "EXPIRE k 50 XX",
+        Approx("TTL k", 2), "EXPIRE k 200 GT", Approx("TTL k", 2), "EXPIRE k 100 GT", "EXPIRE k 300 LT",
+        "EXPIRE k 10 LT", "EXPIRE k 10 NX XX", "EXPIRE k 10 GT LT", "EXPIRE k 10 NX GT",
+        "EXPIRE k 10 BOGUS", "EXPIRE k abc", "PERSIST k", "PERSIST k", "EXPIRE k 10 XX",
+        "EXPIRE k 10 GT", "EXPIRE k 10 LT", Approx("TTL k", 1), "EXPIRE nokey 10", "PERSIST nokey",
+        "TTL nokey", "PTTL nokey", "EXPIRETIME nokey", Approx("EXPIRETIME k", 1), Approx("PEXPIRETIME k", 1000),
+        "EXPIREAT k 4102444800", "EXPIRETIME k", "PEXPIRETIME k", "PEXPIREAT k 4102444800123",
+        "PEXPIRETIME k", "EXPIRETIME k", "PEXPIRE k 100000 GT", "PEXPIRE k 1000000000000000 LT",
+        "EXPIRE k 9223372036854775807", "PEXPIRE k 9223372036854775807", "EXPIRE k -9223372036854775808",
+        "EXPIREAT k 9223372036854775807", "EXPIRE k 0", "EXISTS k", "SET k v", "EXPIRE k -1",
+        "EXISTS k", "SET k v", "EXPIREAT k 1", "GET k", "SET k v", "PEXPIREAT k 0", "DBSIZE",
+        "SET k v", "EXPIRE k 100 nx", "EXPIRE k 9223372036854775 LT", "EXPIRE",
+    ]),
+    ("object-encoding-boundaries", [
+        "SET i 12345", "OBJECT ENCODING i", "SET i -1", "OBJECT ENCODING i",
+        "SET i 9223372036854775807", "OBJECT ENCODING i", "SET i 9223372036854775808", "OBJECT ENCODING i",
+        "SET i 01", "OBJECT ENCODING i", "SET i +1", "OBJECT ENCODING i", "SET i -0", "OBJECT ENCODING i",
+        "SET i ' 1'", "OBJECT ENCODING i", "SET i 1.5", "OBJECT ENCODING i",
+        "SET i 12345678901234567890", "OBJECT ENCODING i", "SET i 1234567890123456789", "OBJECT ENCODING i",
+        f"SET e {LONG}", "OBJECT ENCODING e", f"SET r {LONG}y", "OBJECT ENCODING r",
+        "SET s ''", "OBJECT ENCODING s", "OBJECT ENCODING nokey", "APPEND s x", "OBJECT ENCODING s",
+        "SET n 5", "INCR n", "OBJECT ENCODING n", "INCRBYFLOAT n 1", "OBJECT ENCODING n",
+        "SETRANGE e 0 y", "OBJECT ENCODING e", "OBJECT REFCOUNT i", "OBJECT REFCOUNT nokey",
+        "OBJECT FREQ i", "OBJECT IDLETIME nokey", "OBJECT ENCODING", "OBJECT ENCODING a b",
+        "SET small 100", "OBJECT REFCOUNT small", "SET small 10000", "OBJECT REFCOUNT small",
+        "SET big 10001", "OBJECT REFCOUNT big",
+    ]),
+    ("scan", [
+        "MSET a 1 b 2 c 3 key:1 1 key:2 2 other 3", ScanAll("SCAN 0 COUNT 1000"),
+        ScanAll("SCAN 0 MATCH key:* COUNT 1000"), ScanAll("SCAN 0 TYPE string COUNT 1000"),
+        "SCAN 0 TYPE list COUNT 1000", ScanAll("SCAN 0 COUNT 1000 MATCH *a* TYPE string"),
+        "SCAN abc", Shape("SCAN -1"), "SCAN 0 COUNT 0", "SCAN 0 COUNT -1", "SCAN 0 COUNT abc", "SCAN 0 MATCH",
+        "SCAN 0 BOGUS 1", "SCAN 0 COUNT", "SCAN 18446744073709551616", "SCAN 0 TYPE",
+        "SCAN 0 TYPE nosuchtype COUNT 1000", "SCAN", "SCAN 1.5",
+    ]),
+    ("select-move-copy-swapdb", [
+        "SELECT 16", "SELECT -1", "SELECT abc", "SELECT 1.5", "SELECT 2147483648", "SELECT 15",
+        "SET k in15", "SELECT 0", "SET k in0", "MOVE k 15", "MOVE k 1", "EXISTS k", "MOVE nokey 1",
+        "MOVE k 16", "MOVE k -1", "MOVE k abc", "SELECT 1", "GET k", "MOVE k 1", "COPY k k",
+        "COPY k k2", "COPY k k2", "COPY k k2 REPLACE", "COPY k k3 DB 15", "COPY k k3 DB 16",
+        "COPY k k3 DB abc", "COPY k k3 BOGUS", "COPY nokey x", "COPY k k DB 1", "COPY k k DB 2",
+        "SELECT 2", "GET k", "SWAPDB 2 1", "GET k2", "SWAPDB 0 16", "SWAPDB a 1", "SWAPDB 1 1",
+        "SWAPDB -1 0", "DBSIZE", "FLUSHDB", "DBSIZE", "FLUSHDB ASYNC", "FLUSHDB SYNC", "FLUSHDB BOGUS",
+        "FLUSHALL BOGUS", "SELECT 15", "DBSIZE", "COPY k3 k4 DB 15 REPLACE", "SET e 1 EX 100",
+        "COPY e e2", Approx("TTL e2", 2), "FLUSHALL", "DBSIZE", "SELECT 1", "DBSIZE", "SELECT",
+    ]),
+    ("hello-auth-errors", [
+        "HELLO 4", "HELLO 1", "HELLO abc", "HELLO 3 BOGUS", "HELLO 2 AUTH default", "HELLO 2 SETNAME",
+        "AUTH pass", "AUTH default pass", "AUTH a b c", "AUTH", "HELLO 2 AUTH nouser pass",
+        Hello("HELLO 2 SETNAME myname"), "CLIENT GETNAME", "HELLO 2 SETNAME 'bad name'",
+        Hello("HELLO"), "HELLO 3 AUTH default x SETNAME n2 EXTRA",
+    ]),
+    ("client-subcommands", [
+        "CLIENT GETNAME", "CLIENT SETNAME foo", "CLIENT GETNAME", "CLIENT SETNAME ''", "CLIENT GETNAME",
+        "CLIENT SETNAME 'a b'", "CLIENT SETNAME a\nb", "CLIENT SETNAME", "CLIENT SETNAME a b",
+        "CLIENT KILL 1.2.3.4:5", "CLIENT KILL ID abc", "CLIENT KILL ID 999999", "CLIENT KILL BOGUS x",
+        "CLIENT KILL", "CLIENT NO-EVICT maybe", "CLIENT REPLY maybe", "CLIENT PAUSE abc",
+        "CLIENT NO-EVICT on",
+        "CLIENT NO-EVICT off", "CLIENT UNPAUSE", "CLIENT LIST TYPE bogus", "CLIENT LIST ID abc",
+    ]),
+    ("config-get-set", [
+        Unordered("CONFIG GET maxmemory"), Unordered("CONFIG GET maxmemory-policy"),
+        Unordered("CONFIG GET save"), Unordered("CONFIG GET appendonly"), Unordered("CONFIG GET databases"),
+        "CONFIG GET nosuchparam",
+        "CONFIG SET maxmemory 1gb", Unordered("CONFIG GET maxmemory"), "CONFIG SET maxmemory 0",
+        "CONFIG SET maxmemory abc", "CONFIG SET maxmemory-policy bogus", "CONFIG SET nosuch 1",
+        "CONFIG SET daemonize yes", "CONFIG SET hz", "CONFIG SET hz 50 hz 60", "CONFIG SET hz 10",
+        "CONFIG SET maxmemory-policy allkeys-lru maxmemory 0", Unordered("CONFIG GET maxmemory-policy"),
+        "CONFIG SET maxmemory-policy noeviction", "CONFIG GET", "CONFIG SET slowlog-log-slower-than abc",
+        "CONFIG SET lazyfree-lazy-expire maybe", "CONFIG RESETSTAT", "CONFIG SET save '3600 1'",
+        Unordered("CONFIG GET save"), "CONFIG SET save ''", Unordered("CONFIG GET save"),
+        "CONFIG SET save '100'", Unordered("CONFIG GET bind"),
+        Unordered("CONFIG GET latency-tracking-info-percentiles"),
+        "CONFIG SET latency-tracking-info-percentiles '50 99 99.9'", "CONFIG SET proto-max-bulk-len 1k",
+        Unordered("CONFIG GET proto-max-bulk-len"), "CONFIG SET proto-max-bulk-len 512mb",
+    ]),
+    # Parameters of Redis 7.0 features beyond strings (other types, notifications, client
+    # eviction): a drop-in server still has to accept and report them.
+    ("config-other-redis-params", [
+        Unordered("CONFIG GET hash-max-*"), Unordered("CONFIG GET *max-*-entries*"),
+        Unordered("CONFIG GET maxmemory-clients"), Unordered("CONFIG GET client-output-buffer-limit"),
+        Unordered("CONFIG GET notify-keyspace-events"), "CONFIG SET notify-keyspace-events KEA",
+        Unordered("CONFIG GET notify-keyspace-events"), "CONFIG SET notify-keyspace-events ''",
+    ]),
+    ("inline", [
+        Inline(b"SET inl 'a b'\r\n"), Inline(b"GET inl\r\n"), Inline(b"get inl\n"),
+        Inline(b"  SET   sp    x   \r\n"), Inline(b"GET sp\r\n"), Inline(b"ECHO \"\\x41\\n\\t\"\r\n"),
+        Inline(b"ECHO ''\r\n"), Inline(b"nosuchcmd a b\r\n"),
+    ]),
+    ("ping-with-many-args", ["PING a b c", ["ECHO", "x" * 70000], "STRLEN nokey"]),
+    ("large-values", [
+        ["SET", "big", "v" * 100000], "STRLEN big", "GETRANGE big 99990 -1", "APPEND big tail",
+        "GETRANGE big -6 -1", "OBJECT ENCODING big",
+    ]),
+    ("glob-patterns", [
+        ["MSET", "a", "1", "ab", "2", "abc", "3", "a*", "4", "a?", "5", "a[", "6", "a\\", "7", "[x]", "8",
+         b"h\x00llo", "9", "Hello", "10", "hallo", "11", "hxllo", "12", "-", "13", "]", "14"],
+        *[Unordered(["KEYS", p]) for p in [
+            "a*", "a\\*", "a\\?", "a[", "a[\\", "[a-b]*", "[b-a]*", "[^a]*", "[!a]*", "h[ae]llo",
+            "h[a-]llo", "*[\\]]*", "\\[x\\]", "[[]x]", "h*llo", "H*", "***", "?", "[-]", "[]]", "[a",
+            "*\\", "", "h?llo", "h\\x00llo", "[a-]", "[\\-]", "*[",
+        ]],
+        *[ScanAll(["SCAN", "0", "MATCH", p, "COUNT", "1000"]) for p in ["a[", "[a-b]*", "*\\", "h?llo"]],
+    ]),
+    ("resp3-shapes-and-reset", [
+        "GET nokey", "MGET nokey a", "SET a 1", "GETEX nokey", "GETDEL nokey", "SET k v GET",
+        "LCS a a IDX", "CONFIG GET maxmemory", ScanAll("SCAN 0 COUNT 1000"), "OBJECT ENCODING nokey",
+        "INCRBYFLOAT f 1.5", "CLIENT GETNAME", "RESET", "GET nokey", "SELECT 3", "RESET", "DBSIZE",
+    ]),
+    ("misc-arity-and-values", [
+        "DBSIZE extra", "SELECT 0 extra", "ECHO a b", "DEL a a", "MSET a 1 a 2", "GET a", "EXISTS a a a",
+        "SET k v EX 1.5", "SET k v PX 1e3", "INCRBY n 0x10", "INCRBY n 1e3", "GETDEL a", "TYPE a",
+        "FLUSHALL ASYNC", "FLUSHALL SYNC", "DBSIZE", "SET n -123", "GETRANGE n 0 0", "GETRANGE n -2 -1",
+        "APPEND n 4", "GET n", "SETRANGE n 4 5", "GET n", "INCR n", "SET x 007", "INCR x",
+        "SET y '9223372036854775807 '", "INCR y", "MSETNX", "RENAME", "COPY a", "MOVE a", "SWAPDB 0",
+        "EXPIRE a", "TTL", "PERSIST", "OBJECT ENCODING a b", "TOUCH", "UNLINK",
+        ScanAll("SCAN 0 COUNT 10 COUNT 1000"), ScanAll("SCAN 0 MATCH a MATCH n COUNT 1000"),
+    ]),
+    ("command-introspection", [
+        "COMMAND INFO get nosuch getrange incr",  # (SET carries a key-spec note whose prose is Apus's own)
+        "COMMAND GETKEYS set a b", "COMMAND GETKEYS mset a 1 b 2", "COMMAND GETKEYS get",
+        "COMMAND GETKEYS nosuch a", "COMMAND GETKEYS ping", Unordered("COMMAND LIST FILTERBY PATTERN getr*"),
+        "COMMAND GETKEYSANDFLAGS set k v",
+    ]),
+]
+
+
+# MARK: - Runner
+
+def _diff_excerpt(got: bytes, want: bytes, width: int = 200) -> str:
+    """Both replies, windowed around the first differing byte when they are long."""
+    i = 0
+    while i < min(len(got), len(want)) and got[i] == want[i]:
+        i += 1
+    start = max(0, i - 60) if max(len(got), len(want)) > width else 0
+    tag = f" (first difference at byte {i})" if start else ""
+    return (f"    apus : {got[start:start + width]!r}{tag}\n"
+            f"    redis: {want[start:start + width]!r}")
+
+
+def _run(conn_a, conn_b, cmds, resp3: bool):
+    from harness import RawConn  # noqa: F401
+    if resp3:
+        h = Hello("HELLO 3")
+        yield h, conn_a.command("HELLO", "3"), conn_b.command("HELLO", "3")
+    for c in cmds:
+        cmd = c if isinstance(c, Cmd) else Cmd(c)
+        wire = cmd.wire()
+        conn_a.send(wire)
+        conn_b.send(wire)
+        yield cmd, conn_a.read_reply(), conn_b.read_reply()
+
+
+@pytest.mark.parametrize("resp3", [False, True], ids=["resp2", "resp3"])
+@pytest.mark.parametrize("name,cmds", CASES, ids=[c[0] for c in CASES])
+def test_differential(pair, name, cmds, resp3):
+    apus, ref = pair
+    for srv in (apus, ref):
+        with srv.raw() as c:
+            assert c.command("FLUSHALL") == b"+OK\r\n"
+    mismatches = []
+    with apus.raw() as a, ref.raw() as b:
+        for cmd, got, want in _run(a, b, cmds, resp3):
+            if not cmd.matches(got, want):
+                mismatches.append(f"  {cmd!r}\n" + _diff_excerpt(got, want))
+    assert not mismatches, f"{len(mismatches)} reply mismatch(es) in {name}:\n" + "\n".join(mismatches)
