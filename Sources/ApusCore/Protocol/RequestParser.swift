@@ -41,11 +41,19 @@ extension Client {
     }
 
     /// Finds "\r" from `from` within the readable region; returns its absolute offset.
+    /// Like Redis, which searches its NUL-terminated buffer with strchr, a NUL byte before
+    /// the "\r" means "not found yet" (count lines never contain NUL).
     @inline(__always) private func findCR(from: Int) -> Int? {
+        findByte(13, from: from)
+    }
+
+    @inline(__always) private func findByte(_ byte: Int32, from: Int) -> Int? {
         let n = query.writeIndex - from
         if n <= 0 { return nil }
-        guard let p = memchr(query.base + from, 13, n) else { return nil }
-        return p - query.base
+        guard let p = memchr(query.base + from, byte, n) else { return nil }
+        let at = p - query.base
+        if memchr(query.base + from, 0, at - from) != nil { return nil }
+        return at
     }
 
     private func parseMultibulk() -> ParseOutcome {
@@ -112,11 +120,10 @@ extension Client {
     private func parseInline() -> ParseOutcome {
         let start = query.readIndex
         let n = query.readableBytes
-        guard let nlp = memchr(query.base + start, 10, n) else {
+        guard let nl = findByte(10, from: start) else {
             if n > ProtocolLimits.inlineMaxSize { return protocolError("too big inline request") }
             return .needMore
         }
-        let nl = nlp - query.base
         var end = nl
         if end > start && query.byte(at: end - 1) == 13 { end -= 1 }
         guard let parts = SplitArgs.split(query.bytes(at: start, count: end - start)) else {
