@@ -137,7 +137,7 @@ public final class Database {
         case .int(let n):
             return (.int, 8, n, UnsafeRawBufferPointer(start: nil, count: 0))
         case .bytes(let b):
-            if b.count <= intCandidateLimit, let n = parseCanonicalInt64(b) {
+            if b.count <= intCandidateLimit, let n = Numbers.string2ll(b) {
                 return (.int, 8, n, b)
             }
             return (b.count <= embstrLimit ? .embstr : .raw, b.count, 0, b)
@@ -269,7 +269,7 @@ public final class Database {
         let cur = entry.stringLength
         let newLen = cur + bytes.count
         let e = ensureCapacity(entry, valueBytes: newLen, greedy: true)
-        if wasInt { _ = formatInt64(iv, into: e.mutableValue) }
+        if wasInt { _ = Numbers.ll2string(iv, into: e.mutableValue) }
         if bytes.count > 0 { memcpy(e.mutableValue + cur, bytes.baseAddress.unsafelyUnwrapped, bytes.count) }
         e.valueLength = newLen
         e.encoding = .raw
@@ -286,7 +286,7 @@ public final class Database {
         let cur = entry.stringLength
         let newLen = max(cur, offset + bytes.count)
         let e = ensureCapacity(entry, valueBytes: newLen, greedy: true)
-        if wasInt { _ = formatInt64(iv, into: e.mutableValue) }
+        if wasInt { _ = Numbers.ll2string(iv, into: e.mutableValue) }
         if offset > cur { memset(e.mutableValue + cur, 0, offset - cur) }
         if bytes.count > 0 { memcpy(e.mutableValue + offset, bytes.baseAddress.unsafelyUnwrapped, bytes.count) }
         e.valueLength = newLen

@@ -177,7 +177,7 @@ public struct KeyEntry: Equatable {
 
     /// Length of the string value as STRLEN reports it (decimal length for int).
     public var stringLength: Int {
-        if isInt { return decimalLength(intValue) }
+        if isInt { return Numbers.sdigits10(intValue) }
         return valueLength
     }
 
@@ -200,7 +200,7 @@ public struct KeyEntry: Equatable {
         if isInt {
             let v = intValue
             return try withUnsafeTemporaryAllocation(byteCount: 24, alignment: 8) { buf in
-                let n = formatInt64(v, into: buf.baseAddress.unsafelyUnwrapped)
+                let n = Numbers.ll2string(v, into: buf.baseAddress.unsafelyUnwrapped)
                 return try body(UnsafeRawBufferPointer(start: buf.baseAddress, count: n))
             }
         }
@@ -301,71 +301,4 @@ public struct KeyEntry: Equatable {
     /// Bytes needed for the header, expire area, key and a value of `valueBytes`.
     @inline(__always)
     func totalSize(valueBytes: Int) -> Int { keyOffset + keyLength + valueBytes }
-}
-
-// MARK: - Integer text helpers
-
-/// Parses Redis's canonical integer form (string2ll strictness): optional '-', no
-/// leading zeros or '+', no spaces, must fit Int64. Returns nil otherwise.
-@inline(__always)
-public func parseCanonicalInt64(_ s: UnsafeRawBufferPointer) -> Int64? {
-    let n = s.count
-    if n == 0 || n > 20 { return nil }
-    if n == 1 && s[0] == UInt8(ascii: "0") { return 0 }
-    var i = 0
-    var negative = false
-    if s[0] == UInt8(ascii: "-") {
-        negative = true
-        i = 1
-        if n == 1 { return nil }
-    }
-    let first = s[i]
-    if first < UInt8(ascii: "1") || first > UInt8(ascii: "9") { return nil }
-    var v: UInt64 = 0
-    while i < n {
-        let c = s[i]
-        guard c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") else { return nil }
-        let (m, o1) = v.multipliedReportingOverflow(by: 10)
-        let (a, o2) = m.addingReportingOverflow(UInt64(c - UInt8(ascii: "0")))
-        if o1 || o2 { return nil }
-        v = a
-        i += 1
-    }
-    if negative {
-        if v > UInt64(Int64.max) + 1 { return nil }
-        return v == UInt64(Int64.max) + 1 ? Int64.min : -Int64(v)
-    }
-    if v > UInt64(Int64.max) { return nil }
-    return Int64(v)
-}
-
-/// Writes the decimal form of `v` at `out` (needs 20 bytes); returns the length.
-@inline(__always)
-public func formatInt64(_ v: Int64, into out: UnsafeMutableRawPointer) -> Int {
-    var u = v < 0 ? UInt64(bitPattern: 0 &- v) : UInt64(v)
-    var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0)
-    return withUnsafeMutableBytes(of: &tmp) { t in
-        var i = 24
-        repeat {
-            i -= 1
-            t[i] = UInt8(truncatingIfNeeded: u % 10) &+ UInt8(ascii: "0")
-            u /= 10
-        } while u != 0
-        if v < 0 {
-            i -= 1
-            t[i] = UInt8(ascii: "-")
-        }
-        let n = 24 - i
-        memcpy(out, t.baseAddress.unsafelyUnwrapped + i, n)
-        return n
-    }
-}
-
-/// Number of characters of the decimal form of `v`.
-@inline(__always)
-public func decimalLength(_ v: Int64) -> Int {
-    var u = v < 0 ? UInt64(bitPattern: 0 &- v) : UInt64(v)
-    var n = v < 0 ? 2 : 1
-    while u >= 10 { u /= 10; n += 1 }
-    return n
 }

@@ -94,26 +94,7 @@ public struct ByteBuffer {
     /// Appends the decimal form of `v` without allocating.
     @inline(__always) public mutating func appendDecimal(_ v: Int64) {
         reserve(21)
-        writeIndex += ByteBuffer.formatDecimal(v, into: base + writeIndex)
-    }
-
-    /// Writes the decimal representation of v at p (at most 20 bytes); returns its length.
-    @inline(__always) public static func formatDecimal(_ v: Int64, into p: UnsafeMutableRawPointer) -> Int {
-        var u: UInt64 = v < 0 ? UInt64(bitPattern: 0 &- v) : UInt64(v)
-        if v == Int64.min { u = UInt64(1) << 63 }
-        var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        return withUnsafeMutableBytes(of: &tmp) { t -> Int in
-            var i = 24
-            repeat {
-                i -= 1
-                t[i] = UInt8(truncatingIfNeeded: u % 10) &+ 48
-                u /= 10
-            } while u != 0
-            if v < 0 { i -= 1; t[i] = 45 }
-            let len = 24 - i
-            memcpy(p, t.baseAddress! + i, len)
-            return len
-        }
+        writeIndex += Numbers.ll2string(v, into: base + writeIndex)
     }
 
     public var readableView: UnsafeRawBufferPointer {

@@ -255,9 +255,9 @@ public final class RDBEncoder {
         } else {
             var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)   // 24 bytes: enough for "-9223372036854775808"
             withUnsafeMutableBytes(of: &digits) { buf in
-                let n = RDBEncoder.formatDecimal(v, into: buf)
+                let n = Numbers.ll2string(v, into: buf.baseAddress!)
                 writeLength(n)
-                writeBytes(UnsafeRawBufferPointer(rebasing: buf[buf.count - n ..< buf.count]))
+                writeBytes(UnsafeRawBufferPointer(rebasing: buf[0 ..< n]))
             }
         }
     }
@@ -268,7 +268,7 @@ public final class RDBEncoder {
     /// everything else is length + bytes.
     public func writeStringObject(_ s: UnsafeRawBufferPointer, compress: Bool) {
         let len = s.count
-        if len <= 11, let v = RDBEncoder.canonicalInteger(s), v >= Int64(Int32.min), v <= Int64(Int32.max) {
+        if len <= 11, let v = Numbers.string2ll(s), v >= Int64(Int32.min), v <= Int64(Int32.max) {
             writeIntegerObject(v)
             return
         }
@@ -408,47 +408,5 @@ public final class RDBEncoder {
         writeLE(value, width: 8)
         crcCovered = bufferedCount
         return value
-    }
-
-    // MARK: Integer helpers
-
-    /// The value of `s` if it is the canonical decimal text of an Int64 (Redis `string2ll`:
-    /// optional '-', no leading zeros, no '+', no spaces, "-0" rejected), else nil.
-    public static func canonicalInteger(_ s: UnsafeRawBufferPointer) -> Int64? {
-        let n = s.count
-        if n == 0 || n > 20 { return nil }
-        if n == 1 && s[0] == UInt8(ascii: "0") { return 0 }
-        var i = 0
-        let negative = s[0] == UInt8(ascii: "-")
-        if negative { i = 1; if n == 1 { return nil } }
-        guard s[i] >= UInt8(ascii: "1") && s[i] <= UInt8(ascii: "9") else { return nil }
-        var v: UInt64 = 0
-        while i < n {
-            let c = s[i]
-            guard c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") else { return nil }
-            let (m, o1) = v.multipliedReportingOverflow(by: 10)
-            let (a, o2) = m.addingReportingOverflow(UInt64(c - UInt8(ascii: "0")))
-            if o1 || o2 { return nil }
-            v = a
-            i += 1
-        }
-        if negative {
-            if v > UInt64(Int64.max) + 1 { return nil }
-            return v == UInt64(Int64.max) + 1 ? Int64.min : -Int64(v)
-        }
-        return v > UInt64(Int64.max) ? nil : Int64(v)
-    }
-
-    /// Formats `v` right-aligned at the end of `buf` (needs 20 bytes); returns the digit count.
-    static func formatDecimal(_ v: Int64, into buf: UnsafeMutableRawBufferPointer) -> Int {
-        var u = v.magnitude
-        var pos = buf.count
-        repeat {
-            pos -= 1
-            buf[pos] = UInt8(ascii: "0") + UInt8(u % 10)
-            u /= 10
-        } while u > 0
-        if v < 0 { pos -= 1; buf[pos] = UInt8(ascii: "-") }
-        return buf.count - pos
     }
 }

@@ -384,8 +384,8 @@ public final class RDBLoader {
         case .bytes(let p): keyScratch.append(contentsOf: p)
         case .int(let v):
             withUnsafeMutableBytes(of: &intText) { buf in
-                let n = RDBEncoder.formatDecimal(v, into: buf)
-                keyScratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: buf[buf.count - n ..< buf.count]))
+                let n = Numbers.ll2string(v, into: buf.baseAddress!)
+                keyScratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: buf[0 ..< n]))
             }
         }
     }
@@ -396,8 +396,8 @@ public final class RDBLoader {
         case .bytes(let p): return try body(p)
         case .int(let v):
             return try withUnsafeMutableBytes(of: &intText) { buf in
-                let n = RDBEncoder.formatDecimal(v, into: buf)
-                return try body(UnsafeRawBufferPointer(rebasing: buf[buf.count - n ..< buf.count]))
+                let n = Numbers.ll2string(v, into: buf.baseAddress!)
+                return try body(UnsafeRawBufferPointer(rebasing: buf[0 ..< n]))
             }
         }
     }

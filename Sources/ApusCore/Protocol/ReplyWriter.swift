@@ -108,7 +108,7 @@ extension Client {
         guard prepareToWrite() else { return }
         var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0)
         withUnsafeMutableBytes(of: &tmp) { t in
-            let n = ByteBuffer.formatDecimal(v, into: t.baseAddress!)
+            let n = Numbers.ll2string(v, into: t.baseAddress!)
             addReplyBulk(UnsafeRawBufferPointer(start: t.baseAddress!, count: n))
         }
     }
