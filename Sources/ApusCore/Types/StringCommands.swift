@@ -153,13 +153,14 @@ enum StringCommands {
 
     static func getex(_ c: Client) {
         guard let (flags, expArg) = parseOptions(c, from: 2, variant: .getex) else { return }
+        guard let e = c.lookupRead(1) else { c.addReplyNull(); return }
+        guard c.checkType(e, .string) else { return }
+        // As in Redis, the expire value is validated only once the key is known.
         var expireAt: Int64? = nil
         if expArg >= 0 {
             guard let ms = expireMilliseconds(c, arg: expArg, flags: flags) else { return }
             expireAt = ms
         }
-        guard let e = c.lookupRead(1) else { c.addReplyNull(); return }
-        guard c.checkType(e, .string) else { return }
         e.withStringValue { c.addReplyBulk($0) }
         if let at = expireAt {
             if (flags.contains(.exat) || flags.contains(.pxat)) && at <= c.server.mstime {
