@@ -17,6 +17,8 @@ let package = Package(
         .target(name: "CApusSys"),
         .target(name: "ApusCore", dependencies: ["CApusSys"], swiftSettings: optimize),
         .executableTarget(name: "ApusServer", dependencies: ["ApusCore"], swiftSettings: optimize),
-        .testTarget(name: "ApusCoreTests", dependencies: ["ApusCore"], exclude: ["Fixtures"]),
+        // Test-only: counts allocations so the hot path can be held to zero per command.
+        .target(name: "CAllocCounter", path: "Tests/CAllocCounter"),
+        .testTarget(name: "ApusCoreTests", dependencies: ["ApusCore", "CAllocCounter"], exclude: ["Fixtures"]),
     ]
 )

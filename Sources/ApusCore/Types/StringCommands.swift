@@ -20,6 +20,8 @@ enum StringCommands {
         static let get = SetFlags(rawValue: 1 << 7)
         static let persist = SetFlags(rawValue: 1 << 8)
         static let anyExpire: SetFlags = [.ex, .px, .exat, .pxat]
+        /// Precomputed so the SET path builds no option-set literal per call.
+        static let nxOrXX: SetFlags = [.nx, .xx]
     }
 
     enum Variant { case set, getex }
@@ -90,7 +92,7 @@ enum StringCommands {
             if !getGeneric(c, keyArg) { return }
         }
         let key = c.arg(keyArg)
-        if !flags.isDisjoint(with: [.nx, .xx]) {
+        if !flags.isDisjoint(with: SetFlags.nxOrXX) {
             let found = c.db.lookupWrite(key, now: c.server.mstime) != nil
             if (flags.contains(.nx) && found) || (flags.contains(.xx) && !found) {
                 if !flags.contains(.get) {
