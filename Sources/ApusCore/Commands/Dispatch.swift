@@ -16,8 +16,8 @@ extension Server {
         if !top.subcommands.isEmpty && c.argc >= 2 {
             cmd = commands.resolveSubcommand(top, c)
             if cmd === top {
+                // No command is attributed (Redis's lookup fails), so no commandstats.
                 c.currentCommand = top
-                top.rejectedCalls += 1
                 var msg = Array("ERR unknown subcommand '".utf8)
                 msg += c.arg(1).prefix(128)
                 msg += Array("'. Try \(top.name.uppercased()) HELP.".utf8)
@@ -57,15 +57,17 @@ extension Server {
 
     /// Runs the handler and accounts for it.
     @inline(__always) func call(_ c: Client, _ cmd: RedisCommand) {
-        if !monitors.isEmpty && !cmd.flags.contains(.skipMonitor) && !cmd.flags.contains(.admin) {
-            feedMonitors(c)
-        }
         currentClient = c
         errorRepliedDuringCommand = false
         let start = apus_monotonic_us()
         cmd.handler!(c)
         let duration = Int(apus_monotonic_us() &- start)
         currentClient = nil
+        // Like Redis, monitors see the command after it ran (so SELECT shows the new db),
+        // with secrets redacted; a monitor sees its own commands too.
+        if !monitors.isEmpty && !cmd.flags.contains(.skipMonitor) && !cmd.flags.contains(.admin) {
+            feedMonitors(c)
+        }
         cmd.calls += 1
         cmd.microseconds += duration
         if errorRepliedDuringCommand { cmd.failedCalls += 1 }
@@ -111,10 +113,10 @@ extension Server {
         let now = apus_ustime()
         var line = "+\(now / 1_000_000).\(String(now % 1_000_000).leftPad(6)) [\(c.dbIndex) \(c.flags.contains(.unixSocket) ? "unix:" + c.localAddress.dropLast(2) : c.peerAddress)]"
         for i in 0..<c.argc {
-            line += " \"" + escapeForMonitor(c.arg(i)) + "\""
+            line += " \"" + escapeForMonitor(c.loggedArgument(i)) + "\""
         }
         line += "\r\n"
-        for m in monitors where m !== c {
+        for m in monitors {
             m.addReplyRawString(line)
         }
     }

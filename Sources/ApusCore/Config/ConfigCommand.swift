@@ -28,7 +28,9 @@ enum ConfigCommands {
         var pairs: [(name: [UInt8], value: [UInt8])] = []
         var i = 2
         while i < c.argc {
-            pairs.append((c.argBytes(i), c.argBytes(i + 1)))
+            let name = c.argBytes(i)
+            if ConfigDirectives.isSensitive(name) { c.redactArgument(i + 1) }
+            pairs.append((name, c.argBytes(i + 1)))
             i += 2
         }
         let s = c.server

@@ -90,6 +90,9 @@ public enum ConfigDirectives {
         integer("tcp-keepalive", [], \.tcpKeepalive, 0, Int64(Int32.max), def: 300),
         bool("protected-mode", [], \.protectedMode, def: true),
         unsigned("maxclients", [], \.maxclients, 1, UInt64(UInt32.max), def: 10000),
+        special("client-output-buffer-limit", [.multiArg], kind: .special, set: setOutputBufferLimit,
+                get: getOutputBufferLimit, rewrite: rewriteOutputBufferLimit),
+        bool("activerehashing", [], \.activeRehashing, def: true),
 
         // General
         bool("daemonize", [.immutable], \.daemonize, def: false),
@@ -131,6 +134,7 @@ public enum ConfigDirectives {
         special("dir", [.protected, .denyLoading], kind: .special, defaultText: "./", set: setDir, get: { _ in ConfigText.currentDirectory() ?? "" },
                 rewrite: rewriteDir),
         bool("rdb-del-sync-files", [], \.rdbDelSyncFiles, def: false),
+        bool("rdb-save-incremental-fsync", [], \.rdbSaveIncrementalFsync, def: true),
         // The AOF arrives with its own issue; until then only "no" is accepted, so
         // clients that read it (redis-benchmark does) see the truth.
         bool("appendonly", [], \.appendonly, def: false, validate: { yes in
@@ -601,6 +605,53 @@ extension ConfigDirectives {
 }
 
 // MARK: - Special directives
+
+extension ConfigDirectives {
+    /// `client-output-buffer-limit <class> <hard> <soft> <soft-seconds> [...]`, as Redis
+    /// parses it: classes normal, replica (alias slave) and pubsub; sizes in memory units.
+    static func setOutputBufferLimit(_ c: ServerConfig, _ args: [[UInt8]], _ ctx: ConfigSetContext) throws -> Bool {
+        if args.count % 4 != 0 { throw ConfigError("Wrong number of arguments in buffer limit configuration.") }
+        var limits = c.outputBufferLimits
+        var j = 0
+        while j < args.count {
+            let cls = String(decoding: args[j], as: UTF8.self).lowercased()
+            let index: Int
+            switch cls {
+            case "normal": index = 0
+            case "replica", "slave": index = 1
+            case "pubsub": index = 2
+            default: throw ConfigError("Invalid client class specified in buffer limit configuration.")
+            }
+            guard let hard = MemoryUnits.memtoull(args[j + 1]), let soft = MemoryUnits.memtoull(args[j + 2]),
+                  let secs = ConfigText.strtoll(args[j + 3], base: 10, rejectOverflow: true), secs >= 0 else {
+                throw ConfigError("Error in hard, soft or soft_seconds setting in buffer limit configuration.")
+            }
+            limits[index] = OutputBufferLimit(hard: Int(clamping: hard), soft: Int(clamping: soft), softSeconds: Int(secs))
+            j += 4
+        }
+        if limits == c.outputBufferLimits { return false }
+        c.outputBufferLimits = limits
+        return true
+    }
+
+    static func getOutputBufferLimit(_ c: ServerConfig) -> String {
+        let names = ["normal", "slave", "pubsub"]
+        return c.outputBufferLimits.enumerated().map { i, l in
+            "\(names[i]) \(l.hard) \(l.soft) \(l.softSeconds)"
+        }.joined(separator: " ")
+    }
+
+    static func rewriteOutputBufferLimit(_ c: ServerConfig, _ name: String, _ st: ConfigRewriteState) {
+        let names = ["normal", "replica", "pubsub"]
+        let defaults = ServerConfig().outputBufferLimits
+        for (i, l) in c.outputBufferLimits.enumerated() {
+            let line = "\(name) \(names[i]) \(MemoryUnits.formatForConfig(Int64(l.hard))) "
+                + "\(MemoryUnits.formatForConfig(Int64(l.soft))) \(l.softSeconds)"
+            st.rewriteLine(name, line, force: l != defaults[i])
+        }
+        st.markProcessed(name)
+    }
+}
 
 extension ConfigDirectives {
     /// `save <seconds> <changes> ...` / `save ""`. While reading a config file the first

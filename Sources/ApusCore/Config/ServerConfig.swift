@@ -9,6 +9,19 @@ public struct SavePoint: Equatable {
     public init(seconds: Int, changes: Int) { self.seconds = seconds; self.changes = changes }
 }
 
+/// One client class's output buffer limits (client-output-buffer-limit): a client is
+/// closed when its pending output passes `hard`, or stays above `soft` for `softSeconds`.
+public struct OutputBufferLimit: Equatable {
+    public var hard: Int
+    public var soft: Int
+    public var softSeconds: Int
+    public init(hard: Int, soft: Int, softSeconds: Int) {
+        self.hard = hard
+        self.soft = soft
+        self.softSeconds = softSeconds
+    }
+}
+
 public enum LogLevel: Int, Comparable {
     case debug = 0, verbose, notice, warning, nothing
     public static func < (a: LogLevel, b: LogLevel) -> Bool { a.rawValue < b.rawValue }
@@ -34,6 +47,13 @@ public final class ServerConfig {
     public var tcpKeepalive: Int = 300
     public var protectedMode: Bool = true
     public var maxclients: Int = 10000
+    /// normal, replica, pubsub — Redis 7.0's defaults.
+    public var outputBufferLimits: [OutputBufferLimit] = [
+        OutputBufferLimit(hard: 0, soft: 0, softSeconds: 0),
+        OutputBufferLimit(hard: 256 * 1024 * 1024, soft: 64 * 1024 * 1024, softSeconds: 60),
+        OutputBufferLimit(hard: 32 * 1024 * 1024, soft: 8 * 1024 * 1024, softSeconds: 60),
+    ]
+    public var activeRehashing: Bool = true
 
     // MARK: - General
     public var daemonize: Bool = false
@@ -67,6 +87,7 @@ public final class ServerConfig {
     public var dir: String = "./"
     public var rdbDelSyncFiles: Bool = false
     public var appendonly: Bool = false
+    public var rdbSaveIncrementalFsync: Bool = true
 
     // MARK: - Security
     public var requirepass: String = ""

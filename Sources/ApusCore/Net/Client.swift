@@ -63,6 +63,9 @@ public final class Client {
     var argLengths: UnsafeMutablePointer<Int>
     var argCapacity: Int
     public internal(set) var argc: Int = 0
+    /// Arguments (bit i = argv[i], first 64) shown as "(redacted)" in MONITOR and the
+    /// slow log: passwords given to AUTH, HELLO AUTH, CONFIG SET of sensitive values.
+    public var redactedArguments: UInt64 = 0
     /// Inline commands are split into owned arrays (rare path: telnet, redis-benchmark PING_INLINE).
     var inlineArgs: [[UInt8]] = []
     var inlineArgBuffer: ByteBuffer?
@@ -72,6 +75,8 @@ public final class Client {
     public var totalNetInput: Int = 0
     public var totalNetOutput: Int = 0
     public var commandsProcessed: Int = 0
+    /// When pending output first passed the soft limit (unix ms), 0 while below it.
+    var softLimitReachedAt: Int64 = 0
     /// Set when this client is queued for the before-sleep write pass.
     var queuedForWrite = false
 
@@ -116,6 +121,20 @@ public final class Client {
     }
 
     public func argBytes(_ i: Int) -> [UInt8] { Array(arg(i)) }
+
+    /// Marks argv[i] as secret for MONITOR and SLOWLOG (Redis's redactClientCommandArgument).
+    public func redactArgument(_ i: Int) {
+        if i < 64 { redactedArguments |= 1 << UInt64(i) }
+    }
+
+    /// argv[i] as MONITOR and SLOWLOG show it.
+    func loggedArgument(_ i: Int) -> UnsafeRawBufferPointer {
+        if i < 64 && redactedArguments & (1 << UInt64(i)) != 0 {
+            let s: StaticString = "(redacted)"
+            return UnsafeRawBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount)
+        }
+        return arg(i)
+    }
     public func argString(_ i: Int) -> String { String(decoding: arg(i), as: UTF8.self) }
     public func argLowercased(_ i: Int) -> String { String(decoding: arg(i).map { asciiLower($0) }, as: UTF8.self) }
 
@@ -156,6 +175,7 @@ public final class Client {
     /// Forgets the parsed command (Redis's resetClient): argv, multibulk state.
     @inline(__always) func resetRequest() {
         argc = 0
+        redactedArguments = 0
         requestType = .unknown
         multibulkLen = 0
         bulkLen = -1

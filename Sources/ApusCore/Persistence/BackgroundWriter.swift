@@ -18,11 +18,16 @@ public final class BackgroundWriter {
     private let fd: Int32
     private let notifyFd: Int32
     private var thread = pthread_t()
+    /// rdb-save-incremental-fsync: fsync every 32 MB so the kernel never holds a huge
+    /// dirty backlog that one final fsync would stall on.
+    private let incrementalFsync: Bool
+    private var sinceFsync = 0
 
     /// Starts the thread writing to `fd` (owned from now on) and signalling `notifyFd`.
-    public init(fd: Int32, notifyFd: Int32) {
+    public init(fd: Int32, notifyFd: Int32, incrementalFsync: Bool = true) {
         self.fd = fd
         self.notifyFd = notifyFd
+        self.incrementalFsync = incrementalFsync
         pthread_mutex_init(mutex, nil)
         pthread_cond_init(cond, nil)
         let ctx = Unmanaged.passRetained(self).toOpaque()
@@ -98,6 +103,11 @@ public final class BackgroundWriter {
                     }
                     done += n
                 }
+            }
+            sinceFsync += chunk.count
+            if incrementalFsync && sinceFsync >= 32 * 1024 * 1024 {
+                sinceFsync = 0
+                _ = apus_fsync(fd)
             }
             pthread_mutex_lock(mutex)
             queuedBytes -= chunk.count

@@ -52,9 +52,12 @@ struct KeyspaceLoadHandler: RDBLoadHandler {
 
 extension Server {
     /// Loads `rdbPath` if it exists. Returns false (after logging why) on any error.
-    public func loadDataFromDisk() -> Bool {
+    public func loadDataFromDisk(mustExist: Bool = false) -> Bool {
         let path = rdbPath
-        if access(path, F_OK) != 0 { return true }
+        if access(path, F_OK) != 0 {
+            if mustExist { log(.warning, "Error trying to load the RDB dump: \(String(cString: strerror(errno)))") }
+            return !mustExist
+        }
         loading = true
         loadingStartTime = mstime / 1000
         defer { loading = false }
@@ -104,7 +107,7 @@ extension Server {
     public func debugReload(save: Bool = true, flush: Bool = true) -> Bool {
         if save && !saveSync() { return false }
         if flush { _ = keyspace.flushAll(async: false) }
-        return loadDataFromDisk()
+        return loadDataFromDisk(mustExist: true)
     }
 }
 

@@ -85,13 +85,9 @@ let snapshotBufferLimit = 16 * 1024 * 1024
 let snapshotChunkSize = 256 * 1024
 
 extension Server {
-    var rdbPath: String { joinPath(config.dir, config.dbfilename) }
-
-    func joinPath(_ dir: String, _ file: String) -> String {
-        if file.hasPrefix("/") { return file }
-        if dir.isEmpty || dir == "./" || dir == "." { return file }
-        return dir.hasSuffix("/") ? dir + file : dir + "/" + file
-    }
+    /// `dir` is the working directory (the config layer chdirs into it, as Redis does),
+    /// so the dump file is named relative to it.
+    var rdbPath: String { config.dbfilename }
 
     func beginRDBSnapshot() -> RDBSnapshotSink {
         let sink = RDBSnapshotSink(compress: config.rdbcompression,
@@ -109,12 +105,12 @@ extension Server {
     @discardableResult
     public func saveSync() -> Bool {
         if snapshotJob != nil { return false }
-        let temp = joinPath(config.dir, "temp-\(getpid()).rdb")
+        rdbSaves += 1
+        let temp = "temp-\(getpid()).rdb"
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         if fd < 0 {
             let e = errno
             log(.warning, "Failed opening the temp RDB file \(temp) (in server root dir \(currentDirectory())) for saving: \(String(cString: strerror(e)))")
-            lastBgsaveOk = false
             return false
         }
         let sink = beginRDBSnapshot()
@@ -139,20 +135,20 @@ extension Server {
         }
         if !ok {
             unlink(temp)
-            lastBgsaveOk = false
             return false
         }
         log(.notice, "DB saved on disk")
         keyspace.dirty = 0
         lastSaveTime = mstime / 1000
+        // A foreground save that succeeds clears an earlier background failure (Redis
+        // sets lastbgsave_status on success only), so MISCONF ends.
         lastBgsaveOk = true
-        rdbSaves += 1
         return true
     }
 
     func currentDirectory() -> String {
         var buf = [CChar](repeating: 0, count: 4096)
-        return getcwd(&buf, 4096) != nil ? String(cString: buf) : "?"
+        return getcwd(&buf, 4096) != nil ? String(cString: buf) : "unknown"
     }
 
     // MARK: - BGSAVE
@@ -162,13 +158,19 @@ extension Server {
     public func startBackgroundSave() -> Bool {
         if snapshotJob != nil { return false }
         lastBgsaveTryTime = mstime / 1000
-        let temp = joinPath(config.dir, "temp-\(getpid()).rdb")
+        rdbSaves += 1
+        let temp = "temp-\(getpid()).rdb"
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         if fd < 0 {
+            // Redis's forked child would fail the same way after "started": the save
+            // counts as a failed background save.
             let e = errno
+            log(.notice, "Background saving started")
             log(.warning, "Failed opening the temp RDB file \(temp) (in server root dir \(currentDirectory())) for saving: \(String(cString: strerror(e)))")
+            log(.warning, "Background saving error")
             lastBgsaveOk = false
-            return false
+            lastBgsaveTimeSec = 0
+            return true
         }
         if notifyFd < 0 {
             notifyFd = apus_open_eventfd()
@@ -176,7 +178,7 @@ extension Server {
         }
         let sink = beginRDBSnapshot()
         let snap = keyspace.beginSnapshot(sink: sink)
-        let writer = BackgroundWriter(fd: fd, notifyFd: notifyFd)
+        let writer = BackgroundWriter(fd: fd, notifyFd: notifyFd, incrementalFsync: config.rdbSaveIncrementalFsync)
         snapshotJob = SnapshotJob(snapshot: snap, sink: sink, writer: writer, tempPath: temp, finalPath: rdbPath,
                                   startedAtMs: mstime, dirtyAtStart: keyspace.dirty)
         log(.notice, "Background saving started (forkless snapshot of \(snap.keysTotal) keys)")
@@ -225,7 +227,6 @@ extension Server {
             if keyspace.dirty < 0 { keyspace.dirty = 0 }
             lastSaveTime = mstime / 1000
             lastBgsaveOk = true
-            rdbSaves += 1
         } else {
             let e = st.error != 0 ? st.error : errno
             log(.warning, "Write error saving DB on disk: \(String(cString: strerror(e)))")

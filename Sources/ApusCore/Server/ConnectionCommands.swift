@@ -52,6 +52,7 @@ enum ConnectionCommands {
     }
 
     static func auth(_ c: Client) {
+        for i in 1..<c.argc { c.redactArgument(i) }
         if c.argc > 3 { c.addReplySyntaxError(); return }
         if c.argc == 2 {
             if c.server.config.requirepass.isEmpty {
@@ -96,6 +97,8 @@ enum ConnectionCommands {
         while j < c.argc {
             let more = c.argc - j - 1
             if c.argEquals(j, "auth") && more >= 2 {
+                c.redactArgument(j + 1)
+                c.redactArgument(j + 2)
                 authUser = j + 1
                 j += 3
             } else if c.argEquals(j, "setname") && more >= 1 {
@@ -115,7 +118,7 @@ enum ConnectionCommands {
             c.user = c.argString(authUser)
         }
         if !c.authenticated {
-            c.addReplyError("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")
+            c.addReplyError("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")
             return
         }
         if setName >= 0 {

@@ -59,7 +59,7 @@ extension Server {
         }
         for db in keyspace.dbs {
             db.table.resizeIfNeeded()
-            db.table.rehashFor(microseconds: 1000)
+            if config.activeRehashing { db.table.rehashFor(microseconds: 1000) }
         }
     }
 

@@ -443,10 +443,28 @@ public final class Server {
                 loop.modify(fd: c.fd, mask: .readable, token: Token.make(kind: .client, registration: c.registration, fd: c.fd))
             }
             if c.flags.contains(.closeAfterReply) { freeClient(c) }
+        } else if outputBufferLimitReached(c) {
+            log(.warning, "Client \(clientInfoString(c)) scheduled to be closed ASAP for overcoming of output buffer limits.")
+            freeClient(c)
         } else if !c.flags.contains(.writeHandlerInstalled) {
             c.flags.insert(.writeHandlerInstalled)
             loop.modify(fd: c.fd, mask: [.readable, .writable], token: Token.make(kind: .client, registration: c.registration, fd: c.fd))
         }
+    }
+
+    /// client-output-buffer-limit for the client's class (normal; replicas and pub/sub
+    /// clients arrive with their issues): the hard limit at once, the soft limit after
+    /// staying above it for its number of seconds.
+    func outputBufferLimitReached(_ c: Client) -> Bool {
+        let l = config.outputBufferLimits[0]
+        let used = c.reply.readableBytes
+        if l.hard > 0 && used >= l.hard { return true }
+        if l.soft > 0 && used >= l.soft {
+            if c.softLimitReachedAt == 0 { c.softLimitReachedAt = mstime; return false }
+            return mstime - c.softLimitReachedAt > Int64(l.softSeconds) * 1000
+        }
+        c.softLimitReachedAt = 0
+        return false
     }
 
     // MARK: - Closing

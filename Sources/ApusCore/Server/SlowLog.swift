@@ -25,7 +25,7 @@ public struct SlowLog {
                 args.append(Array("... (\(c.argc - SlowLog.maxArgc + 1) more arguments)".utf8))
                 break
             }
-            let a = c.arg(i)
+            let a = c.loggedArgument(i)
             if a.count > SlowLog.maxArgLen {
                 args.append(Array(a.prefix(SlowLog.maxArgLen)) + Array("... (\(a.count - SlowLog.maxArgLen) more bytes)".utf8))
             } else {
