@@ -102,6 +102,14 @@ def _hello_norm(reply: bytes):
     return _HELLO_ID.sub(rb"\1:<id>\r\n", reply)
 
 
+_CMDSTAT = re.compile(rb"cmdstat_([^:]+):calls=(\d+),usec=\d+,usec_per_call=[\d.]+,rejected_calls=(\d+),failed_calls=(\d+)")
+
+
+def _cmdstat_shape(reply: bytes):
+    """INFO commandstats without the timing figures: (command, calls, rejected, failed)."""
+    return sorted(_CMDSTAT.findall(reply))
+
+
 def Hello(args) -> Cmd:
     return Cmd(args, normalize=_hello_norm, label=f"hello {args!r}")
 
@@ -330,6 +338,13 @@ CASES: list[tuple[str, list]] = [
         "SET y '9223372036854775807 '", "INCR y", "MSETNX", "RENAME", "COPY a", "MOVE a", "SWAPDB 0",
         "EXPIRE a", "TTL", "PERSIST", "OBJECT ENCODING a b", "TOUCH", "UNLINK",
         ScanAll("SCAN 0 COUNT 10 COUNT 1000"), ScanAll("SCAN 0 MATCH a MATCH n COUNT 1000"),
+    ]),
+    # An unknown subcommand is not attributed to its container command in INFO commandstats
+    # (lookupCommand fails), while an arity error on a known command is a rejected call.
+    ("qa-unknown-subcommand-stats", [
+        "CONFIG RESETSTAT", "CLIENT FOO", "CONFIG FOO", "OBJECT FOO", "GET", "CLIENT SETINFO lib-name x",
+        Cmd("INFO commandstats", normalize=_cmdstat_shape, label="commandstats names/calls"),
+        Cmd("INFO errorstats", normalize=lambda b: decode_one(b), label="errorstats"),
     ]),
     ("command-introspection", [
         "COMMAND INFO get nosuch getrange incr",  # (SET carries a key-spec note whose prose is Apus's own)

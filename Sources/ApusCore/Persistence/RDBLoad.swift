@@ -103,11 +103,14 @@ extension Server {
         handleClientsWithPendingWrites()
     }
 
-    /// DEBUG RELOAD: save, empty the keyspace, load the file again.
-    public func debugReload(save: Bool = true, flush: Bool = true) -> Bool {
-        if save && !saveSync() { return false }
+    /// DEBUG RELOAD: save, empty the keyspace, load the file again. Returns the error
+    /// reply on failure (a failed save is a bare "ERR", as in Redis).
+    public func debugReload(save: Bool = true, flush: Bool = true) -> String? {
+        // One snapshot at a time: a running BGSAVE gives way to the synchronous save.
+        if save && snapshotJob != nil { abortBackgroundSave() }
+        if save && !saveSync() { return "ERR" }
         if flush { _ = keyspace.flushAll(async: false) }
-        return loadDataFromDisk(mustExist: true)
+        return loadDataFromDisk(mustExist: true) ? nil : "ERR Error trying to load the RDB dump"
     }
 }
 

@@ -254,10 +254,9 @@ extension Server {
     /// when save points are configured (as Redis 7.0's flushAllDataAndResetRDB).
     public func flushAllAndResetSnapshot(async: Bool) {
         let removed = keyspace.flushAll(async: async)
-        keyspace.dirty += removed
+        keyspace.dirty += removed + 1
         if snapshotJob != nil { abortBackgroundSave() }
         if !config.savePoints.isEmpty { saveSync() }
-        keyspace.dirty += 1
     }
 
     /// Save points (`save <seconds> <changes>`) and scheduled saves, from the cron.

@@ -148,8 +148,8 @@ enum DebugCommand {
                 return
             }
         }
-        if !c.server.debugReload(save: save, flush: flush) {
-            c.addReplyError("ERR Error trying to load the RDB dump")
+        if let error = c.server.debugReload(save: save, flush: flush) {
+            c.addReplyError(error)
             return
         }
         c.server.log(.warning, "DB reloaded by DEBUG RELOAD")
