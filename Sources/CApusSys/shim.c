@@ -21,6 +21,8 @@
 #include <signal.h>
 #include <malloc.h>
 #include <time.h>
+#include <sys/prctl.h>
+#include <syslog.h>
 
 const uint32_t apus_EPOLLIN = EPOLLIN;
 const uint32_t apus_EPOLLOUT = EPOLLOUT;
@@ -225,4 +227,48 @@ int apus_fsync(int fd) { return fsync(fd); }
 int apus_format_double(char *buf, size_t cap, const char *fmt, double v) { return snprintf(buf, cap, fmt, v); }
 int apus_format_long_double(char *buf, size_t cap, int fixed, long double v) {
     return snprintf(buf, cap, fixed ? "%.17Lf" : "%.17Lg", v);
+}
+
+int apus_disable_thp(void) {
+    char buf[256] = {0};
+    FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+    if (!f) return 0;
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    if (!strstr(buf, "[always]")) return 0;
+    return prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) == 0 ? 1 : -1;
+}
+
+int apus_systemd_notify(const char *state) {
+    const char *path = getenv("NOTIFY_SOCKET");
+    if (!path || !path[0]) return 0;
+    struct sockaddr_un sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sun_family = AF_UNIX;
+    size_t len = strlen(path);
+    if (len >= sizeof(sa.sun_path)) return -1;
+    memcpy(sa.sun_path, path, len);
+    if (sa.sun_path[0] == '@') sa.sun_path[0] = 0;   /* abstract namespace */
+    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd == -1) return -1;
+    ssize_t r = sendto(fd, state, strlen(state), 0, (struct sockaddr *)&sa,
+                       (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len));
+    close(fd);
+    return r < 0 ? -1 : 1;
+}
+
+static const int facilities[] = { LOG_USER, LOG_LOCAL0, LOG_LOCAL1, LOG_LOCAL2, LOG_LOCAL3,
+                                  LOG_LOCAL4, LOG_LOCAL5, LOG_LOCAL6, LOG_LOCAL7 };
+static char syslog_ident[128];
+void apus_syslog_open(const char *ident, int facility_index) {
+    if (facility_index < 0 || facility_index > 8) facility_index = 1;
+    strncpy(syslog_ident, ident, sizeof(syslog_ident) - 1);
+    openlog(syslog_ident, LOG_PID | LOG_NDELAY | LOG_NOWAIT, facilities[facility_index]);
+}
+void apus_syslog(int level, const char *msg) {
+    static const int prio[] = { LOG_DEBUG, LOG_INFO, LOG_NOTICE, LOG_WARNING };
+    if (level < 0) level = 0;
+    if (level > 3) level = 3;
+    syslog(prio[level], "%s", msg);
 }

@@ -346,6 +346,16 @@ CASES: list[tuple[str, list]] = [
         Cmd("INFO commandstats", normalize=_cmdstat_shape, label="commandstats names/calls"),
         Cmd("INFO errorstats", normalize=lambda b: decode_one(b), label="errorstats"),
     ]),
+    # LFU counters: a new object starts at LFU_INIT_VAL (5); its first access always increments it.
+    ("qa-object-freq-lfu", [
+        "CONFIG SET maxmemory-policy allkeys-lfu", "SET s hello", "OBJECT FREQ s", "GET s", "OBJECT FREQ s",
+        "SET big 123456", "OBJECT FREQ big", "OBJECT IDLETIME s", "OBJECT FREQ nokey",
+        "CONFIG SET maxmemory-policy noeviction", "OBJECT FREQ s",
+    ]),
+    ("qa-copy-refcount", [
+        "SET x 5 EX 100", "COPY x y", "OBJECT REFCOUNT y", "OBJECT ENCODING y", "SET z 7", "COPY z w",
+        "OBJECT REFCOUNT w", "COPY z w2 DB 1", "SELECT 1", "OBJECT REFCOUNT w2", "SELECT 0",
+    ]),
     ("command-introspection", [
         "COMMAND INFO get nosuch getrange incr",  # (SET carries a key-spec note whose prose is Apus's own)
         "COMMAND GETKEYS set a b", "COMMAND GETKEYS mset a 1 b 2", "COMMAND GETKEYS get",

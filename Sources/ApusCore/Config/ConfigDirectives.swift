@@ -96,6 +96,21 @@ public enum ConfigDirectives {
 
         // General
         bool("daemonize", [.immutable], \.daemonize, def: false),
+        stringEnum("supervised", [.immutable], \.supervised, values: supervisedModes, def: "no"),
+        bool("syslog-enabled", [.immutable], \.syslogEnabled, def: false),
+        string("syslog-ident", [.immutable], \.syslogIdent, def: "redis", emptyIsNull: false),
+        stringEnum("syslog-facility", [.immutable], \.syslogFacility, values: syslogFacilities, def: "local0"),
+        stringEnum("oom-score-adj", [], \.oomScoreAdj, values: oomScoreAdjModes, def: "no"),
+        special("oom-score-adj-values", [.multiArg], kind: .special, set: setOomScoreAdjValues,
+                get: { $0.oomScoreAdjValues.map(String.init).joined(separator: " ") },
+                rewrite: { c, n, st in
+                    st.rewriteLine(n, "\(n) " + c.oomScoreAdjValues.map(String.init).joined(separator: " "),
+                                   force: c.oomScoreAdjValues != [0, 200, 800])
+                    st.markProcessed(n)
+                }),
+        bool("disable-thp", [.immutable], \.disableTHP, def: true),
+        // Redis built with libc (as Apus is: mem_allocator:libc) accepts and ignores this.
+        bool("jemalloc-bg-thread", [], \.jemallocBgThread, def: true),
         string("pidfile", [.immutable], \.pidfile, def: nil, emptyIsNull: true),
         enumeration("loglevel", [], values: logLevels, bitflags: false,
                     load: { $0.loglevel.rawValue },
@@ -510,6 +525,10 @@ extension ConfigDirectives {
 
     static let logLevels: EnumValues = [("debug", LogLevel.debug.rawValue), ("verbose", LogLevel.verbose.rawValue),
                                         ("notice", LogLevel.notice.rawValue), ("warning", LogLevel.warning.rawValue)]
+    static let supervisedModes: EnumValues = [("upstart", 1), ("systemd", 2), ("auto", 3), ("no", 0)]
+    static let syslogFacilities: EnumValues = [("user", 0), ("local0", 1), ("local1", 2), ("local2", 3), ("local3", 4),
+                                               ("local4", 5), ("local5", 6), ("local6", 7), ("local7", 8)]
+    static let oomScoreAdjModes: EnumValues = [("no", 0), ("yes", 1), ("relative", 1), ("absolute", 2)]
     static let maxmemoryPolicies: EnumValues = [
         ("volatile-lru", 0), ("volatile-lfu", 1), ("volatile-random", 2), ("volatile-ttl", 3),
         ("allkeys-lru", 4), ("allkeys-lfu", 5), ("allkeys-random", 6), ("noeviction", 7),
@@ -605,6 +624,23 @@ extension ConfigDirectives {
 }
 
 // MARK: - Special directives
+
+extension ConfigDirectives {
+    /// Three oom_score_adj values (master, replica, background child), each -2000...2000.
+    static func setOomScoreAdjValues(_ c: ServerConfig, _ args: [[UInt8]], _ ctx: ConfigSetContext) throws -> Bool {
+        if args.count != 3 { throw ConfigError("wrong number of arguments") }
+        var values: [Int] = []
+        for a in args {
+            guard let v = Numbers.string2ll(a), v >= -2000, v <= 2000 else {
+                throw ConfigError("Invalid oom-score-adj-values, elements must be between -2000 and 2000.")
+            }
+            values.append(Int(v))
+        }
+        if values == c.oomScoreAdjValues { return false }
+        c.oomScoreAdjValues = values
+        return true
+    }
+}
 
 extension ConfigDirectives {
     /// `client-output-buffer-limit <class> <hard> <soft> <soft-seconds> [...]`, as Redis

@@ -57,6 +57,14 @@ public final class ServerConfig {
 
     // MARK: - General
     public var daemonize: Bool = false
+    public var supervised: String = "no"
+    public var syslogEnabled: Bool = false
+    public var syslogIdent: String = "redis"
+    public var syslogFacility: String = "local0"
+    public var oomScoreAdj: String = "no"
+    public var oomScoreAdjValues: [Int] = [0, 200, 800]
+    public var disableTHP: Bool = true
+    public var jemallocBgThread: Bool = true
     public var pidfile: String = ""
     public var loglevel: LogLevel = .notice
     public var logfile: String = ""

@@ -93,7 +93,7 @@ public final class Database {
             expireIfAllowed(e, hash: h)
             return nil
         }
-        e.lru = keyspace.lruClock
+        keyspace.touch(e)
         return e
     }
 
@@ -112,7 +112,7 @@ public final class Database {
             // Replica: the key stays, but is reported missing like Redis does.
             return nil
         }
-        e.lru = keyspace.lruClock
+        keyspace.touch(e)
         willModify(e)
         return e
     }
@@ -156,6 +156,8 @@ public final class Database {
                           keepTTL: Bool = false, expireAt: Int64? = nil, now: Int64) -> KeyEntry {
         let (enc, n, intV, bytes) = Database.plan(value)
         let h = KeyHash.hash(key)
+        // LFU counters survive an overwrite (Redis's dbOverwrite keeps them).
+        let keptLFU: UInt32? = keyspace.lfuEnabled ? table.find(key, hash: h)?.lru : nil
         let e = storeSlot(key, hash: h, valueBytes: n, keepTTL: keepTTL, expireAt: expireAt, now: now)
         e.type = .string
         e.encoding = enc
@@ -165,7 +167,7 @@ public final class Database {
         } else if n > 0 {
             memcpy(e.mutableValue, bytes.baseAddress.unsafelyUnwrapped, n)
         }
-        e.lru = keyspace.lruClock
+        e.lru = keptLFU ?? keyspace.freshAccessStamp()
         didModify(key)
         return e
     }
@@ -181,7 +183,7 @@ public final class Database {
         e.type = type
         e.encoding = encoding
         e.storeObject(object)
-        e.lru = keyspace.lruClock
+        e.lru = keyspace.freshAccessStamp()
         didModify(key)
         return e
     }
@@ -301,6 +303,7 @@ public final class Database {
         willModify(entry)
         if entry.isInt {
             entry.intValue = value
+            entry.isUnsharedCopy = false
             didModify(entry.key)
             return entry
         }

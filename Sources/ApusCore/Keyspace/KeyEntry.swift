@@ -123,9 +123,17 @@ public struct KeyEntry: Equatable {
         nonmutating set { meta = (meta & 0xFF00_0000) | (newValue & 0xFF_FFFF) }
     }
 
+    /// Storing a type means a new value, so it also clears `isUnsharedCopy`.
     @inline(__always) public var type: ObjectType {
-        get { ObjectType(rawValue: UInt8((meta >> 24) & 0xF)) ?? .string }
+        get { ObjectType(rawValue: UInt8((meta >> 24) & 0x7)) ?? .string }
         nonmutating set { meta = (meta & 0xF0FF_FFFF) | (UInt32(newValue.rawValue) << 24) }
+    }
+
+    /// Set on a COPY of a small integer: Redis duplicates the object instead of sharing
+    /// it, so OBJECT REFCOUNT reports 1 for the copy until it is written again.
+    @inline(__always) public var isUnsharedCopy: Bool {
+        get { meta & (1 << 27) != 0 }
+        nonmutating set { meta = newValue ? meta | (1 << 27) : meta & ~(1 << 27) }
     }
 
     @inline(__always) public var encoding: ObjectEncoding {

@@ -38,6 +38,11 @@ public final class Keyspace {
     public var expiredKeys = 0
     /// 24-bit seconds clock stamped on entries at access (Redis LRU_CLOCK).
     public var lruClock: UInt32 = 0
+    /// maxmemory-policy is an LFU one: the 24 access bits hold Redis's LFU
+    /// (16-bit minutes << 8 | logarithmic counter) instead of an LRU clock.
+    public var lfuEnabled = false
+    public var lfuLogFactor = 10
+    public var lfuDecayTime = 1
     /// False on replicas: expired keys read as missing but are not deleted.
     public var deleteExpiredOnAccess = true
     public var observer: KeyspaceObserver?
@@ -82,6 +87,39 @@ public final class Keyspace {
     // MARK: - Change notification
 
     @inline(__always)
+    // MARK: - Access stamps (LRU clock or LFU counter)
+
+    static let lfuInitialCounter: UInt32 = 5
+
+    @inline(__always) var lfuMinutes: UInt32 { UInt32(truncatingIfNeeded: time(nil) / 60) & 0xFFFF }
+
+    /// The stamp of a value just created.
+    @inline(__always) public func freshAccessStamp() -> UInt32 {
+        lfuEnabled ? (lfuMinutes << 8) | Keyspace.lfuInitialCounter : lruClock
+    }
+
+    /// Records an access (Redis's updateLFU / LRU clock refresh).
+    @inline(__always) public func touch(_ e: KeyEntry) {
+        if !lfuEnabled { e.lru = lruClock; return }
+        var counter = lfuDecayedCounter(e.lru)
+        if counter < 255 {
+            let base = Double(counter > Keyspace.lfuInitialCounter ? counter - Keyspace.lfuInitialCounter : 0)
+            let p = 1.0 / (base * Double(lfuLogFactor) + 1)
+            if Double.random(in: 0..<1) < p { counter += 1 }
+        }
+        e.lru = (lfuMinutes << 8) | counter
+    }
+
+    /// The LFU counter after decay for the minutes elapsed (Redis's LFUDecrAndReturn).
+    public func lfuDecayedCounter(_ stamp: UInt32) -> UInt32 {
+        let then = stamp >> 8
+        let counter = stamp & 0xFF
+        let now = lfuMinutes
+        let elapsed = now >= then ? now - then : 65535 - then + now
+        let periods = lfuDecayTime > 0 ? elapsed / UInt32(lfuDecayTime) : 0
+        return periods > counter ? 0 : counter - periods
+    }
+
     public func keyModified(db: Int, key: UnsafeRawBufferPointer) {
         dirty &+= 1
         if let o = observer { o.keyModified(db: db, key: key) }
@@ -158,7 +196,8 @@ public final class Keyspace {
         let ne = KeyEntry.allocate(key: destinationKey, valueBytes: e.valueLength, withExpire: e.hasExpire,
                                    version: epoch, meter: meter)
         ne.meta = e.meta
-        ne.lru = lruClock
+        ne.lru = freshAccessStamp()
+        if ne.isInt { ne.isUnsharedCopy = true }
         if e.hasExpire { ne.expireAt = e.expireAt }
         if e.isObject {
             guard let d = e.objectValue as? any DuplicableValue else {

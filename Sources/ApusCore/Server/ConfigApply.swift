@@ -17,10 +17,48 @@ extension Server {
                 try self.rebindListeners()
             case "hz":
                 self.currentHz = self.config.hz
+            case "maxmemory-policy", "lfu-log-factor", "lfu-decay-time":
+                self.applyEvictionPolicy()
+            case "oom-score-adj", "oom-score-adj-values":
+                self.applyOomScoreAdj()
             default:
                 break
             }
         }
+    }
+
+    /// How the keyspace stamps accesses follows the policy (LRU clock or LFU counter).
+    func applyEvictionPolicy() {
+        keyspace.lfuEnabled = config.maxmemoryPolicy.contains("lfu")
+        keyspace.lfuLogFactor = config.lfuLogFactor
+        keyspace.lfuDecayTime = config.lfuDecayTime
+    }
+
+    /// oom-score-adj: writes /proc/self/oom_score_adj — relative to the value the
+    /// process started with (yes/relative) or absolute; "no" restores the original.
+    func applyOomScoreAdj() {
+        if originalOomScoreAdj == nil {
+            guard let f = fopen("/proc/self/oom_score_adj", "r") else { return }
+            var buf = [CChar](repeating: 0, count: 32)
+            if fgets(&buf, 32, f) != nil {
+                originalOomScoreAdj = Int(String(cString: buf).trimmingSpacesAndNewlines) ?? 0
+            }
+            fclose(f)
+        }
+        guard let base = originalOomScoreAdj else { return }
+        var value: Int
+        switch config.oomScoreAdj {
+        case "yes", "relative": value = base + config.oomScoreAdjValues[0]
+        case "absolute": value = config.oomScoreAdjValues[0]
+        default: value = base
+        }
+        value = max(-1000, min(1000, value))
+        guard let f = fopen("/proc/self/oom_score_adj", "w") else {
+            log(.warning, "Unable to write oom_score_adj: \(String(cString: strerror(errno)))")
+            return
+        }
+        fputs("\(value)\n", f)
+        fclose(f)
     }
 
     /// Closes the TCP listeners and opens them again from the current config; on
@@ -58,5 +96,14 @@ extension Server {
             try loop.add(fd: fd, mask: .readable, token: Token.make(kind: .listener, registration: 0, fd: fd))
         }
         tcpPortBound = config.port
+    }
+}
+
+extension String {
+    var trimmingSpacesAndNewlines: String {
+        var s = Substring(self)
+        while let c = s.first, c == " " || c == "\n" || c == "\t" { s.removeFirst() }
+        while let c = s.last, c == " " || c == "\n" || c == "\t" { s.removeLast() }
+        return String(s)
     }
 }

@@ -8,6 +8,8 @@ public final class Logger {
     public var level: LogLevel = .notice
     public var path: String = ""
     public var roleChar: Character = "M"
+    /// syslog-enabled: messages also go to syslog (without the timestamp prefix).
+    public var syslogEnabled = false
     let pid = getpid()
 
     public init() {}
@@ -17,6 +19,7 @@ public final class Logger {
         let chars: [Character] = [".", "-", "*", "#"]
         let line = "\(pid):\(roleChar) \(Logger.timestamp()) \(chars[min(lvl.rawValue, 3)]) \(msg)\n"
         write(line)
+        if syslogEnabled { apus_syslog(Int32(min(lvl.rawValue, 3)), msg) }
     }
 
     /// Lines without the level marker, like Redis's LL_RAW (the startup banner).

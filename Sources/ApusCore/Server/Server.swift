@@ -83,6 +83,7 @@ public final class Server {
     public var rdbLastLoadKeysExpired = 0
     var notifyFd: Int32 = -1
     public var activeExpireEnabled = true
+    var originalOomScoreAdj: Int?
     public var shutdownAsap = false
     var shutdownFlags: ShutdownFlags = []
     public var slowlog = SlowLog()
@@ -100,6 +101,7 @@ public final class Server {
         lastSaveTime = startTimeMs / 1000
         commands = CommandTable(handlers: CommandHandlers.all())
         installConfigHook()
+        applyEvictionPolicy()
     }
 
     public func log(_ level: LogLevel, _ msg: String) { logger.log(level, msg) }
@@ -248,7 +250,7 @@ public final class Server {
         }
         // Protected mode: no password and default bind → refuse non-loopback peers.
         if config.protectedMode && config.requirepass.isEmpty && !unix && !isLoopback(ip) {
-            let msg = "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n"
+            let msg = "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n"
             _ = msg.withCString { Glibc.write(fd, $0, strlen($0)) }
             statRejectedConnections += 1
             close(fd)

@@ -45,6 +45,11 @@ public enum ApusMain {
             fputs("Failed creating the event loop: \(error)\n", stderr)
             return 1
         }
+        if config.syslogEnabled {
+            let facilities = ["user", "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7"]
+            apus_syslog_open(config.syslogIdent, Int32(facilities.firstIndex(of: config.syslogFacility) ?? 1))
+            server.logger.syslogEnabled = true
+        }
         adjustOpenFilesLimit(server)
         server.executable = argv.first.map { absolute($0) } ?? ""
         server.configFileAbsolute = configFile ?? ""
@@ -72,7 +77,12 @@ public enum ApusMain {
             if !config.pidfile.isEmpty { unlink(config.pidfile) }
             return 1
         }
+        if config.disableTHP && apus_disable_thp() == 1 {
+            server.log(.notice, "Transparent huge pages were set to 'always': disabled them for this process (disable-thp yes).")
+        }
+        server.applyOomScoreAdj()
         server.log(.notice, "Ready to accept connections tcp")
+        notifySupervisor(config)
         server.run()
         return 0
     }
@@ -102,6 +112,19 @@ public enum ApusMain {
             server.config.maxclients = maxclients
         } else {
             server.log(.notice, "Increased maximum number of open files to \(wanted) (it was originally set to \(lim.rlim_cur)).")
+        }
+    }
+
+    /// supervised systemd/auto: tell systemd the server is ready (sd_notify protocol);
+    /// supervised upstart: stop ourselves so upstart sees readiness, as Redis does.
+    static func notifySupervisor(_ config: ServerConfig) {
+        switch config.supervised {
+        case "systemd", "auto":
+            _ = apus_systemd_notify("STATUS=Ready to accept connections\nREADY=1")
+        case "upstart":
+            if getenv("UPSTART_JOB") != nil { raise(SIGSTOP) }
+        default:
+            break
         }
     }
 

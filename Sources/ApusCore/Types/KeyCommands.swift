@@ -289,7 +289,7 @@ enum KeyCommands {
     /// Redis shares the objects of small integers (0...9999) unless maxmemory uses
     /// an LRU/LFU policy; OBJECT REFCOUNT reports that sharing.
     static func isShared(_ c: Client, _ e: KeyEntry) -> Bool {
-        guard e.isInt else { return false }
+        guard e.isInt && !e.isUnsharedCopy else { return false }
         let p = c.server.config.maxmemoryPolicy
         if c.server.config.maxmemory > 0 && (p.contains("lru") || p.contains("lfu")) { return false }
         let v = e.intValue
@@ -314,7 +314,7 @@ enum KeyCommands {
             c.addReplyError("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
             return
         }
-        c.addReplyInteger(Int(e.lru & 0xFF))
+        c.addReplyInteger(Int(c.server.keyspace.lfuDecayedCounter(e.lru)))
     }
 
     // MARK: - Expiry

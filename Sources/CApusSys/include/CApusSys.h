@@ -58,6 +58,12 @@ int apus_fsync(int fd);
 int apus_fcntl_cloexec(int fd);
 
 
+/* process integration: THP, systemd notification, syslog */
+int apus_disable_thp(void);                       /* 1 disabled, 0 not needed, -1 error */
+int apus_systemd_notify(const char *state);       /* 1 sent, 0 no NOTIFY_SOCKET, -1 error */
+void apus_syslog_open(const char *ident, int facility_index);
+void apus_syslog(int level, const char *msg);     /* level: 0 debug .. 3 warning */
+
 /* number formatting: printf for one floating value without Swift varargs */
 int apus_format_double(char *buf, size_t cap, const char *fmt, double v);
 int apus_format_long_double(char *buf, size_t cap, int fixed, long double v);
