@@ -86,6 +86,17 @@ final class ProtocolTests: XCTestCase {
         XCTAssertEqual(feed(c, "STRLEN k\r\n"), ":100000\r\n")
     }
 
+    func testClientPauseWriteHoldsWritesUntilUnpause() {
+        let c = makeClient()
+        let admin = makeClient()
+        XCTAssertEqual(feed(admin, "CLIENT PAUSE 100000 WRITE\r\n"), "+OK\r\n")
+        XCTAssertEqual(feed(c, "GET k\r\nSET k v\r\nGET k\r\n"), "$-1\r\n")
+        XCTAssertTrue(c.flags.contains(.postponed))
+        XCTAssertEqual(feed(admin, "CLIENT UNPAUSE\r\n"), "+OK\r\n")
+        let out = String(decoding: c.reply.readableView, as: UTF8.self)
+        XCTAssertEqual(out, "+OK\r\n$1\r\nv\r\n")
+    }
+
     func testInlineCommandsWithQuotes() {
         let c = makeClient()
         XCTAssertEqual(feed(c, "SET k \"a b\"\r\nGET k\n"), "+OK\r\n$3\r\na b\r\n")

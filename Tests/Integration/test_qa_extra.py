@@ -247,3 +247,24 @@ def test_in_scope_directives_accepted(servers, tmp_path, directive):
     a = servers.new("apus", conf=str(conf))
     with a.raw() as c:
         assert c.command("PING") == b"+PONG\r\n"
+
+
+# MARK: - CLIENT LIST cmd= field
+
+def _cmd_field_after(srv, cmds):
+    with srv.raw() as e, srv.raw() as c:
+        eid = int(e.command("CLIENT", "ID")[1:-2])
+        for cmd in cmds:
+            e.command(*cmd)
+        line = c.command("CLIENT", "LIST", "ID", str(eid))
+    return re.search(rb" cmd=(\S+) ", line).group(1)
+
+
+@pytest.mark.parametrize("cmds", [
+    [["CLIENT", "NO-EVICT", "on"], ["NOSUCHCMD"]],
+    [["SET", "k", "v"], ["CLIENT", "NOSUCH"]],
+    [["SET", "k", "v"], ["GET"]],
+], ids=["unknown-command", "unknown-subcommand", "arity-error"])
+def test_client_list_cmd_after_unknown(servers, cmds):
+    a, r = _start_pair(servers)
+    assert _cmd_field_after(a, cmds) == _cmd_field_after(r, cmds)

@@ -24,6 +24,8 @@ public struct ClientFlags: OptionSet {
     public static let fake = ClientFlags(rawValue: 1 << 12)
     public static let blocked = ClientFlags(rawValue: 1 << 13)
     public static let executingCommand = ClientFlags(rawValue: 1 << 14)
+    /// Holding a parsed command until CLIENT PAUSE ends.
+    public static let postponed = ClientFlags(rawValue: 1 << 15)
 }
 
 public enum RequestType: UInt8 { case unknown, inline, multibulk }

@@ -339,17 +339,20 @@ public final class Server {
 
     /// Parses and runs every complete command in the query buffer (pipelining).
     func processInputBuffer(_ c: Client) {
+        if c.flags.contains(.postponed) { return }
         while c.query.readableBytes > 0 {
             if c.flags.contains(.closeAfterReply) || c.flags.contains(.closeASAP) { break }
-            if isPaused(for: c) { break }
             let r = c.parseRequest()
             if r != .complete { break }
             if c.argc == 0 { c.resetRequest(); continue }
-            processCommand(c)
-            c.resetRequest()
-            // CLIENT REPLY SKIP silences exactly the next command's reply.
-            if c.flags.contains(.replySkip) { c.flags.remove(.replySkip) }
-            if c.flags.contains(.replySkipNext) { c.flags.remove(.replySkipNext); c.flags.insert(.replySkip) }
+            if pausedUntilMs != 0 && commandIsPaused(c) {
+                // Keep the parsed command; it runs when the pause ends (Redis's
+                // blockPostponeClient). Nothing more is parsed meanwhile.
+                c.flags.insert(.postponed)
+                pausedClients.append(c)
+                return
+            }
+            runParsedCommand(c)
             if clientsByFd[Int(c.fd)] !== c { return }  // freed while executing (QUIT etc.)
         }
         if c.query.readIndex == c.query.writeIndex && c.requestType == .unknown {
@@ -358,30 +361,23 @@ public final class Server {
         }
     }
 
-    func isPaused(for c: Client) -> Bool {
-        if pausedUntilMs == 0 || c.flags.contains(.fake) { return false }
+    @inline(__always) func runParsedCommand(_ c: Client) {
+        processCommand(c)
+        c.resetRequest()
+        // CLIENT REPLY SKIP silences exactly the next command's reply.
+        if c.flags.contains(.replySkip) { c.flags.remove(.replySkip) }
+        if c.flags.contains(.replySkipNext) { c.flags.remove(.replySkipNext); c.flags.insert(.replySkip) }
+    }
+
+    /// CLIENT PAUSE: ALL holds every command, WRITE the ones that may write or
+    /// replicate; an expired pause is lifted here.
+    func commandIsPaused(_ c: Client) -> Bool {
+        if c.flags.contains(.fake) { return false }
         if mstime >= pausedUntilMs { unpauseClients(); return false }
-        // With WRITE pauses only commands that may write are held; peek at the name.
-        if pauseWritesOnly {
-            let save = c.query.readIndex
-            let saveType = c.requestType
-            let r = c.parseRequest()
-            var hold = false
-            if r == .complete, c.argc > 0, let cmd = commands.lookup(c.arg(0)) {
-                let resolved = commands.resolveSubcommand(cmd, c)
-                hold = resolved.flags.contains(.write) || resolved.flags.contains(.mayReplicate)
-            }
-            // rewind: the command will be parsed again when it runs
-            c.argc = 0
-            c.multibulkLen = 0
-            c.bulkLen = -1
-            c.requestType = saveType
-            c.query.readIndex = save
-            if r != .complete { return false }
-            if !hold { return false }
-        }
-        if !pausedClients.contains(where: { $0 === c }) { pausedClients.append(c) }
-        return true
+        if !pauseWritesOnly { return true }
+        guard let top = commands.lookup(c.arg(0)) else { return false }
+        let cmd = commands.resolveSubcommand(top, c)
+        return cmd.flags.contains(.write) || cmd.flags.contains(.mayReplicate)
     }
 
     public func pauseClients(untilMs: Int64, writesOnly: Bool) {
@@ -400,7 +396,9 @@ public final class Server {
         let held = pausedClients
         pausedClients.removeAll()
         for c in held where clientsByFd[Int(c.fd)] === c {
-            processInputBuffer(c)
+            c.flags.remove(.postponed)
+            runParsedCommand(c)
+            if clientsByFd[Int(c.fd)] === c { processInputBuffer(c) }
         }
     }
 
