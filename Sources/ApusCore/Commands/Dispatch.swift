@@ -9,6 +9,7 @@ extension Server {
     func processCommand(_ c: Client) {
         c.commandsProcessed += 1
         guard let top = commands.lookup(c.arg(0)) else {
+            c.lastCommand = nil
             rejectUnknownCommand(c)
             return
         }
@@ -18,6 +19,7 @@ extension Server {
             if cmd === top {
                 // No command is attributed (Redis's lookup fails), so no commandstats.
                 c.currentCommand = top
+                c.lastCommand = nil
                 var msg = Array("ERR unknown subcommand '".utf8)
                 msg += c.arg(1).prefix(128)
                 msg += Array("'. Try \(top.name.uppercased()) HELP.".utf8)
@@ -26,6 +28,7 @@ extension Server {
             }
         }
         c.currentCommand = cmd
+        c.lastCommand = cmd
         if (cmd.arity > 0 && cmd.arity != c.argc) || c.argc < -cmd.arity {
             cmd.rejectedCalls += 1
             c.addReplyError("ERR wrong number of arguments for '\(cmd.fullName)' command")
@@ -73,7 +76,6 @@ extension Server {
         if errorRepliedDuringCommand { cmd.failedCalls += 1 }
         if config.latencyTracking { recordLatency(cmd, duration) }
         statCommands += 1
-        c.lastCommand = cmd
         if !cmd.flags.contains(.skipSlowlog) && config.slowlogLogSlowerThan >= 0 && duration >= config.slowlogLogSlowerThan {
             slowlog.add(c, durationUs: duration, maxLen: config.slowlogMaxLen, now: mstime / 1000)
         }
