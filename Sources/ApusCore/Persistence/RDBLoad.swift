@@ -11,19 +11,21 @@ struct KeyspaceLoadHandler: RDBLoadHandler {
     var loaded = 0
     var expired = 0
     var sinceEvents = 0
-    var redisVersion = ""
-    var ctime: Int64 = 0
-    var usedMem = 0
 
     init(server: Server) { self.server = server }
 
     mutating func onAux(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws {
         let k = String(decoding: key, as: UTF8.self)
         let v = String(decoding: value, as: UTF8.self)
+        // Logged as the fields arrive, before the keys, as Redis does.
         switch k {
-        case "redis-ver": redisVersion = v
-        case "ctime": ctime = Int64(v) ?? 0
-        case "used-mem": usedMem = Int(v) ?? 0
+        case "redis-ver":
+            server.log(.notice, "Loading RDB produced by version \(v)")
+        case "ctime":
+            let age = server.mstime / 1000 - (Int64(v) ?? 0)
+            server.log(.notice, "RDB age \(age) seconds")
+        case "used-mem":
+            server.log(.notice, "RDB memory usage when created \(String(format2: Double(Int(v) ?? 0) / 1024 / 1024)) Mb")
         default: break
         }
     }
@@ -69,11 +71,6 @@ extension Server {
         } catch {
             log(.warning, "Fatal error loading the DB (\(path)): \(error). Exiting.")
             return false
-        }
-        if !handler.redisVersion.isEmpty { log(.notice, "Loading RDB produced by version \(handler.redisVersion)") }
-        if handler.ctime > 0 { log(.notice, "RDB age \(mstime / 1000 - handler.ctime) seconds") }
-        if handler.usedMem > 0 {
-            log(.notice, "RDB memory usage when created \(String(format2: Double(handler.usedMem) / 1024 / 1024)) Mb")
         }
         log(.notice, "Done loading RDB, keys loaded: \(handler.loaded), keys expired: \(handler.expired).")
         let secs = Double(apus_monotonic_us() - start) / 1_000_000

@@ -54,7 +54,8 @@ extension Server {
     }
 
     func databasesCron() {
-        if !loading && activeExpireEnabled {
+        if pausedUntilMs != 0 && mstime >= pausedUntilMs { unpauseClients() }
+        if !loading && activeExpireEnabled && pausedUntilMs == 0 {
             activeExpireCycle()
         }
         for db in keyspace.dbs {

@@ -380,7 +380,14 @@ public final class Server {
         return cmd.flags.contains(.write) || cmd.flags.contains(.mayReplicate)
     }
 
+    /// While clients are paused the dataset must not change under them (a failover
+    /// relies on that): expired keys read as missing but are not deleted, as on a replica.
+    func setExpiryFrozen(_ frozen: Bool) {
+        keyspace.deleteExpiredOnAccess = !frozen
+    }
+
     public func pauseClients(untilMs: Int64, writesOnly: Bool) {
+        setExpiryFrozen(true)
         // A later pause extends, never shortens; ALL beats WRITE (as Redis).
         if pausedUntilMs != 0 && mstime < pausedUntilMs {
             if untilMs > pausedUntilMs { pausedUntilMs = untilMs }
@@ -393,6 +400,7 @@ public final class Server {
 
     public func unpauseClients() {
         pausedUntilMs = 0
+        setExpiryFrozen(false)
         let held = pausedClients
         pausedClients.removeAll()
         for c in held where clientsByFd[Int(c.fd)] === c {

@@ -53,12 +53,12 @@ public enum ApusMain {
         adjustOpenFilesLimit(server)
         server.executable = argv.first.map { absolute($0) } ?? ""
         server.configFileAbsolute = configFile ?? ""
-        server.log(.notice, "oO0OoO0OoO0Oo Apus is starting oO0OoO0OoO0Oo")
-        server.log(.notice, "Apus version=\(ServerInfo.apusVersion) (Redis \(ServerInfo.redisVersion) compatible), bits=64, pid=\(getpid()), just started")
-        if configFile == nil {
+        server.log(.warning, "oO0OoO0OoO0Oo Apus is starting oO0OoO0OoO0Oo")
+        server.log(.warning, "Apus version=\(ServerInfo.apusVersion) (Redis \(ServerInfo.redisVersion) compatible), bits=64, pid=\(getpid()), just started")
+        if argv.count <= 1 {
             server.log(.warning, "Warning: no config file specified, using the default config. In order to specify a config file use \(argv.first ?? "apus-server") /path/to/apus.conf")
         } else {
-            server.log(.notice, "Configuration loaded")
+            server.log(.warning, "Configuration loaded")
         }
         if !config.pidfile.isEmpty, let f = fopen(config.pidfile, "w") {
             fputs("\(getpid())\n", f)
@@ -81,7 +81,7 @@ public enum ApusMain {
             server.log(.notice, "Transparent huge pages were set to 'always': disabled them for this process (disable-thp yes).")
         }
         server.applyOomScoreAdj()
-        server.log(.notice, "Ready to accept connections tcp")
+        server.log(.notice, "Ready to accept connections")
         notifySupervisor(config)
         server.run()
         return 0
