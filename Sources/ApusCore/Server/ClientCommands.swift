@@ -65,7 +65,7 @@ enum ClientCommands {
         // A reply buffer grown past twice its standard 16 KiB plays the role of Redis's
         // reply list: all of it counts as dynamic output memory.
         let omem = c.reply.allocatedBytes >= 32 * 1024 ? c.reply.allocatedBytes : 0
-        let cmd = (c.currentCommand ?? c.lastCommand)?.fullName ?? "NULL"
+        let cmd = c.lastCommand?.fullName ?? "NULL"
         var line = "id=\(c.id) addr=\(c.peerAddress) laddr=\(c.localAddress) fd=\(c.fd)"
         line += " name=\(c.displayName) age=\(nowSec - c.createdAt / 1000) idle=\(nowSec - c.lastInteraction / 1000)"
         line += " flags=\(flags) db=\(c.dbIndex) sub=0 psub=0 ssub=0 multi=-1"
