@@ -41,6 +41,8 @@ public typealias CommandHandler = (Client) -> Void
 /// INFO commandstats costs nothing extra per call.
 public final class RedisCommand {
     public let name: String              // lowercase, e.g. "get" or "list" for CLIENT LIST
+    /// `name` as bytes, for allocation-free comparison with arguments.
+    public let nameBytes: [UInt8]
     public let arity: Int                // > 0 exact, < 0 at least -arity
     public let flags: CommandFlags
     public let firstKey: Int
@@ -62,6 +64,7 @@ public final class RedisCommand {
     public init(name: String, arity: Int, flags: CommandFlags, firstKey: Int, lastKey: Int,
                 keyStep: Int, doc: CommandDoc, handler: CommandHandler?) {
         self.name = name
+        self.nameBytes = Array(name.utf8)
         self.arity = arity
         self.flags = flags
         self.firstKey = firstKey

@@ -70,10 +70,7 @@ public final class CommandTable {
     @inline(__always) func resolveSubcommand(_ cmd: RedisCommand, _ c: Client) -> RedisCommand {
         if cmd.subcommands.isEmpty || c.argc < 2 { return cmd }
         let a = c.arg(1)
-        for s in cmd.subcommands {
-            let n = s.name.utf8
-            if n.count == a.count && CommandTable.equalsLower(a, Array(n)) { return s }
-        }
+        for s in cmd.subcommands where CommandTable.equalsLower(a, s.nameBytes) { return s }
         return cmd
     }
 }

@@ -115,30 +115,12 @@ extension Server {
         let now = apus_ustime()
         var line = "+\(now / 1_000_000).\(String(now % 1_000_000).leftPad(6)) [\(c.dbIndex) \(c.flags.contains(.unixSocket) ? "unix:" + c.localAddress.dropLast(2) : c.peerAddress)]"
         for i in 0..<c.argc {
-            line += " \"" + escapeForMonitor(c.loggedArgument(i)) + "\""
+            line += " " + Repr.quoted(c.loggedArgument(i))
         }
         line += "\r\n"
         for m in monitors {
             m.addReplyRawString(line)
         }
-    }
-
-    func escapeForMonitor(_ p: UnsafeRawBufferPointer) -> String {
-        var s = ""
-        for b in p {
-            switch b {
-            case 92: s += "\\\\"
-            case 34: s += "\\\""
-            case 10: s += "\\n"
-            case 13: s += "\\r"
-            case 9: s += "\\t"
-            case 7: s += "\\a"
-            case 8: s += "\\b"
-            case 32...126: s.append(Character(Unicode.Scalar(b)))
-            default: s += "\\x" + String(b, radix: 16).leftPad(2)
-            }
-        }
-        return s
     }
 }
 

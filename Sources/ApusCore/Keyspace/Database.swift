@@ -318,6 +318,12 @@ public final class Database {
 
     // MARK: - Delete
 
+    /// Removes an expired entry that lookups report missing but did not delete
+    /// (expiry frozen during CLIENT PAUSE), so a key can be added in its place.
+    func removeStale(_ key: UnsafeRawBufferPointer, hash h: UInt64) {
+        if let e = table.find(key, hash: h) { deleteEntry(e, hash: h) }
+    }
+
     /// DEL of one key: true if a live key was removed (an expired one is expired instead).
     @discardableResult
     public func delete(_ key: UnsafeRawBufferPointer, now: Int64? = nil) -> Bool {

@@ -105,7 +105,8 @@ public final class Keyspace {
         if counter < 255 {
             let base = Double(counter > Keyspace.lfuInitialCounter ? counter - Keyspace.lfuInitialCounter : 0)
             let p = 1.0 / (base * Double(lfuLogFactor) + 1)
-            if Double.random(in: 0..<1) < p { counter += 1 }
+            let r = Double(FastRandom.next() >> 11) / Double(UInt64(1) << 53)
+            if r < p { counter += 1 }
         }
         e.lru = (lfuMinutes << 8) | counter
     }
@@ -168,6 +169,7 @@ public final class Keyspace {
         let h = KeyHash.hash(key)
         guard let e = src.lookupWrite(key, hash: h, now: now) else { return false }
         if dst.lookupWrite(key, hash: h, now: now) != nil { return false }
+        dst.removeStale(key, hash: h)
         src.unlink(e, hash: h)
         dst.table.add(e, hash: h)
         if e.hasExpire { dst.expires.insert(e) }
@@ -193,6 +195,7 @@ public final class Keyspace {
             if !replace { return false }
             dst.deleteEntry(d, hash: dh)
         }
+        dst.removeStale(destinationKey, hash: dh)
         let ne = KeyEntry.allocate(key: destinationKey, valueBytes: e.valueLength, withExpire: e.hasExpire,
                                    version: epoch, meter: meter)
         ne.meta = e.meta
@@ -229,6 +232,7 @@ public final class Keyspace {
             if nx { return .targetExists }
             db.deleteEntry(d, hash: th)
         }
+        db.removeStale(to, hash: th)
         // A new block with the new key; the value (bytes or object reference) moves.
         let ne = KeyEntry.allocate(key: to, valueBytes: e.valueLength, withExpire: e.hasExpire,
                                    version: epoch, meter: meter)

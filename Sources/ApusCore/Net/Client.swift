@@ -11,7 +11,6 @@ public struct ClientFlags: OptionSet {
     public init(rawValue: UInt32) { self.rawValue = rawValue }
     public static let closeAfterReply = ClientFlags(rawValue: 1 << 0)
     public static let closeASAP = ClientFlags(rawValue: 1 << 1)
-    public static let pendingWrite = ClientFlags(rawValue: 1 << 2)
     public static let writeHandlerInstalled = ClientFlags(rawValue: 1 << 3)
     public static let unixSocket = ClientFlags(rawValue: 1 << 4)
     public static let monitor = ClientFlags(rawValue: 1 << 5)
@@ -23,7 +22,6 @@ public struct ClientFlags: OptionSet {
     public static let protectedConn = ClientFlags(rawValue: 1 << 11)
     public static let fake = ClientFlags(rawValue: 1 << 12)
     public static let blocked = ClientFlags(rawValue: 1 << 13)
-    public static let executingCommand = ClientFlags(rawValue: 1 << 14)
     /// Holding a parsed command until CLIENT PAUSE ends.
     public static let postponed = ClientFlags(rawValue: 1 << 15)
 }
@@ -31,7 +29,9 @@ public struct ClientFlags: OptionSet {
 public enum RequestType: UInt8 { case unknown, inline, multibulk }
 
 public final class Client {
-    public unowned let server: Server
+    /// The server outlives every client; unowned(unsafe) avoids a reference-count
+    /// round trip on each access from the hot path.
+    public unowned(unsafe) let server: Server
     public let id: Int
     public let fd: Int32
     /// Generation packed into epoll user data so that events for a closed, reused fd are dropped.
@@ -68,8 +68,6 @@ public final class Client {
     /// Arguments (bit i = argv[i], first 64) shown as "(redacted)" in MONITOR and the
     /// slow log: passwords given to AUTH, HELLO AUTH, CONFIG SET of sensitive values.
     public var redactedArguments: UInt64 = 0
-    /// Inline commands are split into owned arrays (rare path: telnet, redis-benchmark PING_INLINE).
-    var inlineArgs: [[UInt8]] = []
     var inlineArgBuffer: ByteBuffer?
 
     // MARK: - Reply state

@@ -12,6 +12,8 @@ public final class BackgroundWriter {
     private var queue: [[UInt8]] = []
     private var queuedBytes = 0
     private var closing = false
+    /// Set by `abort`: drop what is queued, skip the fsync, finish quickly.
+    private var aborting = false
     private var finishedFlag = false
     private var failedErrno: Int32 = 0
     private var written = 0
@@ -31,12 +33,24 @@ public final class BackgroundWriter {
         pthread_mutex_init(mutex, nil)
         pthread_cond_init(cond, nil)
         let ctx = Unmanaged.passRetained(self).toOpaque()
-        pthread_create(&thread, nil, { arg in
+        let rc = pthread_create(&thread, nil, { arg in
             let w = Unmanaged<BackgroundWriter>.fromOpaque(arg!).takeRetainedValue()
             w.threadMain()
             return nil
         }, ctx)
+        if rc != 0 {
+            // No thread: report the failure through the same path a write error takes.
+            Unmanaged<BackgroundWriter>.fromOpaque(ctx).release()
+            threadStarted = false
+            failedErrno = rc
+            finishedFlag = true
+            _ = Glibc.close(fd)
+            var one: UInt64 = 1
+            _ = Glibc.write(notifyFd, &one, 8)
+        }
     }
+
+    private var threadStarted = true
 
     deinit {
         pthread_mutex_destroy(mutex)
@@ -79,7 +93,19 @@ public final class BackgroundWriter {
         return (finishedFlag, failedErrno)
     }
 
-    public func join() { pthread_join(thread, nil) }
+    public func join() { if threadStarted { pthread_join(thread, nil) } }
+
+    /// Stops as soon as possible: queued bytes are dropped and the file is not synced
+    /// (the caller removes it). Used when a save is cancelled.
+    public func abort() {
+        pthread_mutex_lock(mutex)
+        aborting = true
+        closing = true
+        queue.removeAll()
+        queuedBytes = 0
+        pthread_cond_signal(cond)
+        pthread_mutex_unlock(mutex)
+    }
 
     private func threadMain() {
         while true {
@@ -113,10 +139,15 @@ public final class BackgroundWriter {
             queuedBytes -= chunk.count
             written += chunk.count
             if err != 0 && failedErrno == 0 { failedErrno = err }
+            // After a write error the file is useless: drop the rest.
+            if err != 0 { queue.removeAll(); queuedBytes = 0 }
             pthread_mutex_unlock(mutex)
         }
         var err: Int32 = 0
-        if apus_fsync(fd) != 0 { err = errno }
+        pthread_mutex_lock(mutex)
+        let skipSync = aborting || failedErrno != 0
+        pthread_mutex_unlock(mutex)
+        if !skipSync && apus_fsync(fd) != 0 { err = errno }
         if Glibc.close(fd) != 0 && err == 0 { err = errno }
         pthread_mutex_lock(mutex)
         if err != 0 && failedErrno == 0 { failedErrno = err }

@@ -47,7 +47,7 @@ enum PersistenceCommands {
             return
         }
         let s = c.server
-        if s.loading || s.snapshotJob != nil && false { flags.insert(.noSave) }
+        if s.loading { flags.insert(.noSave) }
         if s.prepareForShutdown(flags) {
             s.exitNow()
         }

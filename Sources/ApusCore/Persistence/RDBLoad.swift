@@ -45,7 +45,7 @@ struct KeyspaceLoadHandler: RDBLoadHandler {
         }
         loaded += 1
         sinceEvents += 1
-        if sinceEvents >= 65536 {
+        if sinceEvents >= 65536 && server.serveClientsWhileLoading {
             sinceEvents = 0
             server.processEventsWhileLoading()
         }
@@ -81,22 +81,11 @@ extension Server {
         return true
     }
 
-    /// Serves clients during a long load: they get `-LOADING` for data commands.
+    /// Serves clients during a long load at start-up: they get `-LOADING` for data
+    /// commands. (DEBUG RELOAD runs inside a command and loads without serving others.)
     func processEventsWhileLoading() {
         refreshTime()
-        let n = loop.poll(timeoutMs: 0)
-        for i in 0..<n {
-            let ev = loop.event(at: i)
-            let (kind, reg, fd) = Token.split(ev.token)
-            switch kind {
-            case .listener: acceptClients(listenerFd: fd)
-            case .client:
-                guard Int(fd) < clientsByFd.count, let c = clientsByFd[Int(fd)], c.registration == reg else { continue }
-                if ev.readable { readFromClient(c) }
-                if ev.writable, clientsByFd[Int(fd)] === c { writeToClient(c, fromHandler: true) }
-            case .notify: break
-            }
-        }
+        dispatchEvents(loop.poll(timeoutMs: 0), notifications: false)
         handleClientsWithPendingWrites()
     }
 

@@ -240,10 +240,8 @@ extension Server {
     func abortBackgroundSave() {
         guard let job = snapshotJob else { return }
         job.snapshot.abort()
-        if !job.closed {
-            job.writer.close()
-            job.closed = true
-        }
+        job.writer.abort()
+        job.closed = true
         job.writer.join()
         unlink(job.tempPath)
         snapshotJob = nil
@@ -263,11 +261,6 @@ extension Server {
     func persistenceCron() {
         _ = keyspace.lazyFreeStep()
         if snapshotJob != nil { return }
-        if bgsaveScheduled {
-            bgsaveScheduled = false
-            startBackgroundSave()
-            return
-        }
         let now = mstime / 1000
         for sp in config.savePoints {
             if keyspace.dirty >= sp.changes && now - lastSaveTime > Int64(sp.seconds)

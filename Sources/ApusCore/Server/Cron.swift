@@ -9,7 +9,7 @@ extension Server {
     func cron() {
         cronLoops += 1
         refreshTime()
-        keyspace.lruClock = UInt32(truncatingIfNeeded: mstime / 1000) & 0xFF_FFFF
+        keyspace.updateLRUClock(nowMs: mstime)
         if config.dynamicHz {
             // Like Redis: raise the frequency with many clients so timeouts stay cheap per call.
             var hz = config.hz
@@ -48,8 +48,13 @@ extension Server {
             }
         }
         // Give back query buffers that grew for one big request.
-        for c in clientList where c.query.readableBytes == 0 && c.query.capacity > 32 * 1024 && c.requestType == .unknown {
-            c.query.reset(shrinkTo: 16 * 1024)
+        for c in clientList {
+            if c.query.readableBytes == 0 && c.query.capacity > 32 * 1024 && c.requestType == .unknown {
+                c.query.reset(shrinkTo: 16 * 1024)
+            }
+            if c.reply.readableBytes == 0 && c.reply.capacity > 32 * 1024 {
+                c.reply.reset(shrinkTo: 16 * 1024)
+            }
         }
     }
 
@@ -58,31 +63,28 @@ extension Server {
         if !loading && activeExpireEnabled && pausedUntilMs == 0 {
             activeExpireCycle()
         }
-        for db in keyspace.dbs {
-            db.table.resizeIfNeeded()
-            if config.activeRehashing { db.table.rehashFor(microseconds: 1000) }
+        if config.activeRehashing {
+            keyspace.resizeAndRehash(rehashMilliseconds: 1)
+        } else {
+            for db in keyspace.dbs { db.table.resizeIfNeeded() }
         }
     }
 
-    /// Redis's slow active expire cycle: sample keys with a TTL in every db, repeat while
-    /// more than ~10% of a sample was expired, bounded to 25% of a cron period of CPU.
+    /// Redis's slow active expire cycle: samples keys with a TTL, database after
+    /// database (resuming where the last call stopped), while more than ~10% of a
+    /// sample was expired, within 25% of a cron period of CPU.
     func activeExpireCycle() {
         let effort = max(1, min(config.activeExpireEffort, 10)) - 1
         let perLoop = 20 + 20 / 4 * effort
         let timelimitUs = UInt64(25 + 2 * effort) * 1_000_000 / UInt64(max(currentHz, 1)) / 100
         let start = apus_monotonic_us()
-        let deadline = start + timelimitUs
-        var totalSampled = 0
-        var totalExpired = 0
-        for db in keyspace.dbs where db.expiresCount > 0 {
-            let r = db.activeExpireCycle(now: mstime, keysPerLoop: perLoop, acceptableStalePercent: 10 - effort, deadlineUs: deadline)
-            totalSampled += r.sampled
-            totalExpired += r.expired
-            if r.timedOut { statExpiredTimeCapReached += 1; break }
-        }
-        statExpireCycleTimeUsed += apus_monotonic_us() - start
-        if totalSampled > 0 {
-            let perc = Double(totalExpired) / Double(totalSampled)
+        let r = keyspace.activeExpireCycle(now: mstime, timeLimitUs: timelimitUs, keysPerLoop: perLoop,
+                                           acceptableStalePercent: 10 - effort)
+        let used = apus_monotonic_us() - start
+        if used >= timelimitUs { statExpiredTimeCapReached += 1 }
+        statExpireCycleTimeUsed += used
+        if r.sampled > 0 {
+            let perc = Double(r.expired) / Double(r.sampled)
             statExpiredStalePerc = perc * 0.05 + statExpiredStalePerc * 0.95
         }
     }

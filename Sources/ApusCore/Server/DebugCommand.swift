@@ -108,7 +108,7 @@ enum DebugCommand {
             protocolSample(c)
         } else if c.argEquals(1, "sleep") && n == 3 {
             let seconds = strtodPrefix(c.arg(2))
-            let us = Int64(seconds * 1_000_000)
+            let us = seconds.isFinite ? Int64(max(0, min(seconds, 1e9)) * 1_000_000) : 0
             var ts = timespec(tv_sec: Int(us / 1_000_000), tv_nsec: Int((us % 1_000_000) * 1000))
             if us > 0 { nanosleep(&ts, nil) }
             c.addReplyOK()

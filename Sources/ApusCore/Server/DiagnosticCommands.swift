@@ -468,7 +468,7 @@ enum DiagnosticCommands {
             report += "\nWhile there are latency events logged, I'm not able to suggest any easy fix. Please use the Redis community to get some help, providing this report in your help request.\n"
         } else {
             report += "\nI have a few advices for you:\n\n"
-            let threshold = s.config.latencyMonitorThreshold * 1000
+            let threshold = s.config.latencyMonitorThreshold.multipliedReportingOverflow(by: 1000).partialValue
             if slowlogEnabled {
                 report += "- There are latency issues with potentially slow commands you are using. Try to enable the Slow Log Redis feature using the command 'CONFIG SET slowlog-log-slower-than \(threshold)'. If the Slow log is disabled Redis is not able to log slow commands execution for you.\n"
             }

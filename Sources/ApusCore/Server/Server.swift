@@ -76,13 +76,14 @@ public final class Server {
     public var lastBgsaveTryTime: Int64 = 0
     public var rdbSaves = 0
     public var dirtyBeforeBgsave = 0
-    public var bgsaveScheduled = false
     public var snapshotJob: SnapshotJob?
     public var lastCowSize = 0
     public var rdbLastLoadKeysLoaded = 0
     public var rdbLastLoadKeysExpired = 0
     var notifyFd: Int32 = -1
     public var activeExpireEnabled = true
+    /// True only while the start-up load may serve clients between keys.
+    var serveClientsWhileLoading = false
     var originalOomScoreAdj: Int?
     public var shutdownAsap = false
     var shutdownFlags: ShutdownFlags = []
@@ -181,30 +182,37 @@ public final class Server {
             var timeout: Int32 = next > now ? Int32((next - now + 999) / 1000) : 0
             // Keep serializing between events while a save scans; once the writer
             // thread only has to finish, sleep normally (it wakes us via eventfd).
-            if let job = snapshotJob, !job.closed { timeout = 0 }
+            if let job = snapshotJob, !job.closed {
+                timeout = job.bufferedBytes < snapshotBufferLimit ? 0 : min(timeout, 1)
+            }
             if !pausedClients.isEmpty && timeout > 10 { timeout = 10 }
             let n = loop.poll(timeoutMs: timeout)
             refreshTime()
-            for i in 0..<n {
-                let ev = loop.event(at: i)
-                let (kind, reg, fd) = Token.split(ev.token)
-                switch kind {
-                case .listener:
-                    acceptClients(listenerFd: fd)
-                case .client:
-                    guard Int(fd) < clientsByFd.count, let c = clientsByFd[Int(fd)], c.registration == reg else { continue }
-                    if ev.readable { readFromClient(c) }
-                    if ev.writable, clientsByFd[Int(fd)] === c { writeToClient(c, fromHandler: true) }
-                case .notify:
-                    drainNotifications(fd: fd)
-                }
-            }
+            dispatchEvents(n, notifications: true)
             let s = apus_take_signal()
             if s != 0 { handleSignal(s) }
             let after = apus_monotonic_us()
             if after >= lastCronUs + period {
                 lastCronUs = after
                 cron()
+            }
+        }
+    }
+
+    /// Serves the `n` events the last poll returned.
+    func dispatchEvents(_ n: Int, notifications: Bool) {
+        for i in 0..<n {
+            let ev = loop.event(at: i)
+            let (kind, reg, fd) = Token.split(ev.token)
+            switch kind {
+            case .listener:
+                acceptClients(listenerFd: fd)
+            case .client:
+                guard Int(fd) < clientsByFd.count, let c = clientsByFd[Int(fd)], c.registration == reg else { continue }
+                if ev.readable { readFromClient(c) }
+                if ev.writable, clientsByFd[Int(fd)] === c { writeToClient(c) }
+            case .notify:
+                if notifications { drainNotifications(fd: fd) }
             }
         }
     }
@@ -248,7 +256,7 @@ public final class Server {
             close(fd)
             return
         }
-        // Protected mode: no password and default bind → refuse non-loopback peers.
+        // Protected mode: no password → refuse peers that are not on loopback (7.0 rule).
         if config.protectedMode && config.requirepass.isEmpty && !unix && !isLoopback(ip) {
             let msg = "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n"
             _ = msg.withCString { Glibc.write(fd, $0, strlen($0)) }
@@ -329,7 +337,7 @@ public final class Server {
         statNetInput += n
         statIoReadsProcessed += 1
         if c.query.readableBytes > config.clientQueryBufferLimit {
-            log(.warning, "Closing client that reached max query buffer length: \(clientInfoString(c)) (qbuf initial bytes: \(reprPrefix(c.query.readableView, 64)))")
+            log(.warning, "Closing client that reached max query buffer length: \(clientInfoString(c)) (qbuf initial bytes: \(Repr.quoted(UnsafeRawBufferPointer(rebasing: c.query.readableView.prefix(64)))))")
             statClientQbufLimitDisconnections += 1
             freeClient(c)
             return
@@ -359,6 +367,10 @@ public final class Server {
             c.query.readIndex = 0
             c.query.writeIndex = 0
         }
+        // Nothing left to send (replies off): close now rather than never.
+        if c.flags.contains(.closeAfterReply) && c.reply.readableBytes == 0 && !c.queuedForWrite {
+            freeClientAsync(c)
+        }
     }
 
     @inline(__always) func runParsedCommand(_ c: Client) {
@@ -387,6 +399,11 @@ public final class Server {
     }
 
     public func pauseClients(untilMs: Int64, writesOnly: Bool) {
+        if untilMs <= mstime {
+            // A pause that is already over (CLIENT PAUSE 0) changes nothing.
+            if pausedUntilMs != 0 && mstime >= pausedUntilMs { unpauseClients() }
+            return
+        }
         setExpiryFrozen(true)
         // A later pause extends, never shortens; ALL beats WRITE (as Redis).
         if pausedUntilMs != 0 && mstime < pausedUntilMs {
@@ -423,12 +440,12 @@ public final class Server {
             i += 1
             c.queuedForWrite = false
             if clientsByFd[Int(c.fd)] !== c { continue }
-            writeToClient(c, fromHandler: false)
+            writeToClient(c)
         }
         clientsPendingWrite.removeAll(keepingCapacity: true)
     }
 
-    func writeToClient(_ c: Client, fromHandler: Bool) {
+    func writeToClient(_ c: Client) {
         while c.reply.readableBytes > 0 {
             let n = Glibc.write(c.fd, c.reply.base + c.reply.readIndex, c.reply.readableBytes)
             if n < 0 {
@@ -445,7 +462,8 @@ public final class Server {
         }
         statIoWritesProcessed += 1
         if c.reply.readableBytes == 0 {
-            c.reply.reset(shrinkTo: 16 * 1024)
+            c.reply.readIndex = 0
+            c.reply.writeIndex = 0
             if c.flags.contains(.writeHandlerInstalled) {
                 c.flags.remove(.writeHandlerInstalled)
                 loop.modify(fd: c.fd, mask: .readable, token: Token.make(kind: .client, registration: c.registration, fd: c.fd))
@@ -469,7 +487,7 @@ public final class Server {
         if l.hard > 0 && used >= l.hard { return true }
         if l.soft > 0 && used >= l.soft {
             if c.softLimitReachedAt == 0 { c.softLimitReachedAt = mstime; return false }
-            return mstime - c.softLimitReachedAt > Int64(l.softSeconds) * 1000
+            return (mstime - c.softLimitReachedAt) / 1000 > Int64(l.softSeconds)
         }
         c.softLimitReachedAt = 0
         return false
@@ -523,22 +541,6 @@ public final class Server {
     var errorRepliedDuringCommand = false
 
     func clientInfoString(_ c: Client) -> String { ClientCommands.infoString(c, server: self) }
-
-    func reprPrefix(_ p: UnsafeRawBufferPointer, _ n: Int) -> String {
-        var s = "\""
-        for b in p.prefix(n) {
-            switch b {
-            case 34: s += "\\\""
-            case 92: s += "\\\\"
-            case 10: s += "\\n"
-            case 13: s += "\\r"
-            case 9: s += "\\t"
-            case 32...126: s.append(Character(Unicode.Scalar(b)))
-            default: s += "\\x" + String(b, radix: 16).leftPad(2)
-            }
-        }
-        return s + "\""
-    }
 }
 
 extension String {

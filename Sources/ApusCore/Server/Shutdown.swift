@@ -69,7 +69,7 @@ extension Server {
     func finishShutdown() -> Bool {
         shutdownAsap = false
         if prepareForShutdown(shutdownFlags) { exitNow() }
-        log(.warning, "SIGTERM received but errors trying to shut down the server, check the logs for more information")
+        log(.warning, "Signal received but errors trying to shut down the server, check the logs for more information")
         return false
     }
 }

@@ -73,7 +73,10 @@ public enum ApusMain {
         }
         _ = apus_install_term_handlers()
         server.log(.notice, "Server initialized")
-        if !server.loadDataFromDisk() {
+        server.serveClientsWhileLoading = true
+        let loaded = server.loadDataFromDisk()
+        server.serveClientsWhileLoading = false
+        if !loaded {
             if !config.pidfile.isEmpty { unlink(config.pidfile) }
             return 1
         }

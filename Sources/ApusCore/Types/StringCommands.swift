@@ -263,7 +263,7 @@ enum StringCommands {
                 c.addReplyInteger(e.stringLength)
                 return
             }
-            if offset + Int64(value.count) > Int64(c.server.config.protoMaxBulkLen) {
+            if offset > Int64(c.server.config.protoMaxBulkLen) - Int64(value.count) {
                 c.addReplyError(ReplyErrors.stringTooLong)
                 return
             }
@@ -274,7 +274,7 @@ enum StringCommands {
                 c.addReplyInteger(0)
                 return
             }
-            if offset + Int64(value.count) > Int64(c.server.config.protoMaxBulkLen) {
+            if offset > Int64(c.server.config.protoMaxBulkLen) - Int64(value.count) {
                 c.addReplyError(ReplyErrors.stringTooLong)
                 return
             }
