@@ -105,10 +105,13 @@ extension Client {
                     // Make the buffer able to hold the whole argument so the next reads
                     // land in place (Redis does the same to avoid repeated copies).
                     compactQuery()
-                    query.reserve(bulkLen + 2 - query.readableBytes)
+                    // Never reserve past the query buffer limit: a huge proto-max-bulk-len
+                    // must not turn one length line into a huge allocation.
+                    let wanted = min(bulkLen, server.config.clientQueryBufferLimit) + 2
+                    if wanted > query.readableBytes { query.reserve(wanted - query.readableBytes) }
                 }
             }
-            if query.readableBytes < bulkLen + 2 { return .needMore }
+            if query.readableBytes - 2 < bulkLen { return .needMore }
             pushArg(offset: query.readIndex, length: bulkLen)
             query.readIndex += bulkLen + 2
             bulkLen = -1

@@ -311,7 +311,7 @@ public final class Server {
     func readFromClient(_ c: Client) {
         var readlen = 16 * 1024
         if c.requestType == .multibulk && c.bulkLen >= ProtocolLimits.bigArgument {
-            let remaining = c.bulkLen + 2 - c.query.readableBytes
+            let remaining = c.bulkLen - (c.query.readableBytes - 2)
             if remaining > 0 && remaining < readlen { readlen = remaining }
         }
         if c.query.writableBytes < readlen {
