@@ -128,6 +128,19 @@ final class ProtocolTests: XCTestCase {
         XCTAssertEqual(feed(d, "*1\r\n$600000000\r\n"), "-ERR Protocol error: invalid bulk length\r\n")
     }
 
+    func testHugeBulkLengthUnderHugeLimitNeitherCrashesNorAllocates() {
+        server.config.protoMaxBulkLen = Int.max
+        let c = makeClient()
+        XCTAssertEqual(feed(c, "*1\r\n$9223372036854775806\r\nabc"), "")
+        XCTAssertLessThanOrEqual(c.query.capacity, server.config.clientQueryBufferLimit + 64 * 1024)
+    }
+
+    func testSetrangeOffsetNearInt64MaxIsRejected() {
+        let c = makeClient()
+        XCTAssertEqual(feed(c, "SETRANGE k 9223372036854775807 x\r\n"),
+                       "-ERR string exceeds maximum allowed size (proto-max-bulk-len)\r\n")
+    }
+
     func testTooBigInlineRequest() {
         let c = makeClient()
         let big = String(repeating: "a", count: 70 * 1024)
