@@ -152,8 +152,9 @@ public final class Keyspace {
     }
 
     /// FLUSHALL: empties every database; returns the number of keys removed. Does not
-    /// abort an active snapshot (callers mirroring Redis's "FLUSHALL kills the BGSAVE
-    /// child" should call `activeSnapshot?.abort()` first).
+    /// abort an active snapshot: the flushed tables are detached and handed to it, so it
+    /// stays consistent; callers mirroring Redis's "FLUSHALL kills the BGSAVE child" abort
+    /// it themselves (before or after).
     @discardableResult
     public func flushAll(async: Bool = false) -> Int {
         var removed = 0

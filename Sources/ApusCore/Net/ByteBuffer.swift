@@ -109,7 +109,7 @@ public struct ByteBuffer {
         base.load(fromByteOffset: offset, as: UInt8.self)
     }
 
-    /// Overwrites `count` bytes at `offset` (used to patch deferred lengths).
+    /// Inserts `p` at `offset`, shifting the bytes after it (patches deferred lengths).
     public mutating func insert(_ p: UnsafeRawBufferPointer, at offset: Int) {
         reserve(p.count)
         memmove(base + offset + p.count, base + offset, writeIndex - offset)
