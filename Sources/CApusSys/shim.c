@@ -22,6 +22,7 @@
 #include <malloc.h>
 #include <time.h>
 #include <sys/prctl.h>
+#include <execinfo.h>
 #include <syslog.h>
 
 const uint32_t apus_EPOLLIN = EPOLLIN;
@@ -271,4 +272,73 @@ void apus_syslog(int level, const char *msg) {
     if (level < 0) level = 0;
     if (level > 3) level = 3;
     syslog(prio[level], "%s", msg);
+}
+
+static char crash_logfile[1024];
+static char crash_version[64];
+
+static void crash_handler(int sig) {
+    int fd = 2;
+    if (crash_logfile[0]) {
+        int f = open(crash_logfile, O_WRONLY | O_APPEND | O_CREAT, 0644);
+        if (f != -1) fd = f;
+    }
+    char head[256];
+    int n = snprintf(head, sizeof(head),
+                     "\n\n=== APUS BUG REPORT START: Cut & paste starting from here ===\n"
+                     "Apus %s crashed by signal: %d (%s)\n\n------ STACK TRACE ------\n",
+                     crash_version, sig, strsignal(sig));
+    if (n > 0) { ssize_t w = write(fd, head, (size_t)n); (void)w; }
+    void *frames[64];
+    int count = backtrace(frames, 64);
+    backtrace_symbols_fd(frames, count, fd);
+    const char *tail = "\n=== APUS BUG REPORT END. Make sure to include from START to END. ===\n";
+    ssize_t w = write(fd, tail, strlen(tail)); (void)w;
+    if (fd != 2) close(fd);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+void apus_install_crash_handler(const char *logfile, const char *version) {
+    strncpy(crash_logfile, logfile, sizeof(crash_logfile) - 1);
+    strncpy(crash_version, version, sizeof(crash_version) - 1);
+    struct sigaction act;
+    memset(&act, 0, sizeof(act));
+    sigemptyset(&act.sa_mask);
+    act.sa_flags = SA_NODEFER | SA_RESETHAND;
+    act.sa_handler = crash_handler;
+    int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) sigaction(sigs[i], &act, NULL);
+}
+
+/* The argv strings and, right after them, the environment strings form one block of
+ * memory that ps reads. Copy the environment elsewhere, then the whole block is ours. */
+static char *title_start = NULL;
+static size_t title_room = 0;
+extern char **environ;
+
+void apus_proctitle_init(int argc, char **argv) {
+    if (title_start || argc < 1 || !argv[0]) return;   /* once: the block is ours after that */
+    char *end = argv[0] + strlen(argv[0]) + 1;
+    for (int i = 1; i < argc; i++) if (argv[i] == end) end = argv[i] + strlen(argv[i]) + 1;
+    size_t envc = 0;
+    while (environ[envc]) envc++;
+    char **copy = malloc((envc + 1) * sizeof(char *));
+    if (!copy) return;
+    for (size_t i = 0; i < envc; i++) {
+        if (environ[i] == end) end = environ[i] + strlen(environ[i]) + 1;
+        copy[i] = strdup(environ[i]);
+    }
+    copy[envc] = NULL;
+    environ = copy;
+    title_start = argv[0];
+    title_room = (size_t)(end - argv[0]);
+}
+
+void apus_set_proctitle(const char *title) {
+    if (!title_start || title_room < 2) return;
+    size_t n = strlen(title);
+    if (n > title_room - 1) n = title_room - 1;
+    memcpy(title_start, title, n);
+    memset(title_start + n, 0, title_room - n);
 }

@@ -228,17 +228,12 @@ def test_protected_mode_denied_text(servers, apus_bin, redis_bin, tmp_path):
 
 # MARK: - Directives of this issue that a stock redis.conf carries
 
-_LATER = pytest.mark.xfail(reason="not supported yet: needs the logo, process-title rewriting, crash "
-                                  "reports or I/O threads, none of which Apus has")
-
-
 @pytest.mark.parametrize("directive", [
-    pytest.param("always-show-logo no", marks=_LATER), pytest.param("set-proc-title yes", marks=_LATER),
-    pytest.param('proc-title-template "{title} {listen-addr} {server-mode}"', marks=_LATER),
+    "always-show-logo no", "set-proc-title yes", 'proc-title-template "{title} {listen-addr} {server-mode}"',
     "oom-score-adj no", "oom-score-adj-values 0 200 800", "disable-thp yes", "activerehashing yes",
     "client-output-buffer-limit normal 0 0 0", "client-output-buffer-limit pubsub 32mb 8mb 60",
     "rdb-save-incremental-fsync yes", "jemalloc-bg-thread yes", "supervised no", "syslog-enabled no",
-    pytest.param("crash-log-enabled yes", marks=_LATER), pytest.param("io-threads 1", marks=_LATER),
+    "crash-log-enabled yes", "io-threads 1",
 ])
 def test_in_scope_directives_accepted(servers, tmp_path, directive):
     """Each directive alone in a config file: redis-server starts, so must apus-server."""

@@ -109,6 +109,16 @@ public enum ConfigDirectives {
                     st.markProcessed(n)
                 }),
         bool("disable-thp", [.immutable], \.disableTHP, def: true),
+        bool("always-show-logo", [.immutable], \.alwaysShowLogo, def: false),
+        bool("set-proc-title", [.immutable], \.setProcTitle, def: true),
+        string("proc-title-template", [], \.procTitleTemplate, def: "{title} {listen-addr} {server-mode}",
+               emptyIsNull: false, validate: { v in
+            ProcTitle.isValidTemplate(String(decoding: v, as: UTF8.self))
+                ? nil : "template format is invalid or contains unknown variables"
+        }),
+        bool("crash-log-enabled", [], \.crashLogEnabled, def: true),
+        integer("io-threads", [.immutable], \.ioThreads, 1, 128, def: 1),
+        bool("io-threads-do-reads", [.immutable], \.ioThreadsDoReads, def: false),
         // Redis built with libc (as Apus is: mem_allocator:libc) accepts and ignores this.
         bool("jemalloc-bg-thread", [], \.jemallocBgThread, def: true),
         string("pidfile", [.immutable], \.pidfile, def: nil, emptyIsNull: true),

@@ -64,6 +64,12 @@ public final class ServerConfig {
     public var oomScoreAdj: String = "no"
     public var oomScoreAdjValues: [Int] = [0, 200, 800]
     public var disableTHP: Bool = true
+    public var alwaysShowLogo: Bool = false
+    public var setProcTitle: Bool = true
+    public var procTitleTemplate: String = "{title} {listen-addr} {server-mode}"
+    public var crashLogEnabled: Bool = true
+    public var ioThreads: Int = 1
+    public var ioThreadsDoReads: Bool = false
     public var jemallocBgThread: Bool = true
     public var pidfile: String = ""
     public var loglevel: LogLevel = .notice

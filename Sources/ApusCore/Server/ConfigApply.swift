@@ -17,6 +17,10 @@ extension Server {
                 try self.rebindListeners()
             case "hz":
                 self.currentHz = self.config.hz
+            case "crash-log-enabled":
+                self.applyCrashLog()
+            case "proc-title-template":
+                ProcTitle.apply(self)
             case "maxmemory-policy", "lfu-log-factor", "lfu-decay-time":
                 self.applyEvictionPolicy()
             case "oom-score-adj", "oom-score-adj-values":
@@ -24,6 +28,15 @@ extension Server {
             default:
                 break
             }
+        }
+    }
+
+    /// crash-log-enabled: a fatal signal writes a report with a stack trace first.
+    func applyCrashLog() {
+        if config.crashLogEnabled {
+            apus_install_crash_handler(config.logfile, ServerInfo.apusVersion)
+        } else {
+            for sig in [SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT] { signal(sig, SIG_DFL) }
         }
     }
 

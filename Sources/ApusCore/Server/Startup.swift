@@ -72,6 +72,12 @@ public enum ApusMain {
             return 1
         }
         _ = apus_install_term_handlers()
+        Banner.show(server)
+        if config.ioThreads > 1 {
+            server.log(.notice, "io-threads \(config.ioThreads): Apus serves every client on its event loop thread; the setting has no effect.")
+        }
+        server.applyCrashLog()
+        ProcTitle.apply(server)
         server.log(.notice, "Server initialized")
         server.serveClientsWhileLoading = true
         let loaded = server.loadDataFromDisk()

@@ -64,6 +64,14 @@ int apus_systemd_notify(const char *state);       /* 1 sent, 0 no NOTIFY_SOCKET,
 void apus_syslog_open(const char *ident, int facility_index);
 void apus_syslog(int level, const char *msg);     /* level: 0 debug .. 3 warning */
 
+/* crash reports: on SIGSEGV/SIGBUS/SIGFPE/SIGILL/SIGABRT write a report with a
+ * backtrace to `logfile` (stderr when empty), then die with the same signal. */
+void apus_install_crash_handler(const char *logfile, const char *version);
+
+/* process title (ps/top): takes over the argv block, moving environ out of it. */
+void apus_proctitle_init(int argc, char **argv);
+void apus_set_proctitle(const char *title);
+
 /* number formatting: printf for one floating value without Swift varargs */
 int apus_format_double(char *buf, size_t cap, const char *fmt, double v);
 int apus_format_long_double(char *buf, size_t cap, int fixed, long double v);
