@@ -310,6 +310,10 @@ CASES: list[tuple[str, list]] = [
         Inline(b"  SET   sp    x   \r\n"), Inline(b"GET sp\r\n"), Inline(b"ECHO \"\\x41\\n\\t\"\r\n"),
         Inline(b"ECHO ''\r\n"), Inline(b"nosuchcmd a b\r\n"),
     ]),
+    ("maxmemory-refuses-growth", [
+        "SET keep v", "CONFIG SET maxmemory 1", "SET a b", "GET keep", "INCR n", "APPEND keep x",
+        "DEL keep", "CONFIG SET maxmemory 0", "SET a b",
+    ]),
     ("ping-with-many-args", ["PING a b c", ["ECHO", "x" * 70000], "STRLEN nokey"]),
     ("large-values", [
         ["SET", "big", "v" * 100000], "STRLEN big", "GETRANGE big 99990 -1", "APPEND big tail",

@@ -50,6 +50,15 @@ extension Server {
             c.addReplyError("LOADING Redis is loading the dataset in memory")
             return
         }
+        if config.maxmemory > 0 && cmd.flags.contains(.denyOOM) && !c.flags.contains(.fake)
+            && memoryForLimit > config.maxmemory {
+            // Eviction comes with its own issue: until then every policy behaves as
+            // noeviction and commands that may grow memory are refused, as Redis does
+            // when it cannot free enough.
+            cmd.rejectedCalls += 1
+            c.addReplyError("OOM command not allowed when used memory > 'maxmemory'.")
+            return
+        }
         if writesDeniedByDiskError() && (cmd.flags.contains(.write) || cmd.name == "ping") {
             cmd.rejectedCalls += 1
             c.addReplyError("MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.")

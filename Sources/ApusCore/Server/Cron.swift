@@ -26,6 +26,7 @@ extension Server {
         }
         let used = usedMemory
         if used > peakMemory { peakMemory = used }
+        clientMemoryAtCron = used - keyspace.usedMemory - baselineMemory
         clientsCron()
         databasesCron()
         persistenceCron()
@@ -88,6 +89,10 @@ extension Server {
             statExpiredStalePerc = perc * 0.05 + statExpiredStalePerc * 0.95
         }
     }
+
+    /// The figure maxmemory is compared with: the keyspace exactly, client buffers as of
+    /// the last cron tick (summing them per command would cost O(clients)).
+    var memoryForLimit: Int { keyspace.usedMemory + baselineMemory + clientMemoryAtCron }
 
     /// used_memory: what the keyspace and the clients hold, by our own accounting.
     public var usedMemory: Int {

@@ -66,6 +66,7 @@ public final class Server {
     var inputSamples = InstantaneousMetric()
     var outputSamples = InstantaneousMetric()
     public var peakMemory = 0
+    var clientMemoryAtCron = 0
 
     // MARK: - Persistence state
     public var loading = false
