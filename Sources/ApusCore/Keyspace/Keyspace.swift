@@ -84,9 +84,6 @@ public final class Keyspace {
         lruClock = UInt32(truncatingIfNeeded: (nowMs / 1000) & 0xFF_FFFF)
     }
 
-    // MARK: - Change notification
-
-    @inline(__always)
     // MARK: - Access stamps (LRU clock or LFU counter)
 
     static let lfuInitialCounter: UInt32 = 5
@@ -121,6 +118,9 @@ public final class Keyspace {
         return periods > counter ? 0 : counter - periods
     }
 
+    // MARK: - Change notification
+
+    @inline(__always)
     public func keyModified(db: Int, key: UnsafeRawBufferPointer) {
         dirty &+= 1
         if let o = observer { o.keyModified(db: db, key: key) }
