@@ -24,6 +24,8 @@
 #include <sys/prctl.h>
 #include <execinfo.h>
 #include <syslog.h>
+#include <poll.h>
+#include <pthread.h>
 
 const uint32_t apus_EPOLLIN = EPOLLIN;
 const uint32_t apus_EPOLLOUT = EPOLLOUT;
@@ -148,6 +150,79 @@ int apus_tcp_connect(const char *addr, int port) {
     if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == -1) { close(fd); return -1; }
     return fd;
 }
+
+int apus_connect_host(const char *host, int port, int timeout_ms, int *err_out) {
+    struct addrinfo hints, *res = NULL, *ai;
+    char portstr[16];
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    snprintf(portstr, sizeof(portstr), "%d", port);
+    int rc = getaddrinfo(host, portstr, &hints, &res);
+    if (rc != 0) { *err_out = -10000 + rc; return -1; }
+    int fd = -1, err = ECONNREFUSED;
+    for (ai = res; ai != NULL; ai = ai->ai_next) {
+        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
+        if (fd == -1) { err = errno; continue; }
+        if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) break;
+        if (errno == EINPROGRESS) {
+            struct pollfd p = { .fd = fd, .events = POLLOUT };
+            int n;
+            do { n = poll(&p, 1, timeout_ms > 0 ? timeout_ms : -1); } while (n == -1 && errno == EINTR);
+            if (n == 1) {
+                int soerr = 0; socklen_t len = sizeof(soerr);
+                getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len);
+                if (soerr == 0) break;
+                err = soerr;
+            } else {
+                err = n == 0 ? ETIMEDOUT : errno;
+            }
+        } else {
+            err = errno;
+        }
+        close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(res);
+    if (fd == -1) { *err_out = err; return -1; }
+    int flags = fcntl(fd, F_GETFL);
+    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+    int yes = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes));
+    return fd;
+}
+
+int apus_connect_unix(const char *path, int *err_out) {
+    struct sockaddr_un sa;
+    if (strlen(path) >= sizeof(sa.sun_path)) { *err_out = ENAMETOOLONG; return -1; }
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd == -1) { *err_out = errno; return -1; }
+    memset(&sa, 0, sizeof(sa));
+    sa.sun_family = AF_UNIX;
+    strcpy(sa.sun_path, path);
+    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == -1) { *err_out = errno; close(fd); return -1; }
+    return fd;
+}
+
+int apus_set_io_timeout(int fd, int timeout_ms) {
+    struct timeval tv = { .tv_sec = timeout_ms / 1000, .tv_usec = (timeout_ms % 1000) * 1000 };
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == -1) return -1;
+    return setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+const char *apus_connect_strerror(int err) {
+    if (err <= -10000 + 100 && err > -10000 - 100 && err != 0 && err < 0) return gai_strerror(err + 10000);
+    return strerror(err);
+}
+
+int apus_thread_start(void *(*fn)(void *), void *arg, unsigned long *tid_out) {
+    pthread_t t;
+    int rc = pthread_create(&t, NULL, fn, arg);
+    if (rc == 0) *tid_out = (unsigned long)t;
+    return rc;
+}
+
+int apus_thread_join(unsigned long tid) { return pthread_join((pthread_t)tid, NULL); }
 
 int apus_set_nodelay(int fd) { int yes = 1; return setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes)); }
 

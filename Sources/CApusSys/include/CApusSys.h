@@ -38,6 +38,17 @@ int apus_set_keepalive(int fd, int interval);
 int apus_set_nonblock(int fd);
 int apus_sock_name(int fd, int peer, char *ipbuf, size_t iplen, int *port_out);
 int apus_tcp_connect(const char *addr, int port);
+/* Client side (the load tool): resolve `host` (name or address, v4 or v6), connect with a
+ * timeout (ms, <= 0 waits as long as the kernel does), TCP_NODELAY on. Returns the fd in
+ * blocking mode, or -1 with *err_out = errno (or -EAI code negated minus 10000 when the
+ * name does not resolve). */
+int apus_connect_host(const char *host, int port, int timeout_ms, int *err_out);
+int apus_connect_unix(const char *path, int *err_out);
+int apus_set_io_timeout(int fd, int timeout_ms);   /* SO_RCVTIMEO + SO_SNDTIMEO */
+const char *apus_connect_strerror(int err);        /* text for an err_out value */
+/* Starts a joinable thread running fn(arg); returns 0 or an errno value. */
+int apus_thread_start(void *(*fn)(void *), void *arg, unsigned long *tid_out);
+int apus_thread_join(unsigned long tid);
 
 /* process */
 size_t apus_malloc_usable_size(void *p);

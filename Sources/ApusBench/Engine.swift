@@ -1,0 +1,678 @@
+// The measuring engine: worker threads, each with its own epoll event loop and a share of
+// the connections, driving closed-loop batches of -P requests like redis-benchmark (send a
+// batch, read its replies, send the next), or an open-loop schedule with --rate.
+//
+// The hot path does no allocation: each connection owns one output buffer holding the
+// prefix commands (AUTH/HELLO/SELECT/CLIENT TRACKING, sent once) followed by the batch, whose
+// `__rand_int__` digits and `{tag}` bytes are rewritten in place; replies are not decoded but
+// counted by a streaming RESP scanner that keeps only its nesting counts and the bytes of a
+// line cut by a read boundary, so a 600-element LRANGE reply or a 1 GB bulk costs one pass.
+// Latency is taken at the read that completes each reply, from the batch's send time (or,
+// with --rate, from the time the batch was due, so a stall is charged to every request it
+// delayed).
+
+import Glibc
+import CApusSys
+import ApusCore
+import Synchronization
+
+// MARK: - Shared state of one test
+
+public final class RunState {
+    public let options: BenchmarkOptions
+    public let test: BenchTest
+    /// Requests to issue (Int.max with --duration).
+    let requestLimit: Int
+    /// Monotonic µs after which no batch is started (0: none).
+    var deadlineUs: UInt64 = 0
+    var startUs: UInt64 = 0
+    /// Microseconds between two batches of one connection with --rate.
+    let rateIntervalUs: Double
+
+    let issued = Atomic<Int>(0)
+    public let finished = Atomic<Int>(0)
+    public let latencySumUs = Atomic<Int>(0)
+    public let liveClients = Atomic<Int>(0)
+    public let redirects = Atomic<Int>(0)
+
+    let prefix: [UInt8]
+    let prefixCount: Int
+    let endpoint: Endpoint
+    let cluster: SharedSlotMap?
+
+    public init(options o: BenchmarkOptions, test: BenchTest, prefix: [UInt8], prefixCount: Int,
+                endpoint: Endpoint, cluster: SharedSlotMap?) {
+        options = o
+        self.test = test
+        requestLimit = o.duration != nil ? Int.max : o.requests
+        self.prefix = prefix
+        self.prefixCount = prefixCount
+        self.endpoint = endpoint
+        self.cluster = cluster
+        if let r = o.rate {
+            rateIntervalUs = 1_000_000.0 * Double(o.clients) * Double(o.pipeline) / r
+        } else {
+            rateIntervalUs = 0
+        }
+    }
+
+    /// True once the test has done what was asked (count reached or time up).
+    public var complete: Bool {
+        if deadlineUs != 0 { return monotonicMicros() >= deadlineUs }
+        return finished.load(ordering: .relaxed) >= requestLimit
+    }
+}
+
+/// Writes `message` to stderr and ends the process, as redis-benchmark does on any error
+/// that would make the figures meaningless.
+func fatal(_ message: String) -> Never {
+    fflush(stdout)
+    FileHandleOut.stderr(message + "\n")
+    exit(1)
+}
+
+// MARK: - Worker thread
+
+public final class Worker {
+    let index: Int
+    let run: RunState
+    let loop: EventLoop
+    var clients: [BenchClient] = []
+    public let histogram: LatencyHistogram
+    let readBuffer: UnsafeMutableRawPointer
+    let readCapacity = 1 << 16
+    var active = 0
+    var syncConnections: [Endpoint: SyncConnection] = [:]
+    var mapGeneration = 0
+    var map: SlotMap?
+
+    init(index: Int, run: RunState) throws {
+        self.index = index
+        self.run = run
+        loop = try EventLoop()
+        histogram = LatencyHistogram(lowest: 10, highest: 3_000_000,
+                                     significantFigures: Swift.max(1, run.options.precision))
+        readBuffer = .allocate(byteCount: readCapacity, alignment: 16)
+        if let c = run.cluster {
+            mapGeneration = c.generation.load(ordering: .acquiring)
+            map = c.current
+        }
+    }
+
+    deinit {
+        readBuffer.deallocate()
+        for c in clients { c.closeSocket() }
+    }
+
+    /// Runs until every connection of this worker has finished.
+    func runLoop() {
+        let now = monotonicMicros()
+        for c in clients { c.begin(now) }
+        let rate = run.options.rate != nil
+        while active > 0 {
+            var timeout: Int32 = 250
+            if rate { timeout = nextWakeup() }
+            let n = loop.poll(timeoutMs: timeout)
+            for i in 0..<n {
+                let ev = loop.event(at: i)
+                let c = clients[Int(ev.token)]
+                if ev.readable && c.state == .running { c.onReadable() }
+                if ev.writable && c.state == .running { c.flush() }
+            }
+            if rate { wakeWaiting() }
+        }
+    }
+
+    /// Milliseconds until the earliest --rate batch is due (1 ms granularity, rounded up).
+    func nextWakeup() -> Int32 {
+        var earliest = UInt64.max
+        for c in clients where c.state == .waiting { earliest = Swift.min(earliest, c.dueUs) }
+        if earliest == .max { return 250 }
+        let now = monotonicMicros()
+        if earliest <= now { return 0 }
+        return Int32(Swift.min((earliest - now + 999) / 1000, 250))
+    }
+
+    func wakeWaiting() {
+        let now = monotonicMicros()
+        for c in clients where c.state == .waiting && c.dueUs <= now { c.state = .running; c.startBatch(now) }
+    }
+
+    /// A blocking connection to `e` for redirected requests, kept for reuse.
+    func syncConnection(to e: Endpoint) throws -> SyncConnection {
+        if let c = syncConnections[e], !c.broken { return c }
+        let c = try SyncConnection(e, timeoutMs: 5000)
+        if let auth = authCommand(run.options) {
+            let r = try c.command(auth)
+            if r.isError { throw ConnectionError(r.text ?? "AUTH failed") }
+        }
+        syncConnections[e] = c
+        return c
+    }
+
+    /// The current slot map, re-read from the shared holder when its generation moved.
+    func refreshedMap() -> SlotMap? {
+        guard let shared = run.cluster else { return nil }
+        let g = shared.generation.load(ordering: .acquiring)
+        if g != mapGeneration {
+            mapGeneration = g
+            map = shared.current
+        }
+        return map
+    }
+}
+
+// MARK: - One connection
+
+final class BenchClient {
+    enum State { case idle, running, waiting, done }
+
+    unowned let worker: Worker
+    let run: RunState
+    let id: Int              // index in the worker
+    let globalIndex: Int     // index over all workers (spreads nodes and --rate phases)
+    var fd: Int32 = -1
+    var state = State.idle
+    var endpoint: Endpoint
+
+    // Output: prefix, then the batch. `firstSend` sends the prefix with the first batch.
+    var obuf: UnsafeMutableRawPointer
+    var obufCapacity: Int
+    var obufLength = 0
+    var written = 0
+    var firstSend = true
+    var wantWritable = false
+    let prefixLength: Int
+    var prefixPending = 0
+
+    // The batch in flight.
+    let pipeline: Int
+    var pending = 0
+    var replyIndex = 0
+    var startUs: UInt64 = 0
+    var dueUs: UInt64 = 0
+    var requestStart: [Int]
+    var requestTemplate: [Int]
+    let singleTemplate: Bool
+    var rng: UInt64
+
+    // Cluster: the master this connection talks to and the slots it may aim at.
+    var nodeSlots: [Int] = []
+    var slotRotor = 0
+
+    // Reply scanner state.
+    var stack: UnsafeMutablePointer<Int>
+    var depth = 0
+    let maxDepth = 64
+    var skip = 0
+    var partialLine: [UInt8] = []
+    var topIsError = false
+    var topIsIgnored = false        // a RESP3 push or attribute: not a reply to a request
+    var capturingBlobError = false
+    var errorText: [UInt8] = []
+
+    init(worker: Worker, id: Int, globalIndex: Int, endpoint: Endpoint) {
+        self.worker = worker
+        run = worker.run
+        self.id = id
+        self.globalIndex = globalIndex
+        self.endpoint = endpoint
+        pipeline = run.options.pipeline
+        prefixLength = run.prefix.count
+        singleTemplate = run.test.templates.count == 1
+        let largest = run.test.templates.map(\.bytes.count).max() ?? 0
+        obufCapacity = prefixLength + largest * pipeline
+        obuf = .allocate(byteCount: Swift.max(obufCapacity, 1), alignment: 16)
+        requestStart = Array(repeating: 0, count: pipeline)
+        requestTemplate = Array(repeating: 0, count: pipeline)
+        stack = .allocate(capacity: maxDepth)
+        rng = (apus_ustime() ^ UInt64(globalIndex) &* 0x9E3779B97F4A7C15) | 1
+        run.prefix.withUnsafeBytes { obuf.copyMemory(from: $0.baseAddress!, byteCount: prefixLength) }
+        if singleTemplate {
+            // The batch never changes shape: lay it out once, patch placeholders per send.
+            let t = run.test.templates[0]
+            var at = prefixLength
+            for i in 0..<pipeline {
+                requestStart[i] = at
+                t.bytes.withUnsafeBytes { (obuf + at).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+                at += t.bytes.count
+            }
+            obufLength = at
+        }
+    }
+
+    deinit {
+        obuf.deallocate()
+        stack.deallocate()
+    }
+
+    // MARK: Connection
+
+    func connect() -> Bool {
+        switch endpoint.connect() {
+        case .success(let fd):
+            self.fd = fd
+            _ = apus_set_nonblock(fd)
+            do {
+                try worker.loop.add(fd: fd, mask: .readable, token: UInt64(id))
+            } catch {
+                fatal("Error: \(error)")
+            }
+            run.liveClients.wrappingAdd(1, ordering: .relaxed)
+            return true
+        case .failure(let e):
+            fatal("Could not connect to Redis at \(endpoint): \(e)")
+        }
+    }
+
+    func closeSocket() {
+        if fd >= 0 {
+            worker.loop.remove(fd: fd)
+            close(fd)
+            fd = -1
+            run.liveClients.wrappingSubtract(1, ordering: .relaxed)
+        }
+    }
+
+    /// -k 0 and cluster rebinding: a fresh connection that sends the prefix again.
+    func reconnect() {
+        closeSocket()
+        depth = 0; skip = 0; partialLine.removeAll(keepingCapacity: true)
+        topIsError = false; topIsIgnored = false; capturingBlobError = false
+        firstSend = true
+        wantWritable = false
+        _ = connect()
+    }
+
+    // MARK: Batches
+
+    func begin(_ now: UInt64) {
+        state = .running
+        worker.active += 1
+        if run.options.idle { return }
+        if run.options.rate != nil {
+            // Stagger the connections over one interval so the load is smooth from the start.
+            let phase = run.rateIntervalUs * Double(globalIndex) / Double(Swift.max(run.options.clients, 1))
+            dueUs = now + UInt64(phase)
+            if dueUs > now { state = .waiting; return }
+        }
+        startBatch(now)
+    }
+
+    func finish() {
+        if state != .done {
+            state = .done
+            worker.active -= 1
+        }
+    }
+
+    /// Claims and sends the next batch, or finishes when the test is over.
+    func startBatch(_ now: UInt64) {
+        if run.deadlineUs != 0 {
+            if now >= run.deadlineUs { finish(); return }
+        } else if run.issued.wrappingAdd(pipeline, ordering: .relaxed).oldValue >= run.requestLimit {
+            finish()
+            return
+        }
+        if run.cluster != nil { checkClusterBinding() }
+        composeBatch()
+        startUs = run.options.rate != nil ? dueUs : now
+        if firstSend {
+            prefixPending = run.prefixCount
+            pending = pipeline + prefixPending
+            written = 0
+            firstSend = false
+        } else {
+            pending = pipeline
+            written = prefixLength
+        }
+        replyIndex = 0
+        flush()
+    }
+
+    func composeBatch() {
+        let test = run.test
+        if singleTemplate {
+            for i in 0..<pipeline { patch(requestStart[i], test.templates[0]) }
+            return
+        }
+        var at = prefixLength
+        for i in 0..<pipeline {
+            let t = pickTemplate(test.weights)
+            let tpl = test.templates[t]
+            tpl.bytes.withUnsafeBytes { (obuf + at).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+            requestStart[i] = at
+            requestTemplate[i] = t
+            patch(at, tpl)
+            at += tpl.bytes.count
+        }
+        obufLength = at
+    }
+
+    @inline(__always) func nextRandom() -> UInt64 {
+        rng ^= rng >> 12; rng ^= rng << 25; rng ^= rng >> 27
+        return rng &* 0x2545F4914F6CDD1D
+    }
+
+    func pickTemplate(_ weights: [Int]) -> Int {
+        var total = 0
+        for w in weights { total += w }
+        var r = Int(nextRandom() % UInt64(total))
+        for (i, w) in weights.enumerated() {
+            if r < w { return i }
+            r -= w
+        }
+        return weights.count - 1
+    }
+
+    /// Fills the placeholders of the request at `base`.
+    @inline(__always) func patch(_ base: Int, _ t: RequestTemplate) {
+        if !t.tagOffsets.isEmpty, !nodeSlots.isEmpty {
+            let slot = nodeSlots[slotRotor]
+            slotRotor += 1
+            if slotRotor == nodeSlots.count { slotRotor = 0 }
+            let tag = SlotTags.table[slot]
+            for off in t.tagOffsets {
+                let p = (obuf + base + off + 1).assumingMemoryBound(to: UInt8.self)
+                p[0] = tag.0; p[1] = tag.1; p[2] = tag.2
+            }
+        }
+        guard !t.randOffsets.isEmpty else { return }
+        writeRandomDigits(base, t)
+        // A key without a tag in cluster mode: draw again until this connection's master owns it.
+        if let key = t.keyRange, t.tagOffsets.isEmpty, let map = worker.map, run.cluster != nil {
+            let mine = map.index(of: endpoint) ?? -1
+            var tries = 0
+            while tries < 256 {
+                let slot = HashSlot.of(UnsafeRawBufferPointer(start: obuf + base + key.offset, count: key.length))
+                if Int(map.owner[slot]) == mine { break }
+                writeRandomDigits(base, t)
+                tries += 1
+            }
+        }
+    }
+
+    @inline(__always) func writeRandomDigits(_ base: Int, _ t: RequestTemplate) {
+        let space = UInt64(run.options.keyspaceLen)
+        for off in t.randOffsets {
+            var r = space == 0 ? 0 : nextRandom() % space
+            let p = (obuf + base + off).assumingMemoryBound(to: UInt8.self)
+            var j = 11
+            while j >= 0 {
+                p[j] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: r % 10)
+                r /= 10
+                j -= 1
+            }
+        }
+    }
+
+    /// Writes what is left of the output; waits for writability only when the kernel is full.
+    func flush() {
+        while written < obufLength {
+            let n = write(fd, obuf + written, obufLength - written)
+            if n > 0 { written += n; continue }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 && errno == EAGAIN {
+                if !wantWritable {
+                    wantWritable = true
+                    worker.loop.modify(fd: fd, mask: [.readable, .writable], token: UInt64(id))
+                }
+                return
+            }
+            fatal("Error writing to the server: \(String(cString: strerror(errno)))")
+        }
+        if wantWritable {
+            wantWritable = false
+            worker.loop.modify(fd: fd, mask: .readable, token: UInt64(id))
+        }
+    }
+
+    // MARK: Replies
+
+    func onReadable() {
+        let n = read(fd, worker.readBuffer, worker.readCapacity)
+        if n <= 0 {
+            if n < 0 && (errno == EAGAIN || errno == EINTR) { return }
+            if run.options.idle {
+                // Idle connections only watch for the server hanging up.
+                fatal(n == 0 ? "Error: Server closed the connection" : "Error: \(String(cString: strerror(errno)))")
+            }
+            fatal(n == 0 ? "Error: Server closed the connection" : "Error: \(String(cString: strerror(errno)))")
+        }
+        scan(UnsafeRawBufferPointer(start: worker.readBuffer, count: n), now: monotonicMicros())
+    }
+
+    /// Counts the complete replies in `bytes`, carrying partial state to the next read.
+    func scan(_ bytes: UnsafeRawBufferPointer, now: UInt64) {
+        let base = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        let n = bytes.count
+        var i = 0
+        while i < n && fd >= 0 && state != .done {
+            if skip > 0 {
+                let take = Swift.min(skip, n - i)
+                if capturingBlobError {
+                    let payload = Swift.max(0, Swift.min(take, skip - 2))
+                    if payload > 0 && errorText.count < 4096 {
+                        errorText.append(contentsOf: UnsafeBufferPointer(start: base + i, count: payload))
+                    }
+                }
+                skip -= take
+                i += take
+                if skip == 0 {
+                    capturingBlobError = false
+                    valueDone(now)
+                }
+                continue
+            }
+            let rest = n - i
+            guard let nl = memchr(base + i, 10, rest) else {
+                partialLine.append(contentsOf: UnsafeBufferPointer(start: base + i, count: rest))
+                return
+            }
+            let end = UnsafePointer<UInt8>(nl.assumingMemoryBound(to: UInt8.self)) - base
+            if partialLine.isEmpty {
+                line(UnsafeBufferPointer(start: base + i, count: end - i), now)
+            } else {
+                partialLine.append(contentsOf: UnsafeBufferPointer(start: base + i, count: end - i))
+                let copy = partialLine
+                partialLine.removeAll(keepingCapacity: true)
+                copy.withUnsafeBufferPointer { line($0, now) }
+            }
+            i = end + 1
+        }
+    }
+
+    /// One header or simple line, without its '\n' (a trailing '\r' is dropped here).
+    func line(_ l: UnsafeBufferPointer<UInt8>, _ now: UInt64) {
+        var count = l.count
+        if count > 0 && l[count - 1] == 13 { count -= 1 }
+        guard count > 0 else { protocolError(l) }
+        let type = l[0]
+        switch type {
+        case UInt8(ascii: "+"), UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: "#"),
+             UInt8(ascii: "_"), UInt8(ascii: "("):
+            valueDone(now)
+        case UInt8(ascii: "-"):
+            if depth == 0 && !topIsIgnored {
+                topIsError = true
+                errorText.removeAll(keepingCapacity: true)
+                errorText.append(contentsOf: UnsafeBufferPointer(rebasing: l[1..<count]))
+            }
+            valueDone(now)
+        case UInt8(ascii: "$"), UInt8(ascii: "="), UInt8(ascii: "!"):
+            let len = parseLength(l, count)
+            if len < 0 { valueDone(now); return }
+            if type == UInt8(ascii: "!") && depth == 0 && !topIsIgnored {
+                topIsError = true
+                capturingBlobError = true
+                errorText.removeAll(keepingCapacity: true)
+            }
+            skip = len + 2
+        case UInt8(ascii: "*"), UInt8(ascii: "~"), UInt8(ascii: ">"), UInt8(ascii: "%"), UInt8(ascii: "|"):
+            var len = parseLength(l, count)
+            if type == UInt8(ascii: "%") || type == UInt8(ascii: "|") { len *= 2 }
+            if depth == 0 && (type == UInt8(ascii: ">") || type == UInt8(ascii: "|")) { topIsIgnored = true }
+            else if type == UInt8(ascii: "|") && depth > 0 { stack[depth - 1] += 1 }  // not an element of its parent
+            if len <= 0 { valueDone(now); return }
+            guard depth < maxDepth else { fatal("Error: Protocol error: nesting deeper than \(maxDepth)") }
+            stack[depth] = len
+            depth += 1
+        default:
+            protocolError(l)
+        }
+    }
+
+    func protocolError(_ l: UnsafeBufferPointer<UInt8>) -> Never {
+        let c = l.isEmpty ? "\\n" : String(decoding: [l[0]], as: UTF8.self)
+        fatal("Error: Protocol error, got \"\(c)\" as reply type byte")
+    }
+
+    @inline(__always) func parseLength(_ l: UnsafeBufferPointer<UInt8>, _ count: Int) -> Int {
+        var i = 1
+        var neg = false
+        if i < count && l[i] == UInt8(ascii: "-") { neg = true; i += 1 }
+        var v = 0
+        while i < count {
+            let d = Int(l[i]) - 48
+            if d < 0 || d > 9 { protocolError(l) }
+            v = v &* 10 &+ d
+            i += 1
+        }
+        return neg ? -v : v
+    }
+
+    /// A complete value at the current depth: pops finished aggregates; at the top it is a reply.
+    @inline(__always) func valueDone(_ now: UInt64) {
+        while depth > 0 {
+            stack[depth - 1] -= 1
+            if stack[depth - 1] > 0 { return }
+            depth -= 1
+        }
+        if topIsIgnored { topIsIgnored = false; return }
+        replyDone(now)
+    }
+
+    func replyDone(_ now: UInt64) {
+        if topIsError {
+            topIsError = false
+            if run.cluster == nil || !followRedirect() {
+                let text = String(decoding: errorText, as: UTF8.self)
+                if run.cluster != nil { fatal("Error from server \(endpoint): \(text)") }
+                fatal("Error from server: \(text)")
+            }
+        }
+        if prefixPending > 0 {
+            prefixPending -= 1
+            pending -= 1
+            return
+        }
+        let done = run.finished.wrappingAdd(1, ordering: .relaxed).oldValue
+        if done < run.requestLimit {
+            let latency = now > startUs ? Int(now - startUs) : 0
+            worker.histogram.record(Int64(Swift.min(latency, 3_000_000)))
+            run.latencySumUs.wrappingAdd(latency, ordering: .relaxed)
+        }
+        replyIndex += 1
+        pending -= 1
+        if pending == 0 { batchDone(now) }
+    }
+
+    func batchDone(_ now: UInt64) {
+        if !run.options.keepAlive && !run.complete { reconnect() }
+        if run.options.rate != nil {
+            dueUs = startUs + UInt64(run.rateIntervalUs)
+            if dueUs > now {
+                if run.deadlineUs != 0 && dueUs >= run.deadlineUs { finish(); return }
+                state = .waiting
+                return
+            }
+        }
+        startBatch(now)
+    }
+
+    // MARK: Cluster
+
+    /// Takes a new slot map into account; moves to another master when ours lost its slots.
+    func checkClusterBinding() {
+        guard let map = worker.refreshedMap() else { return }
+        if let i = map.index(of: endpoint), !map.masters[i].slots.isEmpty {
+            if nodeSlots.count != map.masters[i].slots.count || nodeSlots.first != map.masters[i].slots.first {
+                nodeSlots = map.masters[i].slots
+                slotRotor = Int(nextRandom() % UInt64(nodeSlots.count))
+            }
+            return
+        }
+        let masters = map.masters.filter { !$0.slots.isEmpty }
+        guard !masters.isEmpty else { fatal("Error: the cluster has no master serving slots") }
+        let node = masters[globalIndex % masters.count]
+        endpoint = node.endpoint
+        nodeSlots = node.slots
+        slotRotor = Int(nextRandom() % UInt64(nodeSlots.count))
+        reconnect()
+    }
+
+    /// Re-sends the request whose reply was a MOVED/ASK/CLUSTERDOWN/TRYAGAIN error where it
+    /// belongs, over a blocking side connection, and takes that reply instead. Returns false
+    /// when the error is not a redirection (the caller then stops with the error).
+    func followRedirect() -> Bool {
+        guard let cluster = run.cluster else { return false }
+        var message = String(decoding: errorText, as: UTF8.self)
+        guard isClusterRedirect(message) else { return false }
+        let index = prefixPending > 0 ? -1 : replyIndex
+        guard index >= 0 && index < pipeline else { return false }
+        let t = singleTemplate ? run.test.templates[0] : run.test.templates[requestTemplate[index]]
+        let request = Array(UnsafeRawBufferPointer(start: obuf + requestStart[index], count: t.bytes.count))
+        var target = endpoint
+        for _ in 0..<20 {
+            let words = message.split(separator: " ")
+            let kind = words.first.map(String.init) ?? ""
+            var asking = false
+            switch kind {
+            case "MOVED", "ASK":
+                guard words.count >= 3, let e = Endpoint.parse(String(words[2])) else { return false }
+                target = e
+                asking = kind == "ASK"
+                if kind == "MOVED" { cluster.refresh() }
+            default:
+                // CLUSTERDOWN / TRYAGAIN: the cluster is changing; wait a little and ask again.
+                usleep(100_000)
+                cluster.refresh(minIntervalUs: 0)
+                if let m = worker.refreshedMap(), let slot = requestSlot(request, t),
+                   m.owner[slot] >= 0 { target = m.masters[Int(m.owner[slot])].endpoint }
+            }
+            do {
+                let conn = try worker.syncConnection(to: target)
+                if asking { try conn.send(encodeCommand("ASKING")); _ = try conn.readReply() }
+                try conn.send(request)
+                let reply = try conn.readReply()
+                run.redirects.wrappingAdd(1, ordering: .relaxed)
+                guard case .error(let e) = reply else { return true }
+                guard isClusterRedirect(e) else {
+                    fatal("Error from server \(target): \(e)")
+                }
+                message = e
+            } catch {
+                usleep(100_000)
+                cluster.refresh(minIntervalUs: 0)
+                message = "TRYAGAIN"
+            }
+        }
+        fatal("Error: gave up following redirections for a request (last: \(message))")
+    }
+
+    func requestSlot(_ request: [UInt8], _ t: RequestTemplate) -> Int? {
+        guard let k = t.keyRange, k.offset + k.length <= request.count else { return nil }
+        return request.withUnsafeBytes { HashSlot.of(UnsafeRawBufferPointer(rebasing: $0[k.offset..<(k.offset + k.length)])) }
+    }
+}
+
+func isClusterRedirect(_ e: String) -> Bool {
+    e.hasPrefix("MOVED ") || e.hasPrefix("ASK ") || e.hasPrefix("CLUSTERDOWN") || e.hasPrefix("TRYAGAIN")
+}
+
+/// AUTH [user] password, when a password was given.
+func authCommand(_ o: BenchmarkOptions) -> [[UInt8]]? {
+    guard let p = o.password else { return nil }
+    if let u = o.user { return [Array("AUTH".utf8), Array(u.utf8), Array(p.utf8)] }
+    return [Array("AUTH".utf8), Array(p.utf8)]
+}

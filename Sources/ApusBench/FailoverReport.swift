@@ -1,0 +1,252 @@
+// --failover-report: keep writing through a failover, then say what it cost. Writers (one
+// thread and one blocking connection each) send `SET fo:<seq> <seq>` with sequence numbers
+// that are never reused; a write that fails (error reply, refused or dropped connection,
+// timeout) is retried against the master as currently known — asked of the sentinel
+// (SENTINEL GET-MASTER-ADDR-BY-NAME) or read from the cluster's slot map. Each writer keeps
+// the intervals from a first failure to the next acknowledged write; their union is the
+// downtime. At the end every acknowledged key is read back from the master(s) of the moment:
+// a missing or different value is an acknowledged write the failover lost.
+
+import Glibc
+import CApusSys
+import ApusCore
+import Synchronization
+
+final class FailoverReport {
+    let options: BenchmarkOptions
+    let seeds: [Endpoint]
+    let deadlineUs: UInt64
+    let startUs: UInt64
+    let nextSeq = Atomic<Int>(0)
+    let failedWrites = Atomic<Int>(0)
+    var lock = pthread_mutex_t()
+    // Guarded by `lock`.
+    var master: Endpoint?
+    var slotMap: SlotMap?
+    var mastersSeen: [Endpoint] = []
+    var lastDiscoveryUs: UInt64 = 0
+
+    init(options o: BenchmarkOptions) {
+        options = o
+        if let s = o.sentinel { seeds = [Endpoint(host: s.host, port: s.port)] }
+        else { seeds = [Endpoint(host: o.host, port: o.port, socketPath: o.socketPath)] }
+        startUs = monotonicMicros()
+        deadlineUs = startUs + UInt64((o.duration ?? 30) * 1_000_000)
+        pthread_mutex_init(&lock, nil)
+    }
+
+    // MARK: Where to write
+
+    /// Asks the sentinel (or the cluster) where the master is now; at most every 100 ms
+    /// unless forced. Records each master seen, in order.
+    func discover(force: Bool = false) {
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        let now = monotonicMicros()
+        if !force && now &- lastDiscoveryUs < 100_000 { return }
+        lastDiscoveryUs = now
+        if options.sentinel != nil {
+            guard let c = try? SyncConnection(seeds[0], timeoutMs: 1000),
+                  let r = try? c.command("SENTINEL", "GET-MASTER-ADDR-BY-NAME", options.masterName),
+                  let f = r.elements, f.count == 2, let host = f[0].text, let port = f[1].text.flatMap({ Int($0) })
+            else { return }
+            let e = Endpoint(host: host, port: port)
+            master = e
+            if mastersSeen.last != e { mastersSeen.append(e) }
+        } else {
+            let candidates = (slotMap?.masters.map(\.endpoint) ?? []) + seeds
+            for e in candidates {
+                guard let m = try? SlotMap.fetch(from: e, auth: authCommand(options)), !m.masters.isEmpty else { continue }
+                slotMap = m
+                for n in m.masters where !n.slots.isEmpty && !mastersSeen.contains(n.endpoint) { mastersSeen.append(n.endpoint) }
+                return
+            }
+        }
+    }
+
+    /// The master that should take `key` now.
+    func target(for key: [UInt8]) -> Endpoint? {
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        if options.sentinel != nil { return master }
+        guard let m = slotMap else { return nil }
+        let owner = Int(m.owner[HashSlot.of(key)])
+        return owner >= 0 ? m.masters[owner].endpoint : nil
+    }
+
+    func connect(_ e: Endpoint) -> SyncConnection? {
+        guard let c = try? SyncConnection(e, timeoutMs: 1000) else { return nil }
+        if let auth = authCommand(options) {
+            guard let r = try? c.command(auth), !r.isError else { return nil }
+        }
+        return c
+    }
+
+    // MARK: Writers
+
+    final class Writer {
+        var acknowledged: [Int] = []
+        var windows: [(UInt64, UInt64)] = []
+    }
+
+    func write(_ w: Writer) {
+        var connections: [Endpoint: SyncConnection] = [:]
+        var failingSince: UInt64 = 0
+        while monotonicMicros() < deadlineUs {
+            let seq = nextSeq.wrappingAdd(1, ordering: .relaxed).oldValue
+            let key = Array("fo:\(seq)".utf8)
+            let request = encodeCommand([Array("SET".utf8), key, Array(String(seq).utf8)])
+            while true {
+                let now = monotonicMicros()
+                if now >= deadlineUs { break }
+                var ok = false
+                if let e = target(for: key) {
+                    let conn = connections[e] ?? connect(e)
+                    connections[e] = conn
+                    if let c = conn {
+                        do {
+                            try c.send(request)
+                            let r = try c.readReply()
+                            if case .simple("OK") = r { ok = true }
+                            else if case .error(let m) = r, m.hasPrefix("MOVED") || m.hasPrefix("ASK") {
+                                discover(force: true)
+                            }
+                        } catch {
+                            connections[e] = nil
+                        }
+                    }
+                }
+                if ok {
+                    w.acknowledged.append(seq)
+                    if failingSince != 0 {
+                        w.windows.append((failingSince, monotonicMicros()))
+                        failingSince = 0
+                    }
+                    break
+                }
+                failedWrites.wrappingAdd(1, ordering: .relaxed)
+                if failingSince == 0 { failingSince = now }
+                discover()
+                usleep(20_000)
+            }
+        }
+        if failingSince != 0 { w.windows.append((failingSince, deadlineUs)) }
+    }
+
+    // MARK: Run and report
+
+    func run() -> Int32 {
+        discover(force: true)
+        guard master != nil || slotMap != nil else {
+            fatal(options.sentinel != nil
+                  ? "Could not ask the sentinel at \(seeds[0]) for master \"\(options.masterName)\""
+                  : "Failed to fetch cluster configuration from \(seeds[0])")
+        }
+        pthread_mutex_lock(&lock)
+        let initialMasters = mastersSeen.count
+        pthread_mutex_unlock(&lock)
+        let writers = (0..<Swift.max(1, options.clients)).map { _ in Writer() }
+        var threads: [UInt] = []
+        for w in writers {
+            let box = Unmanaged.passRetained(FailoverBox(report: self, writer: w)).toOpaque()
+            var tid: UInt = 0
+            let rc = apus_thread_start({ arg in
+                let b = Unmanaged<FailoverBox>.fromOpaque(arg!).takeRetainedValue()
+                b.report.write(b.writer)
+                return nil
+            }, box, &tid)
+            if rc != 0 { fatal("FATAL: Failed to start thread \(threads.count).") }
+            threads.append(tid)
+        }
+        if !options.json && !options.csv {
+            fputs("Writing through a failover for \(options.duration ?? 30) seconds with \(writers.count) writers...\n", stdout)
+            fflush(stdout)
+        }
+        for t in threads { _ = apus_thread_join(t) }
+        let elapsed = Double(monotonicMicros() - startUs) / 1e6
+
+        // Let the failover settle, then read every acknowledged write back.
+        discover(force: true)
+        let acked = writers.flatMap(\.acknowledged).sorted()
+        let lost = verify(acked)
+        let windows = mergeWindows(writers.flatMap(\.windows))
+        let downtime = windows.reduce(0.0) { $0 + Double($1.1 - $1.0) / 1e6 }
+        let longest = windows.map { Double($0.1 - $0.0) / 1e6 }.max() ?? 0
+        pthread_mutex_lock(&lock)
+        let seen = mastersSeen
+        pthread_mutex_unlock(&lock)
+        let changes = seen.count - initialMasters
+        if options.json {
+            let fields: [(String, String)] = [
+                ("mode", "\"failover\""), ("seconds", cformat("%.3f", elapsed)),
+                ("acknowledged", String(acked.count)), ("failed", String(failedWrites.load(ordering: .relaxed))),
+                ("downtime_seconds", cformat("%.3f", downtime)), ("longest_window_seconds", cformat("%.3f", longest)),
+                ("windows", String(windows.count)), ("master_changes", String(changes)),
+                ("masters", "[" + seen.map { jsonString($0.description) }.joined(separator: ",") + "]"),
+                ("lost", lost.map(String.init) ?? "null"), ("checked", String(acked.count)),
+            ]
+            fputs("{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}\n", stdout)
+        } else {
+            var s = "====== FAILOVER REPORT ======\n"
+            s += cformat("  duration: %.2f seconds\n", elapsed)
+            s += "  writes acknowledged: \(acked.count)\n"
+            s += "  writes failed: \(failedWrites.load(ordering: .relaxed))\n"
+            s += cformat("  downtime: %.3f seconds (longest window %.3f seconds, ", downtime, longest)
+                + "\(windows.count) window\(windows.count == 1 ? "" : "s"))\n"
+            s += "  master changes: \(changes) (" + seen.map(\.description).joined(separator: " -> ") + ")\n"
+            if let l = lost {
+                s += "  acknowledged writes lost: \(l) of \(acked.count)\n"
+            } else {
+                s += "  acknowledged writes lost: unknown (could not read them back)\n"
+            }
+            fputs(s, stdout)
+        }
+        fflush(stdout)
+        return 0
+    }
+
+    /// Reads back every acknowledged key, pipelined; nil when the master(s) cannot be read.
+    func verify(_ acked: [Int]) -> Int? {
+        var lost = 0
+        var byTarget: [Endpoint: [Int]] = [:]
+        for seq in acked {
+            guard let e = target(for: Array("fo:\(seq)".utf8)) else { return nil }
+            byTarget[e, default: []].append(seq)
+        }
+        for (e, seqs) in byTarget {
+            guard let c = connect(e) else { return nil }
+            var i = 0
+            while i < seqs.count {
+                let chunk = seqs[i..<Swift.min(i + 1000, seqs.count)]
+                var out: [UInt8] = []
+                for s in chunk { out += encodeCommand("GET", "fo:\(s)") }
+                do {
+                    try c.send(out)
+                    for s in chunk {
+                        let r = try c.readReply()
+                        if r.text != String(s) { lost += 1 }
+                    }
+                } catch {
+                    return nil
+                }
+                i += chunk.count
+            }
+        }
+        return lost
+    }
+
+    func mergeWindows(_ w: [(UInt64, UInt64)]) -> [(UInt64, UInt64)] {
+        var out: [(UInt64, UInt64)] = []
+        for x in w.sorted(by: { $0.0 < $1.0 }) {
+            if let last = out.last, x.0 <= last.1 { out[out.count - 1].1 = Swift.max(last.1, x.1) }
+            else { out.append(x) }
+        }
+        return out
+    }
+}
+
+final class FailoverBox {
+    let report: FailoverReport
+    let writer: FailoverReport.Writer
+    init(report: FailoverReport, writer: FailoverReport.Writer) { self.report = report; self.writer = writer }
+}
