@@ -200,16 +200,9 @@ final class BenchClient {
     var nodeSlots: [Int] = []
     var slotRotor = 0
 
-    // Reply scanner state.
-    var stack: UnsafeMutablePointer<Int>
-    var depth = 0
-    let maxDepth = 64
-    var skip = 0
-    var partialLine: [UInt8] = []
-    var topIsError = false
-    var topIsIgnored = false        // a RESP3 push or attribute: not a reply to a request
-    var capturingBlobError = false
-    var errorText: [UInt8] = []
+    var scanner = ReplyScanner()
+    /// Set by a reconnect, which can happen while the scanner runs; applied before the next scan.
+    var scannerResetPending = false
 
     init(worker: Worker, id: Int, globalIndex: Int, endpoint: Endpoint) {
         self.worker = worker
@@ -225,7 +218,6 @@ final class BenchClient {
         obuf = .allocate(byteCount: Swift.max(obufCapacity, 1), alignment: 16)
         requestStart = Array(repeating: 0, count: pipeline)
         requestTemplate = Array(repeating: 0, count: pipeline)
-        stack = .allocate(capacity: maxDepth)
         rng = (apus_ustime() ^ UInt64(globalIndex) &* 0x9E3779B97F4A7C15) | 1
         run.prefix.withUnsafeBytes { obuf.copyMemory(from: $0.baseAddress!, byteCount: prefixLength) }
         if singleTemplate {
@@ -243,7 +235,6 @@ final class BenchClient {
 
     deinit {
         obuf.deallocate()
-        stack.deallocate()
     }
 
     // MARK: Connection
@@ -277,8 +268,7 @@ final class BenchClient {
     /// -k 0 and cluster rebinding: a fresh connection that sends the prefix again.
     func reconnect() {
         closeSocket()
-        depth = 0; skip = 0; partialLine.removeAll(keepingCapacity: true)
-        topIsError = false; topIsIgnored = false; capturingBlobError = false
+        scannerResetPending = true
         firstSend = true
         wantWritable = false
         _ = connect()
@@ -439,123 +429,29 @@ final class BenchClient {
             }
             fatal(n == 0 ? "Error: Server closed the connection" : "Error: \(String(cString: strerror(errno)))")
         }
-        scan(UnsafeRawBufferPointer(start: worker.readBuffer, count: n), now: monotonicMicros())
+        let now = monotonicMicros()
+        let bytes = UnsafeRawBufferPointer(start: worker.readBuffer, count: n)
+        if scannerResetPending { scanner.reset(); scannerResetPending = false }
+        var handler = Handler(client: self, now: now)
+        if let problem = scanner.scan(bytes, &handler) { fatal("Error: \(problem)") }
     }
 
-    /// Counts the complete replies in `bytes`, carrying partial state to the next read.
-    func scan(_ bytes: UnsafeRawBufferPointer, now: UInt64) {
-        let base = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
-        let n = bytes.count
-        var i = 0
-        while i < n && fd >= 0 && state != .done {
-            if skip > 0 {
-                let take = Swift.min(skip, n - i)
-                if capturingBlobError {
-                    let payload = Swift.max(0, Swift.min(take, skip - 2))
-                    if payload > 0 && errorText.count < 4096 {
-                        errorText.append(contentsOf: UnsafeBufferPointer(start: base + i, count: payload))
-                    }
-                }
-                skip -= take
-                i += take
-                if skip == 0 {
-                    capturingBlobError = false
-                    valueDone(now)
-                }
-                continue
-            }
-            let rest = n - i
-            guard let nl = memchr(base + i, 10, rest) else {
-                partialLine.append(contentsOf: UnsafeBufferPointer(start: base + i, count: rest))
-                return
-            }
-            let end = UnsafePointer<UInt8>(nl.assumingMemoryBound(to: UInt8.self)) - base
-            if partialLine.isEmpty {
-                line(UnsafeBufferPointer(start: base + i, count: end - i), now)
-            } else {
-                partialLine.append(contentsOf: UnsafeBufferPointer(start: base + i, count: end - i))
-                let copy = partialLine
-                partialLine.removeAll(keepingCapacity: true)
-                copy.withUnsafeBufferPointer { line($0, now) }
-            }
-            i = end + 1
+    /// Receives the scanner's complete replies; stops it once the connection is finished
+    /// or was replaced (a reconnect leaves nothing more to read on this buffer).
+    struct Handler: ReplyHandler {
+        unowned let client: BenchClient
+        let now: UInt64
+        let fd: Int32
+        init(client: BenchClient, now: UInt64) { self.client = client; self.now = now; fd = client.fd }
+        @inline(__always) mutating func reply(isError: Bool, scanner: inout ReplyScanner) -> Bool {
+            client.replyDone(now, isError: isError, errorText: isError ? scanner.errorText : [])
+            return client.fd == fd && client.state != .done
         }
     }
 
-    /// One header or simple line, without its '\n' (a trailing '\r' is dropped here).
-    func line(_ l: UnsafeBufferPointer<UInt8>, _ now: UInt64) {
-        var count = l.count
-        if count > 0 && l[count - 1] == 13 { count -= 1 }
-        guard count > 0 else { protocolError(l) }
-        let type = l[0]
-        switch type {
-        case UInt8(ascii: "+"), UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: "#"),
-             UInt8(ascii: "_"), UInt8(ascii: "("):
-            valueDone(now)
-        case UInt8(ascii: "-"):
-            if depth == 0 && !topIsIgnored {
-                topIsError = true
-                errorText.removeAll(keepingCapacity: true)
-                errorText.append(contentsOf: UnsafeBufferPointer(rebasing: l[1..<count]))
-            }
-            valueDone(now)
-        case UInt8(ascii: "$"), UInt8(ascii: "="), UInt8(ascii: "!"):
-            let len = parseLength(l, count)
-            if len < 0 { valueDone(now); return }
-            if type == UInt8(ascii: "!") && depth == 0 && !topIsIgnored {
-                topIsError = true
-                capturingBlobError = true
-                errorText.removeAll(keepingCapacity: true)
-            }
-            skip = len + 2
-        case UInt8(ascii: "*"), UInt8(ascii: "~"), UInt8(ascii: ">"), UInt8(ascii: "%"), UInt8(ascii: "|"):
-            var len = parseLength(l, count)
-            if type == UInt8(ascii: "%") || type == UInt8(ascii: "|") { len *= 2 }
-            if depth == 0 && (type == UInt8(ascii: ">") || type == UInt8(ascii: "|")) { topIsIgnored = true }
-            else if type == UInt8(ascii: "|") && depth > 0 { stack[depth - 1] += 1 }  // not an element of its parent
-            if len <= 0 { valueDone(now); return }
-            guard depth < maxDepth else { fatal("Error: Protocol error: nesting deeper than \(maxDepth)") }
-            stack[depth] = len
-            depth += 1
-        default:
-            protocolError(l)
-        }
-    }
-
-    func protocolError(_ l: UnsafeBufferPointer<UInt8>) -> Never {
-        let c = l.isEmpty ? "\\n" : String(decoding: [l[0]], as: UTF8.self)
-        fatal("Error: Protocol error, got \"\(c)\" as reply type byte")
-    }
-
-    @inline(__always) func parseLength(_ l: UnsafeBufferPointer<UInt8>, _ count: Int) -> Int {
-        var i = 1
-        var neg = false
-        if i < count && l[i] == UInt8(ascii: "-") { neg = true; i += 1 }
-        var v = 0
-        while i < count {
-            let d = Int(l[i]) - 48
-            if d < 0 || d > 9 { protocolError(l) }
-            v = v &* 10 &+ d
-            i += 1
-        }
-        return neg ? -v : v
-    }
-
-    /// A complete value at the current depth: pops finished aggregates; at the top it is a reply.
-    @inline(__always) func valueDone(_ now: UInt64) {
-        while depth > 0 {
-            stack[depth - 1] -= 1
-            if stack[depth - 1] > 0 { return }
-            depth -= 1
-        }
-        if topIsIgnored { topIsIgnored = false; return }
-        replyDone(now)
-    }
-
-    func replyDone(_ now: UInt64) {
-        if topIsError {
-            topIsError = false
-            if run.cluster == nil || !followRedirect() {
+    func replyDone(_ now: UInt64, isError: Bool, errorText: [UInt8]) {
+        if isError {
+            if run.cluster == nil || !followRedirect(errorText) {
                 let text = String(decoding: errorText, as: UTF8.self)
                 if run.cluster != nil { fatal("Error from server \(endpoint): \(text)") }
                 fatal("Error from server: \(text)")
@@ -614,7 +510,7 @@ final class BenchClient {
     /// Re-sends the request whose reply was a MOVED/ASK/CLUSTERDOWN/TRYAGAIN error where it
     /// belongs, over a blocking side connection, and takes that reply instead. Returns false
     /// when the error is not a redirection (the caller then stops with the error).
-    func followRedirect() -> Bool {
+    func followRedirect(_ errorText: [UInt8]) -> Bool {
         guard let cluster = run.cluster else { return false }
         var message = String(decoding: errorText, as: UTF8.self)
         guard isClusterRedirect(message) else { return false }

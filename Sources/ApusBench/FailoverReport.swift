@@ -2,7 +2,8 @@
 // thread and one blocking connection each) send `SET fo:<seq> <seq>` with sequence numbers
 // that are never reused; a write that fails (error reply, refused or dropped connection,
 // timeout) is retried against the master as currently known — asked of the sentinel
-// (SENTINEL GET-MASTER-ADDR-BY-NAME) or read from the cluster's slot map. Each writer keeps
+// (SENTINEL GET-MASTER-ADDR-BY-NAME) or read from the cluster's slot map, every 100 ms and
+// after every failure, as a sentinel- or cluster-aware client would. Each writer keeps
 // the intervals from a first failure to the next acknowledged write; their union is the
 // downtime. At the end every acknowledged key is read back from the master(s) of the moment:
 // a missing or different value is an acknowledged write the failover lost.
@@ -158,6 +159,19 @@ final class FailoverReport {
             if rc != 0 { fatal("FATAL: Failed to start thread \(threads.count).") }
             threads.append(tid)
         }
+        // A client that only reacts to errors keeps writing to a demoted master that still
+        // accepts writes; like a sentinel-aware client, poll where the master is.
+        var monitor: UInt = 0
+        let monitorBox = Unmanaged.passRetained(FailoverBox(report: self, writer: Writer())).toOpaque()
+        if apus_thread_start({ arg in
+            let b = Unmanaged<FailoverBox>.fromOpaque(arg!).takeRetainedValue()
+            while monotonicMicros() < b.report.deadlineUs {
+                b.report.discover(force: true)
+                usleep(100_000)
+            }
+            return nil
+        }, monitorBox, &monitor) != 0 { fatal("FATAL: Failed to start the master monitor thread.") }
+        threads.append(monitor)
         if !options.json && !options.csv {
             fputs("Writing through a failover for \(options.duration ?? 30) seconds with \(writers.count) writers...\n", stdout)
             fflush(stdout)

@@ -84,7 +84,8 @@ class RedisCluster:
             d = os.path.join(self.basedir, f"node-{port}")
             os.makedirs(d, exist_ok=True)
             srv = Server(REDIS_SERVER, "redis", workdir=d, port=port, save="",
-                         args=["--appendonly", "no", "--cluster-enabled", "yes",
+                         args=["--appendonly", "no", "--repl-diskless-sync-delay", "0",
+                               "--cluster-enabled", "yes",
                                "--cluster-config-file", f"nodes-{port}.conf",
                                "--cluster-node-timeout", str(self.node_timeout_ms),
                                "--cluster-port", str(bus)] + self.extra_args)
@@ -246,11 +247,13 @@ class SentinelSetup:
         return d
 
     def start(self) -> None:
+        # repl-diskless-sync-delay defaults to 5 s in 7.0: every full sync (also the one after
+        # a failover) would otherwise wait that long.
+        common = ["--appendonly", "no", "--repl-diskless-sync-delay", "0"]
         self.master = Server(REDIS_SERVER, "redis", workdir=self._dir("master"), save="",
-                             args=["--appendonly", "no"]).start()
+                             args=common).start()
         self.replica = Server(REDIS_SERVER, "redis", workdir=self._dir("replica"), save="",
-                              args=["--appendonly", "no", "--replicaof", "127.0.0.1",
-                                    str(self.master.port)]).start()
+                              args=common + ["--replicaof", "127.0.0.1", str(self.master.port)]).start()
         # The sentinel sees the replica in the master's first INFO only if it is already linked.
         wait_for(lambda: self._link_up(self.replica.port), timeout=20, interval=0.05,
                  what="replica link up")

@@ -210,12 +210,10 @@ def test_version(bench, redis_bench):
 def test_invalid_option_or_missing_argument(bench, redis_bench, args, bad):
     ref = run(redis_bench, *args)
     got = run(bench, *args)
-    for r in (ref, got):
-        assert r.rc == 1, r
-        lines = r.out.split("\n")
-        assert lines[0] == f'Invalid option "{bad}" or option argument missing', r
-        assert lines[1] == "" and lines[2].startswith("Usage: "), r
-    assert set(help_options(got.out)) >= set(help_options(ref.out)), got
+    # On stdout: the message, an empty line, then exactly what --help prints; exit status 1.
+    for binary, r in ((redis_bench, ref), (bench, got)):
+        assert r.rc == 1 and r.err == "", r
+        assert r.out == f'Invalid option "{bad}" or option argument missing\n\n' + run(binary, "--help").out, r
 
 
 def test_tls_options_are_refused(bench):
@@ -559,7 +557,7 @@ def test_failover_report_sentinel(bench):
         assert o["acknowledged"] > 0 and o["checked"] == o["acknowledged"], o
         assert isinstance(o["lost"], int) and 0 <= o["lost"] <= o["acknowledged"], o
         assert 0 <= o["downtime_seconds"] < 10 and o["longest_window_seconds"] <= o["downtime_seconds"] + 1e-9, o
-        assert 8 <= o["seconds"] <= 20, o
+        assert 8 <= o["seconds"] <= 15, o  # the write phase; read-back time is not included
 
 
 def test_failover_report_cluster(bench):
