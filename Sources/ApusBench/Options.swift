@@ -319,8 +319,16 @@ public enum OptionsParser {
                         on the command line.
      -I                 Idle mode. Just open N idle connections and wait.
      -x                 Read last argument from STDIN.
-     --tls, --sni, --cacert, --cacertdir, --insecure, --cert, --key, --tls-ciphers,
-     --tls-ciphersuites  Not supported: apus-benchmark speaks plain TCP or unix sockets.
+     --tls              Not supported: apus-benchmark speaks plain TCP or unix sockets;
+                        this and the other TLS options below stop with an error.
+     --sni <host>       (TLS) Server name indication.
+     --cacert <file>    (TLS) CA certificate file.
+     --cacertdir <dir>  (TLS) Directory of trusted CA certificates.
+     --insecure         (TLS) Skip certificate validation.
+     --cert <file>      (TLS) Client certificate.
+     --key <file>       (TLS) Client private key.
+     --tls-ciphers <list> (TLS) Preferred ciphers, TLSv1.2 and below.
+     --tls-ciphersuites <list> (TLS) Preferred ciphersuites, TLSv1.3.
      --help             Output this help and exit.
      --version          Output version and exit.
 
@@ -331,8 +339,9 @@ public enum OptionsParser {
      --ratio <mix>      Mixed workload, e.g. get:set=9:1 (GET and SET on random keys).
      --json             One JSON object per finished test, one per line.
      --failover-report  Keep writing through a failover and report the downtime and the
-                        acknowledged writes lost. Needs --sentinel <host:port>
-                        [--master-name <name>] (default mymaster) or --cluster.
+                        acknowledged writes lost. Needs --sentinel or --cluster.
+     --sentinel <host:port>  Failover report: find the master through this sentinel.
+     --master-name <name>    Failover report: the sentinel's master name (default mymaster).
 
     Examples:
 
