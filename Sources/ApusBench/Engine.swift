@@ -113,14 +113,32 @@ public final class Worker {
             var timeout: Int32 = 250
             if rate { timeout = nextWakeup() }
             let n = loop.poll(timeoutMs: timeout)
+            dispatching = true
             for i in 0..<n {
                 let ev = loop.event(at: i)
                 let c = clients[Int(ev.token)]
                 if ev.readable && c.state == .running { c.onReadable() }
                 if ev.writable && c.state == .running { c.flush() }
             }
+            dispatching = false
+            flushDeferred()
             if rate { wakeWaiting() }
         }
+    }
+
+    /// Batches completed while handling one poll's events are sent after all of them, so
+    /// the server sees the next requests of many connections together.
+    var dispatching = false
+    var deferred: [Int] = []
+
+    func flushDeferred() {
+        var i = 0
+        while i < deferred.count {
+            let c = clients[deferred[i]]
+            if c.state == .running && c.fd >= 0 { c.flush() }
+            i += 1
+        }
+        deferred.removeAll(keepingCapacity: true)
     }
 
     /// Milliseconds until the earliest --rate batch is due (1 ms granularity, rounded up).
@@ -167,7 +185,8 @@ public final class Worker {
 final class BenchClient {
     enum State { case idle, running, waiting, done }
 
-    unowned let worker: Worker
+    // The worker owns its clients and outlives them; unowned(unsafe) keeps ARC off the hot path.
+    unowned(unsafe) let worker: Worker
     let run: RunState
     let id: Int              // index in the worker
     let globalIndex: Int     // index over all workers (spreads nodes and --rate phases)
@@ -195,6 +214,13 @@ final class BenchClient {
     var requestTemplate: [Int]
     let singleTemplate: Bool
     var rng: UInt64
+    let keyspace: UInt64
+    /// Single-template batches: absolute offsets of every placeholder of the whole batch.
+    let fastPatch: Bool
+    let randAbsolute: UnsafeMutablePointer<Int>
+    let randsPerRequest: Int
+    let tagAbsolute: UnsafeMutablePointer<Int>
+    let tagsPerRequest: Int
 
     // Cluster: the master this connection talks to and the slots it may aim at.
     var nodeSlots: [Int] = []
@@ -219,15 +245,28 @@ final class BenchClient {
         requestStart = Array(repeating: 0, count: pipeline)
         requestTemplate = Array(repeating: 0, count: pipeline)
         rng = (apus_ustime() ^ UInt64(globalIndex) &* 0x9E3779B97F4A7C15) | 1
-        run.prefix.withUnsafeBytes { obuf.copyMemory(from: $0.baseAddress!, byteCount: prefixLength) }
+        keyspace = UInt64(run.options.keyspaceLen)
+        let first = run.test.templates[0]
+        fastPatch = singleTemplate && (run.cluster == nil || first.keyRange == nil || !first.tagOffsets.isEmpty)
+        randsPerRequest = fastPatch ? first.randOffsets.count : 0
+        tagsPerRequest = fastPatch && run.cluster != nil ? first.tagOffsets.count : 0
+        randAbsolute = .allocate(capacity: Swift.max(1, randsPerRequest * pipeline))
+        tagAbsolute = .allocate(capacity: Swift.max(1, tagsPerRequest * pipeline))
+        let out = obuf, prefixBytes = prefixLength
+        run.prefix.withUnsafeBytes { out.copyMemory(from: $0.baseAddress!, byteCount: prefixBytes) }
         if singleTemplate {
             // The batch never changes shape: lay it out once, patch placeholders per send.
-            let t = run.test.templates[0]
             var at = prefixLength
             for i in 0..<pipeline {
                 requestStart[i] = at
-                t.bytes.withUnsafeBytes { (obuf + at).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
-                at += t.bytes.count
+                first.bytes.withUnsafeBytes { (obuf + at).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+                for (j, off) in first.randOffsets.enumerated() where j < randsPerRequest {
+                    randAbsolute[i * randsPerRequest + j] = at + off
+                }
+                for (j, off) in first.tagOffsets.enumerated() where j < tagsPerRequest {
+                    tagAbsolute[i * tagsPerRequest + j] = at + off
+                }
+                at += first.bytes.count
             }
             obufLength = at
         }
@@ -235,6 +274,8 @@ final class BenchClient {
 
     deinit {
         obuf.deallocate()
+        randAbsolute.deallocate()
+        tagAbsolute.deallocate()
     }
 
     // MARK: Connection
@@ -317,10 +358,20 @@ final class BenchClient {
             written = prefixLength
         }
         replyIndex = 0
-        flush()
+        if worker.dispatching { worker.deferred.append(id) } else { flush() }
     }
 
     func composeBatch() {
+        if fastPatch {
+            // One template without key routing: only digits and tags change, at fixed offsets.
+            var r = 0
+            var t = 0
+            for _ in 0..<pipeline {
+                if tagsPerRequest > 0 { writeTags(tagAbsolute + t, tagsPerRequest); t += tagsPerRequest }
+                for _ in 0..<randsPerRequest { writeDigits(randAbsolute[r]); r += 1 }
+            }
+            return
+        }
         let test = run.test
         if singleTemplate {
             for i in 0..<pipeline { patch(requestStart[i], test.templates[0]) }
@@ -355,16 +406,39 @@ final class BenchClient {
         return weights.count - 1
     }
 
-    /// Fills the placeholders of the request at `base`.
-    @inline(__always) func patch(_ base: Int, _ t: RequestTemplate) {
-        if !t.tagOffsets.isEmpty, !nodeSlots.isEmpty {
-            let slot = nodeSlots[slotRotor]
-            slotRotor += 1
-            if slotRotor == nodeSlots.count { slotRotor = 0 }
-            let tag = SlotTags.table[slot]
-            for off in t.tagOffsets {
-                let p = (obuf + base + off + 1).assumingMemoryBound(to: UInt8.self)
-                p[0] = tag.0; p[1] = tag.1; p[2] = tag.2
+    /// Aims the `{tag}` placeholders of one request (their offsets at `offsets`) at the next
+    /// slot of this connection's master.
+    @inline(__always) func writeTags(_ offsets: UnsafeMutablePointer<Int>, _ count: Int) {
+        guard !nodeSlots.isEmpty else { return }
+        let slot = nodeSlots[slotRotor]
+        slotRotor += 1
+        if slotRotor == nodeSlots.count { slotRotor = 0 }
+        let tag = SlotTags.table[slot]
+        for j in 0..<count {
+            let p = (obuf + offsets[j] + 1).assumingMemoryBound(to: UInt8.self)
+            p[0] = tag.0; p[1] = tag.1; p[2] = tag.2
+        }
+    }
+
+    /// 12 decimal digits of a random number below -r's keyspace length at `offset`.
+    @inline(__always) func writeDigits(_ offset: Int) {
+        var r = keyspace == 0 ? 0 : nextRandom() % keyspace
+        let p = (obuf + offset).assumingMemoryBound(to: UInt8.self)
+        var j = 11
+        while j >= 0 {
+            p[j] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: r % 10)
+            r /= 10
+            j -= 1
+        }
+    }
+
+    /// Fills the placeholders of the request at `base` (mixed workloads and key routing).
+    func patch(_ base: Int, _ t: RequestTemplate) {
+        if !t.tagOffsets.isEmpty {
+            t.tagOffsets.withUnsafeBufferPointer { offs in
+                var abs = [Int](repeating: 0, count: offs.count)
+                for j in 0..<offs.count { abs[j] = base + offs[j] }
+                abs.withUnsafeMutableBufferPointer { writeTags($0.baseAddress!, $0.count) }
             }
         }
         guard !t.randOffsets.isEmpty else { return }
@@ -383,17 +457,7 @@ final class BenchClient {
     }
 
     @inline(__always) func writeRandomDigits(_ base: Int, _ t: RequestTemplate) {
-        let space = UInt64(run.options.keyspaceLen)
-        for off in t.randOffsets {
-            var r = space == 0 ? 0 : nextRandom() % space
-            let p = (obuf + base + off).assumingMemoryBound(to: UInt8.self)
-            var j = 11
-            while j >= 0 {
-                p[j] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: r % 10)
-                r /= 10
-                j -= 1
-            }
-        }
+        for off in t.randOffsets { writeDigits(base + off) }
     }
 
     /// Writes what is left of the output; waits for writability only when the kernel is full.
@@ -439,7 +503,7 @@ final class BenchClient {
     /// Receives the scanner's complete replies; stops it once the connection is finished
     /// or was replaced (a reconnect leaves nothing more to read on this buffer).
     struct Handler: ReplyHandler {
-        unowned let client: BenchClient
+        unowned(unsafe) let client: BenchClient
         let now: UInt64
         let fd: Int32
         init(client: BenchClient, now: UInt64) { self.client = client; self.now = now; fd = client.fd }
