@@ -22,7 +22,11 @@ public enum BenchmarkMain {
         }
         signal(SIGPIPE, SIG_IGN)
         signal(SIGHUP, SIG_IGN)
-        if o.stdinArg { o.command.append(readStandardInput()) }
+        // -x only applies to a command given on the command line; the title is the argv.
+        if o.stdinArg && !o.command.isEmpty {
+            o.commandTitle = o.command.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ")
+            o.command.append(readStandardInput())
+        }
         if o.failoverReport { return FailoverReport(options: o).run() }
         return Benchmark(options: o).run()
     }
@@ -71,7 +75,7 @@ final class Benchmark {
             if serverSettings == nil { FileHandleOut.stderr("WARNING: Could not fetch server CONFIG\n") }
         }
         if !options.keepAlive {
-            FileHandleOut.stderr("WARNING: Keepalive disabled. You probably need 'echo 1 > /proc/sys/net/ipv4/tcp_tw_reuse' for Linux in order to use a lot of clients/requests\n")
+            FileHandleOut.stderr("WARNING: Keepalive disabled. You probably need 'echo 1 > /proc/sys/net/ipv4/tcp_tw_reuse' for Linux and 'sudo sysctl -w net.inet.tcp.msl=1000' for Mac OS X in order to use a lot of clients/requests\n")
         }
         if !options.command.isEmpty && options.tests != nil {
             FileHandleOut.stderr("WARNING: Option -t is ignored.\n")
@@ -80,7 +84,8 @@ final class Benchmark {
         if options.csv { reporter.csvHeader() }
 
         if !options.command.isEmpty {
-            let title = options.command.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ")
+            let title = options.commandTitle
+                ?? options.command.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ")
             let tpl = RequestTemplate(args: options.command, randomKeys: options.randomKeys,
                                       clusterTags: options.cluster, keyIndex: clusterKeyIndex(options.command))
             let test = BenchTest(title: title, templates: [tpl], payloadSize: tpl.bytes.count)
@@ -101,7 +106,13 @@ final class Benchmark {
     /// CONFIG GET save / appendonly, shown in the report header. nil when unavailable;
     /// a NOAUTH answer stops the program, as in redis-benchmark.
     func fetchSettings(_ e: Endpoint) -> ServerSettings? {
-        guard let c = try? SyncConnection(e, timeoutMs: 5000) else { return nil }
+        let c: SyncConnection
+        do {
+            c = try SyncConnection(e, timeoutMs: 5000)
+        } catch {
+            FileHandleOut.stderr("Could not connect to Redis at \(e): \(error)\n")
+            return nil
+        }
         func noauth(_ msg: String) -> Never {
             fatal("Node \(e) replied with error:\n\(msg)")
         }
@@ -141,7 +152,10 @@ final class Benchmark {
         if !options.csv && !options.json { fputs(s + "\n", stdout) }
         clusterSettings = settings
         cluster = SharedSlotMap(map, seeds: [endpoint], auth: authCommand(options))
-        if options.threads == 0 { options.threads = map.masters.count }
+        if options.threads == 0 {
+            options.threads = map.masters.count
+            reporter.options.threads = options.threads
+        }
     }
 
     /// In cluster mode, the argument holding the command's first key (asked of the server
@@ -167,7 +181,8 @@ final class Benchmark {
             fatal("Error: \(error)")
         }
         let masters = cluster?.current.masters
-        for i in 0..<Swift.max(options.clients, 0) {
+        // At least one connection, as redis-benchmark opens one even with -c 0.
+        for i in 0..<Swift.max(options.clients, 1) {
             let w = workers[i % count]
             var e = endpoint
             if let m = masters { e = m[i % m.count].endpoint }

@@ -30,8 +30,8 @@ public final class SlotMap {
 
     /// Reads the map from any node. Masters are listed in the order CLUSTER SLOTS names them,
     /// each once; slots of several ranges are merged.
-    public static func fetch(from endpoint: Endpoint, auth: [[UInt8]]?) throws -> SlotMap {
-        let c = try SyncConnection(endpoint, timeoutMs: 5000)
+    public static func fetch(from endpoint: Endpoint, auth: [[UInt8]]?, timeoutMs: Int32 = 5000) throws -> SlotMap {
+        let c = try SyncConnection(endpoint, timeoutMs: timeoutMs)
         if let a = auth {
             let r = try c.command(a)
             if case .error(let e) = r { throw ConnectionError(e) }

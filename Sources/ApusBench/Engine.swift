@@ -50,7 +50,7 @@ public final class RunState {
         self.endpoint = endpoint
         self.cluster = cluster
         if let r = o.rate {
-            rateIntervalUs = 1_000_000.0 * Double(o.clients) * Double(o.pipeline) / r
+            rateIntervalUs = 1_000_000.0 * Double(Swift.max(o.clients, 1)) * Double(o.pipeline) / r
         } else {
             rateIntervalUs = 0
         }
@@ -101,7 +101,7 @@ public final class Worker {
 
     deinit {
         readBuffer.deallocate()
-        for c in clients { c.closeSocket() }
+        for c in clients where c.fd >= 0 { close(c.fd) }
     }
 
     /// Runs until every connection of this worker has finished.
@@ -109,15 +109,18 @@ public final class Worker {
         let now = monotonicMicros()
         for c in clients { c.begin(now) }
         let rate = run.options.rate != nil
+        // An open-loop schedule wakes on timers: the kernel's default 50 µs slack would be
+        // charged to every request as latency.
+        if rate { _ = apus_set_timer_slack_ns(1000) }
         while active > 0 {
-            var timeout: Int32 = 250
-            if rate { timeout = nextWakeup() }
-            let n = loop.poll(timeoutMs: timeout)
+            let n = loop.poll(timeoutUs: rate ? nextWakeup() : 250_000)
             dispatching = true
             for i in 0..<n {
                 let ev = loop.event(at: i)
                 let c = clients[Int(ev.token)]
-                if ev.readable && c.state == .running { c.onReadable() }
+                // Waiting connections read too: a push or a hang-up must be consumed, or the
+                // level-triggered poll would report it again at once.
+                if ev.readable && c.fd >= 0 && c.state != .done { c.onReadable() }
                 if ev.writable && c.state == .running { c.flush() }
             }
             dispatching = false
@@ -141,19 +144,19 @@ public final class Worker {
         deferred.removeAll(keepingCapacity: true)
     }
 
-    /// Milliseconds until the earliest --rate batch is due (1 ms granularity, rounded up).
-    func nextWakeup() -> Int32 {
-        var earliest = UInt64.max
-        for c in clients where c.state == .waiting { earliest = Swift.min(earliest, c.dueUs) }
-        if earliest == .max { return 250 }
-        let now = monotonicMicros()
-        if earliest <= now { return 0 }
-        return Int32(Swift.min((earliest - now + 999) / 1000, 250))
+    /// Microseconds until the earliest --rate batch is due (the poll sleeps that long, so a
+    /// batch leaves on time and no sleeping of ours is charged as latency).
+    func nextWakeup() -> Int {
+        var earliest = Double.infinity
+        for c in clients where c.state == .waiting { earliest = Swift.min(earliest, c.due) }
+        if earliest == .infinity { return 250_000 }
+        let wait = earliest - Double(monotonicMicros())
+        return wait <= 0 ? 0 : Swift.min(Int(wait), 250_000)
     }
 
     func wakeWaiting() {
         let now = monotonicMicros()
-        for c in clients where c.state == .waiting && c.dueUs <= now { c.state = .running; c.startBatch(now) }
+        for c in clients where c.state == .waiting && c.due <= Double(now) { c.state = .running; c.startBatch(now) }
     }
 
     /// A blocking connection to `e` for redirected requests, kept for reuse.
@@ -209,7 +212,12 @@ final class BenchClient {
     var pending = 0
     var replyIndex = 0
     var startUs: UInt64 = 0
-    var dueUs: UInt64 = 0
+    /// --rate: when the next batch is due (µs, fractional so the schedule does not drift).
+    var due: Double = 0
+    /// Latencies of the batch's replies; accounted to the shared counters once per batch.
+    let batchLatency: UnsafeMutablePointer<Int>
+    var batchReplies = 0
+    let histogram: LatencyHistogram
     var requestStart: [Int]
     var requestTemplate: [Int]
     let singleTemplate: Bool
@@ -225,6 +233,8 @@ final class BenchClient {
     // Cluster: the master this connection talks to and the slots it may aim at.
     var nodeSlots: [Int] = []
     var slotRotor = 0
+    var nodeIndex = -1
+    var mapGeneration = -1
 
     var scanner = ReplyScanner()
     /// Set by a reconnect, which can happen while the scanner runs; applied before the next scan.
@@ -242,6 +252,8 @@ final class BenchClient {
         let largest = run.test.templates.map(\.bytes.count).max() ?? 0
         obufCapacity = prefixLength + largest * pipeline
         obuf = .allocate(byteCount: Swift.max(obufCapacity, 1), alignment: 16)
+        batchLatency = .allocate(capacity: pipeline)
+        histogram = worker.histogram
         requestStart = Array(repeating: 0, count: pipeline)
         requestTemplate = Array(repeating: 0, count: pipeline)
         rng = (apus_ustime() ^ UInt64(globalIndex) &* 0x9E3779B97F4A7C15) | 1
@@ -276,11 +288,12 @@ final class BenchClient {
         obuf.deallocate()
         randAbsolute.deallocate()
         tagAbsolute.deallocate()
+        batchLatency.deallocate()
     }
 
     // MARK: Connection
 
-    func connect() -> Bool {
+    func connect(countLive: Bool = true) -> Bool {
         switch endpoint.connect() {
         case .success(let fd):
             self.fd = fd
@@ -290,29 +303,30 @@ final class BenchClient {
             } catch {
                 fatal("Error: \(error)")
             }
-            run.liveClients.wrappingAdd(1, ordering: .relaxed)
+            if countLive { run.liveClients.wrappingAdd(1, ordering: .relaxed) }
             return true
         case .failure(let e):
             fatal("Could not connect to Redis at \(endpoint): \(e)")
         }
     }
 
-    func closeSocket() {
+    func closeSocket(countLive: Bool = true) {
         if fd >= 0 {
             worker.loop.remove(fd: fd)
             close(fd)
             fd = -1
-            run.liveClients.wrappingSubtract(1, ordering: .relaxed)
+            if countLive { run.liveClients.wrappingSubtract(1, ordering: .relaxed) }
         }
     }
 
     /// -k 0 and cluster rebinding: a fresh connection that sends the prefix again.
     func reconnect() {
-        closeSocket()
+        // The connection is replaced, not lost: the live count must not dip in between.
+        closeSocket(countLive: false)
         scannerResetPending = true
         firstSend = true
         wantWritable = false
-        _ = connect()
+        _ = connect(countLive: false)
     }
 
     // MARK: Batches
@@ -324,8 +338,8 @@ final class BenchClient {
         if run.options.rate != nil {
             // Stagger the connections over one interval so the load is smooth from the start.
             let phase = run.rateIntervalUs * Double(globalIndex) / Double(Swift.max(run.options.clients, 1))
-            dueUs = now + UInt64(phase)
-            if dueUs > now { state = .waiting; return }
+            due = Double(now) + phase
+            if due > Double(now) { state = .waiting; return }
         }
         startBatch(now)
     }
@@ -334,6 +348,9 @@ final class BenchClient {
         if state != .done {
             state = .done
             worker.active -= 1
+            // Stop watching the socket (kept open until the test ends, like redis-benchmark's
+            // clients); anything still arriving would only wake the poll for nothing.
+            if fd >= 0 { worker.loop.remove(fd: fd) }
         }
     }
 
@@ -347,7 +364,8 @@ final class BenchClient {
         }
         if run.cluster != nil { checkClusterBinding() }
         composeBatch()
-        startUs = run.options.rate != nil ? dueUs : now
+        startUs = run.options.rate != nil ? UInt64(due) : now
+        batchReplies = 0
         if firstSend {
             prefixPending = run.prefixCount
             pending = pipeline + prefixPending
@@ -444,8 +462,8 @@ final class BenchClient {
         guard !t.randOffsets.isEmpty else { return }
         writeRandomDigits(base, t)
         // A key without a tag in cluster mode: draw again until this connection's master owns it.
-        if let key = t.keyRange, t.tagOffsets.isEmpty, let map = worker.map, run.cluster != nil {
-            let mine = map.index(of: endpoint) ?? -1
+        if let key = t.keyRange, t.tagOffsets.isEmpty, let map = worker.map, nodeIndex >= 0 {
+            let mine = nodeIndex
             var tries = 0
             while tries < 256 {
                 let slot = HashSlot.of(UnsafeRawBufferPointer(start: obuf + base + key.offset, count: key.length))
@@ -487,10 +505,7 @@ final class BenchClient {
         let n = read(fd, worker.readBuffer, worker.readCapacity)
         if n <= 0 {
             if n < 0 && (errno == EAGAIN || errno == EINTR) { return }
-            if run.options.idle {
-                // Idle connections only watch for the server hanging up.
-                fatal(n == 0 ? "Error: Server closed the connection" : "Error: \(String(cString: strerror(errno)))")
-            }
+            // As redis-benchmark: a lost connection (also an idle one) ends the program.
             fatal(n == 0 ? "Error: Server closed the connection" : "Error: \(String(cString: strerror(errno)))")
         }
         let now = monotonicMicros()
@@ -521,28 +536,43 @@ final class BenchClient {
                 fatal("Error from server: \(text)")
             }
         }
+        if pending == 0 { fatal("Error: the server sent a reply to no request") }
         if prefixPending > 0 {
             prefixPending -= 1
             pending -= 1
             return
         }
-        let done = run.finished.wrappingAdd(1, ordering: .relaxed).oldValue
-        if done < run.requestLimit {
-            let latency = now > startUs ? Int(now - startUs) : 0
-            worker.histogram.record(Int64(Swift.min(latency, 3_000_000)))
-            run.latencySumUs.wrappingAdd(latency, ordering: .relaxed)
-        }
+        batchLatency[batchReplies] = now > startUs ? Int(now - startUs) : 0
+        batchReplies += 1
         replyIndex += 1
         pending -= 1
         if pending == 0 { batchDone(now) }
     }
 
+    /// Adds the finished batch to the shared counters in one step (worker threads would
+    /// otherwise contend on them for every reply). Only the test's first -n replies go into
+    /// the histogram, as in redis-benchmark; a last pipeline may overshoot the count.
+    @inline(__always) func accountBatch() {
+        let n = batchReplies
+        batchReplies = 0
+        let before = run.finished.wrappingAdd(n, ordering: .relaxed).oldValue
+        let recorded = Swift.min(n, Swift.max(0, run.requestLimit - before))
+        var sum = 0
+        for i in 0..<recorded {
+            let latency = batchLatency[i]
+            histogram.record(Int64(Swift.min(latency, 3_000_000)))
+            sum += latency
+        }
+        run.latencySumUs.wrappingAdd(sum, ordering: .relaxed)
+    }
+
     func batchDone(_ now: UInt64) {
+        accountBatch()
         if !run.options.keepAlive && !run.complete { reconnect() }
         if run.options.rate != nil {
-            dueUs = startUs + UInt64(run.rateIntervalUs)
-            if dueUs > now {
-                if run.deadlineUs != 0 && dueUs >= run.deadlineUs { finish(); return }
+            due += run.rateIntervalUs
+            if due > Double(now) {
+                if run.deadlineUs != 0 && due >= Double(run.deadlineUs) { finish(); return }
                 state = .waiting
                 return
             }
@@ -552,21 +582,23 @@ final class BenchClient {
 
     // MARK: Cluster
 
-    /// Takes a new slot map into account; moves to another master when ours lost its slots.
+    /// Takes a new slot map into account (only when its generation moved); moves to another
+    /// master when ours lost its slots.
     func checkClusterBinding() {
         guard let map = worker.refreshedMap() else { return }
+        if worker.mapGeneration == mapGeneration && nodeIndex >= 0 { return }
+        mapGeneration = worker.mapGeneration
         if let i = map.index(of: endpoint), !map.masters[i].slots.isEmpty {
-            if nodeSlots.count != map.masters[i].slots.count || nodeSlots.first != map.masters[i].slots.first {
-                nodeSlots = map.masters[i].slots
-                slotRotor = Int(nextRandom() % UInt64(nodeSlots.count))
-            }
+            nodeIndex = i
+            nodeSlots = map.masters[i].slots
+            slotRotor = Int(nextRandom() % UInt64(nodeSlots.count))
             return
         }
-        let masters = map.masters.filter { !$0.slots.isEmpty }
+        let masters = map.masters.indices.filter { !map.masters[$0].slots.isEmpty }
         guard !masters.isEmpty else { fatal("Error: the cluster has no master serving slots") }
-        let node = masters[globalIndex % masters.count]
-        endpoint = node.endpoint
-        nodeSlots = node.slots
+        nodeIndex = masters[globalIndex % masters.count]
+        endpoint = map.masters[nodeIndex].endpoint
+        nodeSlots = map.masters[nodeIndex].slots
         slotRotor = Int(nextRandom() % UInt64(nodeSlots.count))
         reconnect()
     }

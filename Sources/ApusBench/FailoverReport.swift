@@ -39,29 +39,39 @@ final class FailoverReport {
     // MARK: Where to write
 
     /// Asks the sentinel (or the cluster) where the master is now; at most every 100 ms
-    /// unless forced. Records each master seen, in order.
+    /// unless forced. Records each master seen, in order. The network round trip happens
+    /// outside the lock, so writers on healthy masters never wait for a slow lookup.
     func discover(force: Bool = false) {
         pthread_mutex_lock(&lock)
-        defer { pthread_mutex_unlock(&lock) }
         let now = monotonicMicros()
-        if !force && now &- lastDiscoveryUs < 100_000 { return }
+        if !force && now &- lastDiscoveryUs < 100_000 {
+            pthread_mutex_unlock(&lock)
+            return
+        }
         lastDiscoveryUs = now
+        let candidates = (slotMap?.masters.map(\.endpoint) ?? []) + seeds
+        pthread_mutex_unlock(&lock)
+
         if options.sentinel != nil {
-            guard let c = try? SyncConnection(seeds[0], timeoutMs: 1000),
+            guard let c = try? SyncConnection(seeds[0], timeoutMs: 500),
                   let r = try? c.command("SENTINEL", "GET-MASTER-ADDR-BY-NAME", options.masterName),
                   let f = r.elements, f.count == 2, let host = f[0].text, let port = f[1].text.flatMap({ Int($0) })
             else { return }
             let e = Endpoint(host: host, port: port)
+            pthread_mutex_lock(&lock)
             master = e
             if mastersSeen.last != e { mastersSeen.append(e) }
-        } else {
-            let candidates = (slotMap?.masters.map(\.endpoint) ?? []) + seeds
-            for e in candidates {
-                guard let m = try? SlotMap.fetch(from: e, auth: authCommand(options)), !m.masters.isEmpty else { continue }
-                slotMap = m
-                for n in m.masters where !n.slots.isEmpty && !mastersSeen.contains(n.endpoint) { mastersSeen.append(n.endpoint) }
-                return
-            }
+            pthread_mutex_unlock(&lock)
+            return
+        }
+        for e in candidates {
+            guard let m = try? SlotMap.fetch(from: e, auth: authCommand(options), timeoutMs: 500),
+                  !m.masters.isEmpty else { continue }
+            pthread_mutex_lock(&lock)
+            slotMap = m
+            for n in m.masters where !n.slots.isEmpty && !mastersSeen.contains(n.endpoint) { mastersSeen.append(n.endpoint) }
+            pthread_mutex_unlock(&lock)
+            return
         }
     }
 
@@ -182,7 +192,7 @@ final class FailoverReport {
         // Let the failover settle, then read every acknowledged write back.
         discover(force: true)
         let acked = writers.flatMap(\.acknowledged).sorted()
-        let lost = verify(acked)
+        let (lost, unverified) = verify(acked)
         let windows = mergeWindows(writers.flatMap(\.windows))
         let downtime = windows.reduce(0.0) { $0 + Double($1.1 - $1.0) / 1e6 }
         let longest = windows.map { Double($0.1 - $0.0) / 1e6 }.max() ?? 0
@@ -197,56 +207,81 @@ final class FailoverReport {
                 ("downtime_seconds", cformat("%.3f", downtime)), ("longest_window_seconds", cformat("%.3f", longest)),
                 ("windows", String(windows.count)), ("master_changes", String(changes)),
                 ("masters", "[" + seen.map { jsonString($0.description) }.joined(separator: ",") + "]"),
-                ("lost", lost.map(String.init) ?? "null"), ("checked", String(acked.count)),
+                ("lost", String(lost)), ("unverified", String(unverified)), ("checked", String(acked.count)),
             ]
             fputs("{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}\n", stdout)
         } else {
             var s = "====== FAILOVER REPORT ======\n"
             s += cformat("  duration: %.2f seconds\n", elapsed)
             s += "  writes acknowledged: \(acked.count)\n"
-            s += "  writes failed: \(failedWrites.load(ordering: .relaxed))\n"
+            s += "  write attempts failed: \(failedWrites.load(ordering: .relaxed)) (each retried until acknowledged)\n"
             s += cformat("  downtime: %.3f seconds (longest window %.3f seconds, ", downtime, longest)
                 + "\(windows.count) window\(windows.count == 1 ? "" : "s"))\n"
-            s += "  master changes: \(changes) (" + seen.map(\.description).joined(separator: " -> ") + ")\n"
-            if let l = lost {
-                s += "  acknowledged writes lost: \(l) of \(acked.count)\n"
+            if options.sentinel != nil {
+                s += "  master changes: \(changes) (" + seen.map(\.description).joined(separator: " -> ") + ")\n"
             } else {
-                s += "  acknowledged writes lost: unknown (could not read them back)\n"
+                s += "  master changes: \(changes) (masters at start: "
+                    + seen.prefix(initialMasters).map(\.description).joined(separator: ", ")
+                    + (changes > 0 ? "; new: " + seen.dropFirst(initialMasters).map(\.description).joined(separator: ", ") : "")
+                    + ")\n"
             }
+            s += "  acknowledged writes lost: \(lost) of \(acked.count)"
+                + (unverified > 0 ? " (\(unverified) could not be read back)" : "") + "\n"
             fputs(s, stdout)
         }
         fflush(stdout)
         return 0
     }
 
-    /// Reads back every acknowledged key, pipelined; nil when the master(s) cannot be read.
-    func verify(_ acked: [Int]) -> Int? {
+    /// Reads back every acknowledged key, pipelined. A key whose value is missing or
+    /// different is lost; a key that could not be read (an error reply such as MOVED or
+    /// LOADING right after the failover, or no reachable master) is retried after a new
+    /// lookup, and counted as unverified if it still cannot be read.
+    func verify(_ acked: [Int]) -> (lost: Int, unverified: Int) {
         var lost = 0
-        var byTarget: [Endpoint: [Int]] = [:]
-        for seq in acked {
-            guard let e = target(for: Array("fo:\(seq)".utf8)) else { return nil }
-            byTarget[e, default: []].append(seq)
-        }
-        for (e, seqs) in byTarget {
-            guard let c = connect(e) else { return nil }
-            var i = 0
-            while i < seqs.count {
-                let chunk = seqs[i..<Swift.min(i + 1000, seqs.count)]
-                var out: [UInt8] = []
-                for s in chunk { out += encodeCommand("GET", "fo:\(s)") }
-                do {
-                    try c.send(out)
-                    for s in chunk {
-                        let r = try c.readReply()
-                        if r.text != String(s) { lost += 1 }
-                    }
-                } catch {
-                    return nil
-                }
-                i += chunk.count
+        var pending = acked
+        for attempt in 0..<5 {
+            if attempt > 0 {
+                usleep(200_000)
+                discover(force: true)
             }
+            var retry: [Int] = []
+            var byTarget: [Endpoint: [Int]] = [:]
+            for seq in pending {
+                if let e = target(for: Array("fo:\(seq)".utf8)) { byTarget[e, default: []].append(seq) }
+                else { retry.append(seq) }
+            }
+            for (e, seqs) in byTarget {
+                guard let c = connect(e) else { retry += seqs; continue }
+                var i = 0
+                while i < seqs.count {
+                    let chunk = seqs[i..<Swift.min(i + 1000, seqs.count)]
+                    var out: [UInt8] = []
+                    for s in chunk { out += encodeCommand("GET", "fo:\(s)") }
+                    var answered = 0
+                    do {
+                        try c.send(out)
+                        for s in chunk {
+                            let r = try c.readReply()
+                            answered += 1
+                            switch r {
+                            case .error: retry.append(s)
+                            case .bulk(let v) where v == Array(String(s).utf8): break
+                            default: lost += 1
+                            }
+                        }
+                    } catch {
+                        retry += chunk.dropFirst(answered)
+                        break
+                    }
+                    i += chunk.count
+                }
+                if i < seqs.count { retry += seqs[i...].dropFirst(Swift.min(1000, seqs.count - i)) }
+            }
+            pending = retry
+            if pending.isEmpty { break }
         }
-        return lost
+        return (lost, pending.count)
     }
 
     func mergeWindows(_ w: [(UInt64, UInt64)]) -> [(UInt64, UInt64)] {

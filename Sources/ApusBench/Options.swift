@@ -33,6 +33,7 @@ public struct BenchmarkOptions {
     public var idle = false
     public var stdinArg = false
     public var command: [[UInt8]] = []  // the command given after the options, if any
+    public var commandTitle: String?     // its title when -x appended stdin to it
 
     // Extensions.
     public var duration: Double?         // seconds

@@ -19,6 +19,7 @@ struct ReplyScanner {
     private var remaining: [Int] = []
     private var skip = 0                    // payload + CRLF bytes of a bulk still to pass
     private var partialLine: [UInt8] = []
+    private var lineSpare: [UInt8] = []
     private var topIsError = false
     private var topIsIgnored = false        // a push or attribute at the top level
     private var capturingBlobError = false
@@ -68,8 +69,11 @@ struct ReplyScanner {
                 outcome = line(UnsafeBufferPointer(start: start + i, count: end - i), &handler)
             } else {
                 partialLine.append(contentsOf: UnsafeBufferPointer(start: start + i, count: end - i))
-                let whole = partialLine
+                // Swap buffers instead of copying: the line is handled from `lineSpare` while
+                // `partialLine` is free again, and neither allocates once grown.
+                swap(&partialLine, &lineSpare)
                 partialLine.removeAll(keepingCapacity: true)
+                let whole = lineSpare
                 outcome = whole.withUnsafeBufferPointer { line($0, &handler) }
             }
             i = end + 1

@@ -31,7 +31,8 @@ public struct TestResult {
 }
 
 public final class Reporter {
-    let options: BenchmarkOptions
+    /// The options as finally applied (cluster mode sets the thread count after parsing).
+    var options: BenchmarkOptions
     /// Characters of the last progress line, so the next output can blank it out.
     var lastPrinted = 0
     let interactive: Bool
@@ -41,7 +42,11 @@ public final class Reporter {
         interactive = isatty(1) == 1 && !options.csv && !options.json
     }
 
-    func out(_ s: String) { fputs(s, stdout) }
+    /// Writes `s` with its length (a title read with -x may hold NUL bytes).
+    func out(_ s: String) {
+        var s = s
+        s.withUTF8 { p in _ = fwrite(p.baseAddress, 1, p.count, stdout) }
+    }
 
     func clearProgress() {
         if lastPrinted > 0 {
@@ -85,7 +90,7 @@ public final class Reporter {
         } else {
             clearProgress()
             var s = "====== \(r.title) ======\n"
-            s += cformat("  %d requests completed in %.2f seconds\n", r.finished, r.seconds)
+            s += cformat("  %ld requests completed in %.2f seconds\n", r.finished, r.seconds)
             s += "  \(options.clients) parallel clients\n"
             s += "  \(r.payloadSize) bytes payload\n"
             s += "  keep alive: \(options.keepAlive ? 1 : 0)\n"
@@ -109,11 +114,11 @@ public final class Reporter {
             if r.redirects > 0 { s += "  redirections followed: \(r.redirects)\n" }
             s += "\nLatency by percentile distribution:\n"
             for p in h.percentileDistribution() {
-                s += cformat("%3.3f%% <= %.3f milliseconds (cumulative count %lld)\n", p.percentile, Self.ms(p.value), p.cumulativeCount)
+                s += cformat("%3.3f%% <= %.3f milliseconds (cumulative count %ld)\n", p.percentile, Self.ms(p.value), p.cumulativeCount)
             }
             s += "\nCumulative distribution of latencies:\n"
             for p in h.cumulativeDistribution() {
-                s += cformat("%3.3f%% <= %.3f milliseconds (cumulative count %lld)\n", p.percentile, Self.ms(p.value), p.cumulativeCount)
+                s += cformat("%3.3f%% <= %.3f milliseconds (cumulative count %ld)\n", p.percentile, Self.ms(p.value), p.cumulativeCount)
             }
             s += "\nSummary:\n"
             s += cformat("  throughput summary: %.2f requests per second\n", r.rps)

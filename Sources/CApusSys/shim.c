@@ -54,6 +54,24 @@ int apus_epoll_wait(int epfd, apus_event *out, int maxevents, int timeout_ms) {
     return n;
 }
 
+int apus_epoll_wait_us(int epfd, apus_event *out, int maxevents, long timeout_us) {
+    struct epoll_event evs[1024];
+    if (maxevents > 1024) maxevents = 1024;
+    int n;
+    static int no_pwait2 = 0;
+    if (!no_pwait2 && timeout_us >= 0) {
+        struct timespec ts = { .tv_sec = timeout_us / 1000000, .tv_nsec = (timeout_us % 1000000) * 1000 };
+        n = epoll_pwait2(epfd, evs, maxevents, &ts, NULL);
+        if (n == -1 && errno == ENOSYS) no_pwait2 = 1;
+    }
+    if (no_pwait2 || timeout_us < 0) {
+        int ms = timeout_us < 0 ? -1 : (int)((timeout_us + 999) / 1000);
+        n = epoll_wait(epfd, evs, maxevents, ms);
+    }
+    for (int i = 0; i < n; i++) { out[i].events = evs[i].events; out[i].data = evs[i].data.u64; }
+    return n;
+}
+
 int apus_tcp_listen(const char *addr, int port, int backlog, int *err_out) {
     struct addrinfo hints, *res, *p;
     char portstr[16];
@@ -223,6 +241,8 @@ int apus_thread_start(void *(*fn)(void *), void *arg, unsigned long *tid_out) {
 }
 
 int apus_thread_join(unsigned long tid) { return pthread_join((pthread_t)tid, NULL); }
+
+int apus_set_timer_slack_ns(unsigned long ns) { return prctl(PR_SET_TIMERSLACK, ns, 0, 0, 0); }
 
 int apus_set_nodelay(int fd) { int yes = 1; return setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes)); }
 

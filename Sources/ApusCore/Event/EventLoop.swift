@@ -50,6 +50,12 @@ public final class EventLoop {
         return n < 0 ? 0 : Int(n)
     }
 
+    /// Like `poll(timeoutMs:)` with a microsecond timeout, for schedules finer than 1 ms.
+    public func poll(timeoutUs: Int) -> Int {
+        let n = apus_epoll_wait_us(epfd, events, Int32(maxEvents), timeoutUs)
+        return n < 0 ? 0 : Int(n)
+    }
+
     @inline(__always) public func event(at i: Int) -> (token: UInt64, readable: Bool, writable: Bool, error: Bool) {
         let e = events[i]
         let err = e.events & (apus_EPOLLERR | apus_EPOLLHUP) != 0

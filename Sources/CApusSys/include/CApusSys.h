@@ -28,6 +28,8 @@ extern const int apus_EPOLL_CTL_MOD;
 extern const int apus_EPOLL_CTL_DEL;
 /* Waits and unpacks up to maxevents into out; returns count or -1 (errno). */
 int apus_epoll_wait(int epfd, apus_event *out, int maxevents, int timeout_ms);
+/* Microsecond timeout (epoll_pwait2; falls back to epoll_wait rounded up to 1 ms). */
+int apus_epoll_wait_us(int epfd, apus_event *out, int maxevents, long timeout_us);
 
 /* sockets */
 int apus_tcp_listen(const char *addr, int port, int backlog, int *err_out);
@@ -49,6 +51,8 @@ const char *apus_connect_strerror(int err);        /* text for an err_out value 
 /* Starts a joinable thread running fn(arg); returns 0 or an errno value. */
 int apus_thread_start(void *(*fn)(void *), void *arg, unsigned long *tid_out);
 int apus_thread_join(unsigned long tid);
+/* The calling thread's timer slack (default 50 us): timed waits end closer to their deadline. */
+int apus_set_timer_slack_ns(unsigned long ns);
 
 /* process */
 size_t apus_malloc_usable_size(void *p);
