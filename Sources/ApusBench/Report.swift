@@ -151,7 +151,6 @@ public final class Reporter {
             ("pipeline", String(options.pipeline)),
             ("data_size", String(r.payloadSize)),
             ("threads", String(options.threads)),
-            ("errors", "0"),
             ("redirects", String(r.redirects)),
         ]
         if let rate = options.rate { fields.append(("target_rps", num(rate))) }
