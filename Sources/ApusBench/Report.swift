@@ -3,6 +3,7 @@
 // its `--csv` row, and our `--json` line; plus the live progress line drawn on a terminal.
 
 import Glibc
+import ApusCore
 
 /// printf-style formatting through vsnprintf (reports only; never on the measured path).
 func cformat(_ format: String, _ args: any CVarArg...) -> String {
@@ -130,7 +131,7 @@ public final class Reporter {
         fflush(stdout)
     }
 
-    func csvEscaped(_ s: String) -> String { s.replacingOccurrences(of: "\"", with: "\"\"") }
+    func csvEscaped(_ s: String) -> String { s.replacingAll("\"", with: "\"\"") }
 
     func json(_ r: TestResult) -> String {
         let h = r.histogram
@@ -176,30 +177,4 @@ func jsonString(_ s: String) -> String {
         }
     }
     return out + "\""
-}
-
-extension String {
-    func replacingOccurrences(of a: String, with b: String) -> String {
-        guard !a.isEmpty else { return self }
-        var out = ""
-        var rest = Substring(self)
-        while let r = rest.range(of: a) {
-            out += rest[..<r.lowerBound]
-            out += b
-            rest = rest[r.upperBound...]
-        }
-        return out + rest
-    }
-}
-
-extension Substring {
-    func range(of s: String) -> Range<Index>? {
-        guard let first = s.first else { return nil }
-        var i = startIndex
-        while i < endIndex {
-            if self[i] == first && self[i...].hasPrefix(s) { return i..<index(i, offsetBy: s.count) }
-            i = index(after: i)
-        }
-        return nil
-    }
 }

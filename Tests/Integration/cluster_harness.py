@@ -42,7 +42,23 @@ def _distinct_free_ports(n: int, taken: set[int]) -> list[int]:
 
 # MARK: - Cluster
 
-class RedisCluster:
+class _Started:
+    """Context-manager protocol shared by the process groups below: start() on entry (and
+    stop() if start-up fails half-way), stop() on exit, always by PID."""
+
+    def __enter__(self):
+        try:
+            self.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+class RedisCluster(_Started):
     """A real Redis cluster on 127.0.0.1: `masters` masters with `replicas` replicas each.
 
     Attributes after __enter__: `nodes` (harness.Server list, creation order), `ports`,
@@ -64,17 +80,6 @@ class RedisCluster:
         self.nodes: list[Server] = []
 
     # MARK: lifecycle
-
-    def __enter__(self) -> "RedisCluster":
-        try:
-            self.start()
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
     def start(self) -> None:
         count = self.n_masters * (1 + self.n_replicas)
@@ -214,7 +219,7 @@ class RedisCluster:
 
 # MARK: - Sentinel
 
-class SentinelSetup:
+class SentinelSetup(_Started):
     """A master, one replica and one sentinel (quorum 1) monitoring `name` on 127.0.0.1.
 
     Attributes after __enter__: master, replica (harness.Server), sentinel (harness.Server
@@ -229,17 +234,6 @@ class SentinelSetup:
         self.master: Server | None = None
         self.replica: Server | None = None
         self.sentinel: Server | None = None
-
-    def __enter__(self) -> "SentinelSetup":
-        try:
-            self.start()
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
     def _dir(self, what: str) -> str:
         d = os.path.join(self.basedir, what)
