@@ -104,14 +104,15 @@ final class Benchmark {
     // MARK: Server facts
 
     /// CONFIG GET save / appendonly, shown in the report header. nil when unavailable;
-    /// a NOAUTH answer stops the program, as in redis-benchmark.
+    /// an unreachable server or a NOAUTH answer stops the program.
     func fetchSettings(_ e: Endpoint) -> ServerSettings? {
         let c: SyncConnection
         do {
             c = try SyncConnection(e, timeoutMs: 5000)
         } catch {
-            FileHandleOut.stderr("Could not connect to Redis at \(e): \(error)\n")
-            return nil
+            // Every later connection would fail the same way: say it once and stop
+            // (redis-benchmark repeats the line and then hangs).
+            fatal("Could not connect to Redis at \(e): \(error)")
         }
         func noauth(_ msg: String) -> Never {
             fatal("Node \(e) replied with error:\n\(msg)")

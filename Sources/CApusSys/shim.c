@@ -26,6 +26,7 @@
 #include <syslog.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sys/syscall.h>
 
 const uint32_t apus_EPOLLIN = EPOLLIN;
 const uint32_t apus_EPOLLOUT = EPOLLOUT;
@@ -82,7 +83,7 @@ int apus_tcp_listen(const char *addr, int port, int backlog, int *err_out) {
     hints.ai_socktype = SOCK_STREAM;
     hints.ai_flags = AI_PASSIVE;
     if (strcmp(addr, "*") == 0) addr = NULL;
-    if ((rv = getaddrinfo(addr, portstr, &hints, &res)) != 0) { *err_out = EINVAL; return -1; }
+    if ((rv = getaddrinfo(addr, portstr, &hints, &res)) != 0) { *err_out = rv; return -1; } /* EAI_* codes are negative */
     for (p = res; p != NULL; p = p->ai_next) {
         fd = socket(p->ai_family, p->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, p->ai_protocol);
         if (fd == -1) continue;
@@ -319,6 +320,10 @@ static int rusage_of(int who, double *user, double *sys) {
 int apus_getrusage_self(double *user, double *sys) { return rusage_of(RUSAGE_SELF, user, sys); }
 int apus_getrusage_children(double *user, double *sys) { return rusage_of(RUSAGE_CHILDREN, user, sys); }
 int apus_fsync(int fd) { return fsync(fd); }
+
+int apus_set_thread_nice(int nice) {
+    return setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), nice);
+}
 
 int apus_format_double(char *buf, size_t cap, const char *fmt, double v) { return snprintf(buf, cap, fmt, v); }
 int apus_format_long_double(char *buf, size_t cap, int fixed, long double v) {

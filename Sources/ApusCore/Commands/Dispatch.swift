@@ -72,6 +72,7 @@ extension Server {
         currentClient = c
         errorRepliedDuringCommand = false
         let start = apus_monotonic_us()
+        lastCommandStartUs = start
         cmd.handler!(c)
         let duration = Int(apus_monotonic_us() &- start)
         currentClient = nil

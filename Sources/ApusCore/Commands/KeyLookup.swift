@@ -3,9 +3,10 @@
 // reply with the standard errors so handlers stay short.
 
 extension Client {
-    /// Looks up argv[i] for reading; counts a hit or a miss.
-    @inline(__always) func lookupRead(_ i: Int) -> KeyEntry? {
-        let e = db.lookupRead(arg(i), now: server.mstime)
+    /// Looks up argv[i] for reading; counts a hit or a miss. `touch: false` leaves the
+    /// key's access time alone (LOOKUP_NOTOUCH).
+    @inline(__always) func lookupRead(_ i: Int, touch: Bool = true) -> KeyEntry? {
+        let e = db.lookupRead(arg(i), now: server.mstime, touch: touch)
         if e == nil { server.statKeyspaceMisses += 1 } else { server.statKeyspaceHits += 1 }
         return e
     }

@@ -84,16 +84,18 @@ public final class Database {
     // MARK: - Lookup
 
     /// Finds `key` for reading: a logically expired key is deleted (expiry path) and
-    /// nil returned; otherwise the LRU clock is refreshed.
+    /// nil returned; otherwise the LRU clock is refreshed unless `touch` is false (the
+    /// lookups 7.0 makes with LOOKUP_NOTOUCH: TYPE, TTL, EXISTS, OBJECT, SCAN's filter),
+    /// so inspecting a key does not change what eviction will keep.
     @inline(__always)
-    public func lookupRead(_ key: UnsafeRawBufferPointer, now: Int64) -> KeyEntry? {
+    public func lookupRead(_ key: UnsafeRawBufferPointer, now: Int64, touch: Bool = true) -> KeyEntry? {
         let h = KeyHash.hash(key)
         guard let e = table.find(key, hash: h) else { return nil }
         if isExpired(e, now: now) {
             expireIfAllowed(e, hash: h)
             return nil
         }
-        keyspace.touch(e)
+        if touch { keyspace.touch(e) }
         return e
     }
 

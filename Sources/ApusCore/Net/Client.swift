@@ -75,7 +75,7 @@ public final class Client {
     public var totalNetInput: Int = 0
     public var totalNetOutput: Int = 0
     public var commandsProcessed: Int = 0
-    /// When pending output first passed the soft limit (unix ms), 0 while below it.
+    /// When pending output was first seen over its soft limit (unix seconds), 0 while below it.
     var softLimitReachedAt: Int64 = 0
     /// Set when this client is queued for the before-sleep write pass.
     var queuedForWrite = false

@@ -1,31 +1,33 @@
 // Saving the dataset to an RDB file without fork. A point-in-time snapshot of the
 // keyspace (Keyspace/Snapshot.swift) yields every entry as it was at the cut — from the
-// incremental scan, or from the write hook just before an entry changes — into an RDB
-// encoder. SAVE drains it at once; BGSAVE serializes slices between loop turns and hands
-// the bytes to a helper thread that writes, fsyncs and closes the temp file, which the
-// loop then renames over `dbfilename` (Redis's rdbSave/rdbSaveBackground contract).
+// incremental scan, or from the write hook just before an entry changes. SAVE encodes
+// them at once on the loop. BGSAVE only copies them, in short slices between loop
+// turns, and a helper thread (RDBSaveThread) encodes, compresses, checksums, writes
+// and fsyncs the temp file, which the loop then renames over `dbfilename` (Redis's
+// rdbSave/rdbSaveBackground contract).
 
 import Glibc
 import CApusSys
 
-/// Turns snapshot entries into RDB records.
-final class RDBSnapshotSink: SnapshotSink {
-    let encoder = RDBEncoder(initialCapacity: 256 * 1024)
+/// Writes entries as RDB records into an encoder: the SELECTDB/RESIZEDB opcodes when
+/// the database changes, the expire time, the typed value. Used on the loop by SAVE
+/// and on the save thread by BGSAVE (on entry copies there).
+final class RDBKeyWriter {
+    let encoder: RDBEncoder
     let compress: Bool
-    var resized: [Bool]
     let keysAtCut: [Int]
     let expiresAtCut: [Int]
-    var unsupported: KeyEntry? = nil
+    private var resized: [Bool]
 
-    init(compress: Bool, keysAtCut: [Int], expiresAtCut: [Int]) {
+    init(encoder: RDBEncoder, compress: Bool, keysAtCut: [Int], expiresAtCut: [Int]) {
+        self.encoder = encoder
         self.compress = compress
         self.keysAtCut = keysAtCut
         self.expiresAtCut = expiresAtCut
         resized = [Bool](repeating: false, count: keysAtCut.count)
-        super.init()
     }
 
-    override func emit(db: Int, entry: KeyEntry) {
+    func write(db: Int, entry: KeyEntry) {
         if db != encoder.currentDB {
             encoder.selectDB(db)
             if !resized[db] {
@@ -48,24 +50,88 @@ final class RDBSnapshotSink: SnapshotSink {
     }
 }
 
+/// SAVE's sink: encodes each entry during the call.
+final class RDBSnapshotSink: SnapshotSink {
+    let keys: RDBKeyWriter
+    init(keys: RDBKeyWriter) { self.keys = keys }
+    override func emit(db: Int, entry: KeyEntry) { keys.write(db: db, entry: entry) }
+}
+
+/// BGSAVE's sink: copies each entry into the current batch and hands full batches to
+/// the save thread. The copy is the point-in-time image; the live entry may change
+/// as soon as `emit` returns.
+final class EntryCopySink: SnapshotSink {
+    static let batchSize = 256 * 1024
+    let thread: RDBSaveThread
+    private(set) var batch = EntryBatch(capacity: EntryCopySink.batchSize)
+    private var sealed = false
+
+    init(thread: RDBSaveThread) { self.thread = thread }
+
+    deinit { if !sealed { batch.free() } }
+
+    override func emit(db: Int, entry: KeyEntry) {
+        let bytes: Int
+        switch entry.type {
+        case .string:
+            // The whole value lives in the entry block: copying it is the snapshot.
+            bytes = entry.totalSize(valueBytes: entry.valueLength)
+        default:
+            preconditionFailure("snapshot copy: type \(entry.type.name) not supported yet")
+        }
+        let need = EntryBatch.recordSize(entryBytes: bytes)
+        if batch.count + need > batch.capacity {
+            handOver(next: max(EntryCopySink.batchSize, need))
+        }
+        batch.append(db: db, entry: entry, entryBytes: bytes)
+    }
+
+    /// Bytes copied into the batch not yet handed over.
+    var pendingBytes: Int { sealed ? 0 : batch.count }
+
+    /// Passes the batch to the thread when it is full enough.
+    func handOverIfFull() {
+        if batch.count >= EntryCopySink.batchSize { handOver(next: EntryCopySink.batchSize) }
+    }
+
+    /// Passes the last batch to the thread; nothing may be emitted afterwards.
+    func seal() {
+        if sealed { return }
+        sealed = true
+        thread.enqueue(batch)
+    }
+
+    private func handOver(next capacity: Int) {
+        if batch.count == 0 {
+            batch.free()
+        } else {
+            thread.enqueue(batch)
+        }
+        batch = EntryBatch(capacity: capacity)
+    }
+}
+
 /// A background save in progress.
 public final class SnapshotJob {
     let snapshot: Snapshot
-    let sink: RDBSnapshotSink
-    let writer: BackgroundWriter
+    let sink: EntryCopySink
+    let thread: RDBSaveThread
     let tempPath: String
     let finalPath: String
     public let startedAtMs: Int64
     let dirtyAtStart: Int
     var scanDone = false
+    /// The scan finished and the thread was told to finish the file.
     var closed = false
+    /// The loop stopped copying until the thread drains its queue (it will signal).
+    var waitingForRoom = false
     public var peakBufferedBytes = 0
 
-    init(snapshot: Snapshot, sink: RDBSnapshotSink, writer: BackgroundWriter, tempPath: String,
+    init(snapshot: Snapshot, sink: EntryCopySink, thread: RDBSaveThread, tempPath: String,
          finalPath: String, startedAtMs: Int64, dirtyAtStart: Int) {
         self.snapshot = snapshot
         self.sink = sink
-        self.writer = writer
+        self.thread = thread
         self.tempPath = tempPath
         self.finalPath = finalPath
         self.startedAtMs = startedAtMs
@@ -74,28 +140,35 @@ public final class SnapshotJob {
 
     public var keysProcessed: Int { snapshot.keysProcessed }
     public var keysTotal: Int { snapshot.keysTotal }
-    /// Bytes serialized but not yet on disk: what this save costs in memory, the
+    /// Entry copies not yet encoded by the thread: what this save costs in memory, the
     /// forkless counterpart of fork's copy-on-write.
-    public var bufferedBytes: Int { sink.encoder.bufferedCount + writer.pendingBytes }
+    public var bufferedBytes: Int { sink.pendingBytes + thread.pendingBytes }
+    /// True while the loop has copying to do and room to do it: it then polls without
+    /// sleeping so that the scan goes on between events.
+    var wantsToRun: Bool { !closed && !waitingForRoom }
 }
 
-/// Buffered bytes above which the scan pauses until the writer catches up (the write
-/// hook still serializes: a changed entry must be captured before it changes).
-let snapshotBufferLimit = 16 * 1024 * 1024
-let snapshotChunkSize = 256 * 1024
+/// Longest slice of copying per loop turn, in microseconds. While clients are active
+/// the slice is tiny, so a command that arrives during one waits only a few
+/// microseconds; with nobody sending, the loop copies in longer slices.
+let snapshotSliceBusyUs: UInt64 = 5
+let snapshotSliceIdleUs: UInt64 = 1000
+/// A command within this many microseconds means the server is busy.
+let snapshotBusyWindowUs: UInt64 = 100_000
 
 extension Server {
     /// `dir` is the working directory (the config layer chdirs into it, as Redis does),
     /// so the dump file is named relative to it.
     var rdbPath: String { config.dbfilename }
 
-    func beginRDBSnapshot() -> RDBSnapshotSink {
-        let sink = RDBSnapshotSink(compress: config.rdbcompression,
-                                   keysAtCut: keyspace.dbs.map { $0.count },
-                                   expiresAtCut: keyspace.dbs.map { $0.expiresCount })
+    /// A key writer over a new encoder that already holds the RDB header and aux fields.
+    func makeRDBKeyWriter() -> RDBKeyWriter {
+        let encoder = RDBEncoder(initialCapacity: 256 * 1024)
         let aux = RDBEncoder.standardAux(ctime: mstime / 1000, usedMemory: Int64(usedMemory))
-        sink.encoder.writeHeader(aux: aux, compress: config.rdbcompression)
-        return sink
+        encoder.writeHeader(aux: aux, compress: config.rdbcompression)
+        return RDBKeyWriter(encoder: encoder, compress: config.rdbcompression,
+                            keysAtCut: keyspace.dbs.map { $0.count },
+                            expiresAtCut: keyspace.dbs.map { $0.expiresCount })
     }
 
     // MARK: - SAVE
@@ -113,15 +186,15 @@ extension Server {
             log(.warning, "Failed opening the temp RDB file \(temp) (in server root dir \(currentDirectory())) for saving: \(String(cString: strerror(e)))")
             return false
         }
-        let sink = beginRDBSnapshot()
-        let snap = keyspace.beginSnapshot(sink: sink)
+        let keys = makeRDBKeyWriter()
+        let snap = keyspace.beginSnapshot(sink: RDBSnapshotSink(keys: keys))
         var ok = true
         do {
             while !snap.step(maxEntries: 4096) {
-                if sink.encoder.bufferedCount >= snapshotChunkSize { try sink.encoder.flush(to: fd) }
+                if keys.encoder.bufferedCount >= RDBSaveThread.writeChunk { try keys.encoder.flush(to: fd) }
             }
-            sink.encoder.finish(checksum: config.rdbchecksum)
-            try sink.encoder.flush(to: fd)
+            keys.encoder.finish(checksum: config.rdbchecksum)
+            try keys.encoder.flush(to: fd)
             if apus_fsync(fd) != 0 { throw RDBError.io(operation: "fsync", errno: errno) }
         } catch {
             log(.warning, "Write error saving DB on disk: \(error)")
@@ -176,51 +249,72 @@ extension Server {
             notifyFd = apus_open_eventfd()
             try? loop.add(fd: notifyFd, mask: .readable, token: Token.make(kind: .notify, registration: 0, fd: notifyFd))
         }
-        let sink = beginRDBSnapshot()
+        // Absolute paths: CONFIG SET dir may change the working directory mid-save,
+        // and the file must land where the save started (a forked child keeps its cwd).
+        let dir = currentDirectory()
+        let tempPath = dir + "/" + temp
+        let finalPath = rdbPath.hasPrefix("/") ? rdbPath : dir + "/" + rdbPath
+        let thread = RDBSaveThread(keys: makeRDBKeyWriter(), checksum: config.rdbchecksum, fd: fd,
+                                   tempPath: tempPath, finalPath: finalPath, notifyFd: notifyFd,
+                                   incrementalFsync: config.rdbSaveIncrementalFsync)
+        let sink = EntryCopySink(thread: thread)
         let snap = keyspace.beginSnapshot(sink: sink)
-        let writer = BackgroundWriter(fd: fd, notifyFd: notifyFd, incrementalFsync: config.rdbSaveIncrementalFsync)
-        snapshotJob = SnapshotJob(snapshot: snap, sink: sink, writer: writer, tempPath: temp, finalPath: rdbPath,
+        snapshotJob = SnapshotJob(snapshot: snap, sink: sink, thread: thread, tempPath: tempPath, finalPath: finalPath,
                                   startedAtMs: mstime, dirtyAtStart: keyspace.dirty)
-        log(.notice, "Background saving started (forkless snapshot of \(snap.keysTotal) keys)")
+        log(.notice, "Background saving started (forkless snapshot of \(snap.keysTotal) keys, written by a helper thread)")
         return true
     }
 
-    /// Serializes a slice of the snapshot (about a millisecond of work) and passes full
-    /// chunks to the writer thread. Called before every poll while a save runs.
+    /// Copies a slice of the snapshot into batches for the save thread: about
+    /// `snapshotSliceBusyUs` when a command ran recently, `snapshotSliceIdleUs`
+    /// otherwise, and only while the thread's queue has room. Called before every poll
+    /// while a save runs, after the replies of the turn were written.
     func snapshotBeforeSleep() {
         guard let job = snapshotJob, !job.closed else { return }
-        let enc = job.sink.encoder
-        if !job.scanDone && job.bufferedBytes < snapshotBufferLimit {
-            let deadline = apus_monotonic_us() + 1000
-            repeat {
-                if job.snapshot.step(maxEntries: 512) { job.scanDone = true; break }
-                if enc.bufferedCount >= snapshotChunkSize { job.writer.enqueue(enc.takeChunk()) }
-            } while apus_monotonic_us() < deadline
-        }
-        if enc.bufferedCount >= snapshotChunkSize || (job.scanDone && enc.bufferedCount > 0) {
-            job.writer.enqueue(enc.takeChunk())
+        let sink = job.sink
+        if !job.scanDone {
+            job.waitingForRoom = !job.thread.hasRoom(adding: sink.pendingBytes)
+            if !job.waitingForRoom {
+                let now = apus_monotonic_us()
+                let busy = now &- lastCommandStartUs < snapshotBusyWindowUs
+                let deadline = now + (busy ? snapshotSliceBusyUs : snapshotSliceIdleUs)
+                while true {
+                    if job.snapshot.step(maxEntries: 8) { job.scanDone = true; break }
+                    sink.handOverIfFull()
+                    if apus_monotonic_us() >= deadline { break }
+                    if sink.pendingBytes == 0 && !job.thread.hasRoom(adding: 0) {
+                        job.waitingForRoom = true
+                        break
+                    }
+                }
+            }
         }
         job.peakBufferedBytes = max(job.peakBufferedBytes, job.bufferedBytes)
         if job.scanDone {
-            enc.finish(checksum: config.rdbchecksum)
-            job.writer.enqueue(enc.takeChunk())
-            job.writer.close()
+            sink.seal()
+            job.thread.close()
             job.closed = true
         }
     }
 
-    /// The writer thread signalled: finish the save if it is done.
+    /// The save thread signalled: either its queue has room again (the next loop turn
+    /// resumes copying) or the file is complete (rename it into place) or failed.
     func drainNotifications(fd: Int32) {
         var v: UInt64 = 0
         _ = read(fd, &v, 8)
         guard let job = snapshotJob else { return }
-        let st = job.writer.state
+        job.waitingForRoom = false
+        let st = job.thread.state
         if !st.finished { return }
-        job.writer.join()
+        if !job.closed {
+            // The thread stopped early (a write error): stop the scan too.
+            job.snapshot.abort()
+            job.closed = true
+        }
         snapshotJob = nil
         lastCowSize = job.peakBufferedBytes
         lastBgsaveTimeSec = Int((mstime - job.startedAtMs + 500) / 1000)
-        if st.error == 0 && rename(job.tempPath, job.finalPath) == 0 {
+        if st.error == 0 {
             log(.notice, "DB saved on disk")
             log(.notice, "Background saving terminated with success")
             keyspace.dirty -= job.dirtyAtStart
@@ -228,24 +322,53 @@ extension Server {
             lastSaveTime = mstime / 1000
             lastBgsaveOk = true
         } else {
-            let e = st.error != 0 ? st.error : errno
-            log(.warning, "Write error saving DB on disk: \(String(cString: strerror(e)))")
+            let reason = String(cString: strerror(st.error))
+            if st.inRename {
+                log(.warning, "Error moving temp DB file \(job.tempPath) on the final destination \(job.finalPath) (in server root dir \(currentDirectory())): \(reason)")
+            } else {
+                log(.warning, "Write error saving DB on disk: \(reason)")
+            }
             log(.warning, "Background saving error")
             unlink(job.tempPath)
             lastBgsaveOk = false
         }
     }
 
-    /// Stops a running background save (FLUSHALL, SHUTDOWN) and removes its temp file.
+    /// Stops a running background save (FLUSHALL, SHUTDOWN, DEBUG RELOAD): the snapshot
+    /// is abandoned, the save thread told to stop, and its temp file removed.
     func abortBackgroundSave() {
         guard let job = snapshotJob else { return }
         job.snapshot.abort()
-        job.writer.abort()
+        let completed = job.thread.abort()
         job.closed = true
-        job.writer.join()
-        unlink(job.tempPath)
         snapshotJob = nil
-        log(.notice, "Background saving terminated by signal 10")
+        if completed {
+            log(.notice, "Background saving was already complete when asked to stop: DB saved on disk")
+            return
+        }
+        unlink(job.tempPath)
+        log(.notice, "Background saving aborted: the snapshot was abandoned and its save thread stopped; \(job.tempPath) removed")
+    }
+
+    /// Removes `temp-<pid>.rdb` files left in `dir` by a save that was interrupted (a
+    /// crash or kill -9 mid-BGSAVE). Apus writes temp files from its own process only,
+    /// so a file whose pid is no longer running is garbage; one of a live process (a
+    /// Redis or another server sharing the directory) is left alone.
+    func removeStaleTempFiles() {
+        guard let dir = opendir(".") else { return }
+        defer { closedir(dir) }
+        let me = getpid()
+        while let ent = readdir(dir) {
+            let name = withUnsafeBytes(of: ent.pointee.d_name) { raw in
+                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            guard name.hasPrefix("temp-"), name.hasSuffix(".rdb"),
+                  let pid = Int32(name.dropFirst(5).dropLast(4)) else { continue }
+            if pid != me && (kill(pid, 0) == 0 || errno == EPERM) { continue }
+            if unlink(name) == 0 {
+                log(.notice, "Removed \(name), left by an interrupted save")
+            }
+        }
     }
 
     /// FLUSHALL: empty everything, abort a running save, then save the empty dataset

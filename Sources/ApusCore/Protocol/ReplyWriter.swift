@@ -6,15 +6,24 @@
 import Glibc
 
 extension Client {
-    /// Queues the client for the before-sleep write pass (one write per loop turn).
+    /// Queues the client for the before-sleep write pass (one write per loop turn) and
+    /// says whether a reply may be appended (Redis's prepareClientToWrite). A client
+    /// closing ASAP takes no more replies. Once the pending output reaches the smallest
+    /// configured limit, every further reply checks its class's limit first, so one
+    /// client never grows past its limit by more than one reply element.
     @inline(__always) func prepareToWrite() -> Bool {
-        if flags.contains(.replyOff) || flags.contains(.replySkip) { return false }
+        if !flags.isDisjoint(with: Client.noReplyFlags) { return false }
         if !queuedForWrite {
             queuedForWrite = true
             server.clientsPendingWrite.append(self)
         }
+        if reply.readableBytes >= server.outputLimitFloor {
+            return !server.closeClientOnOutputBufferLimitReached(self)
+        }
         return true
     }
+
+    static let noReplyFlags: ClientFlags = [.replyOff, .replySkip, .closeASAP]
 
     @inline(__always) public func addReplyRaw(_ s: StaticString) {
         if prepareToWrite() { reply.append(s) }
@@ -191,7 +200,8 @@ extension Client {
     }
 
     private func setDeferred(_ h: Int, _ prefix: UInt8, _ n: Int) {
-        if h < 0 { return }
+        // The buffer was dropped meanwhile (client closed over its output limit).
+        if h < 0 || h > reply.writeIndex || flags.contains(.closeASAP) { return }
         var hdr = [UInt8]()
         hdr.append(prefix)
         hdr.append(contentsOf: String(n).utf8)

@@ -35,6 +35,8 @@ public final class Server {
     var nextRegistration: UInt32 = 1
     var clientsPendingWrite: [Client] = []
     var clientsToClose: [Client] = []
+    /// Smallest configured output-buffer limit (Net/OutputLimits.swift); Int.max if none.
+    var outputLimitFloor = Int.max
     public var monitors: [Client] = []
     public var pausedUntilMs: Int64 = 0
     public var pauseWritesOnly = false
@@ -78,6 +80,8 @@ public final class Server {
     public var rdbSaves = 0
     public var dirtyBeforeBgsave = 0
     public var snapshotJob: SnapshotJob?
+    /// Monotonic start time of the last command: a busy server gives a save short slices.
+    var lastCommandStartUs: UInt64 = 0
     public var lastCowSize = 0
     public var rdbLastLoadKeysLoaded = 0
     public var rdbLastLoadKeysExpired = 0
@@ -104,6 +108,7 @@ public final class Server {
         commands = CommandTable(handlers: CommandHandlers.all())
         installConfigHook()
         applyEvictionPolicy()
+        refreshOutputLimitFloor()
     }
 
     public func log(_ level: LogLevel, _ msg: String) { logger.log(level, msg) }
@@ -123,51 +128,6 @@ public final class Server {
         return s
     }
 
-    // MARK: - Listening
-
-    /// Opens every `bind` address (a leading "-" marks an optional one, as in redis.conf)
-    /// and the unix socket. Throws when a mandatory address cannot be bound.
-    public func listen() throws {
-        for raw in config.bind {
-            let optional = raw.hasPrefix("-")
-            let addr = optional ? String(raw.dropFirst()) : raw
-            var err: Int32 = 0
-            let fd = apus_tcp_listen(addr, Int32(config.port), Int32(config.tcpBacklog), &err)
-            if fd < 0 {
-                if optional || (err == EAFNOSUPPORT || err == EADDRNOTAVAIL) && config.bind.count > 1 {
-                    log(.warning, "Warning: Could not create server TCP listening socket \(addr):\(config.port): \(String(cString: strerror(err)))")
-                    continue
-                }
-                throw SystemError(call: "Could not create server TCP listening socket \(addr):\(config.port): bind", errno: err)
-            }
-            try registerListener(fd, unix: false, address: addr)
-        }
-        if !config.unixSocket.isEmpty {
-            var err: Int32 = 0
-            let fd = apus_unix_listen(config.unixSocket, UInt32(config.unixSocketPerm), Int32(config.tcpBacklog), &err)
-            if fd < 0 { throw SystemError(call: "Failed opening Unix socket \(config.unixSocket)", errno: err) }
-            try registerListener(fd, unix: true, address: config.unixSocket)
-        }
-        if listeners.isEmpty && config.port != 0 {
-            throw SystemError(call: "Failed listening on port \(config.port) (tcp)", errno: EADDRNOTAVAIL)
-        }
-        tcpPortBound = config.port
-    }
-
-    private func registerListener(_ fd: Int32, unix: Bool, address: String) throws {
-        listeners.append((fd, unix, address))
-        try loop.add(fd: fd, mask: .readable, token: Token.make(kind: .listener, registration: 0, fd: fd))
-    }
-
-    public func closeListeners() {
-        for l in listeners {
-            loop.remove(fd: l.fd)
-            close(l.fd)
-            if l.unix { unlink(l.address) }
-        }
-        listeners.removeAll()
-    }
-
     // MARK: - The main loop
 
     /// Runs until shutdown. Each turn: wait for events (bounded by the next cron), serve
@@ -181,11 +141,9 @@ public final class Server {
             let period = UInt64(1_000_000 / max(currentHz, 1))
             let next = lastCronUs + period
             var timeout: Int32 = next > now ? Int32((next - now + 999) / 1000) : 0
-            // Keep serializing between events while a save scans; once the writer
-            // thread only has to finish, sleep normally (it wakes us via eventfd).
-            if let job = snapshotJob, !job.closed {
-                timeout = job.bufferedBytes < snapshotBufferLimit ? 0 : min(timeout, 1)
-            }
+            // Keep copying between events while a save scans and its thread has room;
+            // otherwise sleep normally (the save thread wakes us via the eventfd).
+            if let job = snapshotJob, job.wantsToRun { timeout = 0 }
             if !pausedClients.isEmpty && timeout > 10 { timeout = 10 }
             let n = loop.poll(timeoutMs: timeout)
             refreshTime()
@@ -465,33 +423,18 @@ public final class Server {
         if c.reply.readableBytes == 0 {
             c.reply.readIndex = 0
             c.reply.writeIndex = 0
+            c.softLimitReachedAt = 0
             if c.flags.contains(.writeHandlerInstalled) {
                 c.flags.remove(.writeHandlerInstalled)
                 loop.modify(fd: c.fd, mask: .readable, token: Token.make(kind: .client, registration: c.registration, fd: c.fd))
             }
             if c.flags.contains(.closeAfterReply) { freeClient(c) }
-        } else if outputBufferLimitReached(c) {
-            log(.warning, "Client \(clientInfoString(c)) scheduled to be closed ASAP for overcoming of output buffer limits.")
-            freeClient(c)
+        } else if closeClientOnOutputBufferLimitReached(c) {
+            freeClient(c)   // not inside a command: close now
         } else if !c.flags.contains(.writeHandlerInstalled) {
             c.flags.insert(.writeHandlerInstalled)
             loop.modify(fd: c.fd, mask: [.readable, .writable], token: Token.make(kind: .client, registration: c.registration, fd: c.fd))
         }
-    }
-
-    /// client-output-buffer-limit for the client's class (normal; replicas and pub/sub
-    /// clients arrive with their issues): the hard limit at once, the soft limit after
-    /// staying above it for its number of seconds.
-    func outputBufferLimitReached(_ c: Client) -> Bool {
-        let l = config.outputBufferLimits[0]
-        let used = c.reply.readableBytes
-        if l.hard > 0 && used >= l.hard { return true }
-        if l.soft > 0 && used >= l.soft {
-            if c.softLimitReachedAt == 0 { c.softLimitReachedAt = mstime; return false }
-            return (mstime - c.softLimitReachedAt) / 1000 > Int64(l.softSeconds)
-        }
-        c.softLimitReachedAt = 0
-        return false
     }
 
     // MARK: - Closing
@@ -521,8 +464,9 @@ public final class Server {
             for c in l { freeClient(c) }
         }
         if !pausedClients.isEmpty && (pausedUntilMs == 0 || mstime >= pausedUntilMs) { unpauseClients() }
-        snapshotBeforeSleep()
         handleClientsWithPendingWrites()
+        // After the writes: a save's slice never delays the replies of this turn.
+        snapshotBeforeSleep()
     }
 
     // MARK: - Errors and statistics

@@ -50,7 +50,9 @@ public enum ApusMain {
             apus_syslog_open(config.syslogIdent, Int32(facilities.firstIndex(of: config.syslogFacility) ?? 1))
             server.logger.syslogEnabled = true
         }
-        adjustOpenFilesLimit(server)
+        if let fitted = server.raiseOpenFilesLimit(forClients: config.maxclients) {
+            server.config.maxclients = fitted
+        }
         server.executable = argv.first.map { absolute($0) } ?? ""
         server.configFileAbsolute = configFile ?? ""
         server.log(.warning, "oO0OoO0OoO0Oo Apus is starting oO0OoO0OoO0Oo")
@@ -79,6 +81,7 @@ public enum ApusMain {
         server.applyCrashLog()
         ProcTitle.apply(server)
         server.log(.notice, "Server initialized")
+        server.removeStaleTempFiles()
         server.serveClientsWhileLoading = true
         let loaded = server.loadDataFromDisk()
         server.serveClientsWhileLoading = false
@@ -94,34 +97,6 @@ public enum ApusMain {
         notifySupervisor(config)
         server.run()
         return 0
-    }
-
-    /// Raises RLIMIT_NOFILE to fit `maxclients` plus the server's own descriptors, or
-    /// lowers `maxclients` to what the system allows (Redis's adjustOpenFilesLimit).
-    static func adjustOpenFilesLimit(_ server: Server) {
-        let reserved = 32
-        let wanted = rlim_t(server.config.maxclients + reserved)
-        var lim = rlimit()
-        guard getrlimit(RLIMIT_NOFILE_VALUE, &lim) == 0 else { return }
-        if lim.rlim_cur >= wanted { return }
-        var best = wanted
-        while best > lim.rlim_cur {
-            var attempt = lim
-            attempt.rlim_cur = best
-            if attempt.rlim_max < best { attempt.rlim_max = best }
-            if setrlimit(RLIMIT_NOFILE_VALUE, &attempt) == 0 { break }
-            best = best > 16 ? best - 16 : lim.rlim_cur
-        }
-        if best < wanted {
-            let limit = Int(max(best, lim.rlim_cur))
-            let maxclients = max(limit - reserved, 1)
-            server.log(.warning, "You requested maxclients of \(server.config.maxclients) requiring at least \(wanted) max file descriptors.")
-            server.log(.warning, "Server can't set maximum open files to \(wanted) because of OS error: \(String(cString: strerror(errno))).")
-            server.log(.warning, "Current maximum open files is \(limit). maxclients has been reduced to \(maxclients) to compensate for low ulimit. If you need higher maxclients increase 'ulimit -n'.")
-            server.config.maxclients = maxclients
-        } else {
-            server.log(.notice, "Increased maximum number of open files to \(wanted) (it was originally set to \(lim.rlim_cur)).")
-        }
     }
 
     /// supervised systemd/auto: tell systemd the server is ready (sd_notify protocol);

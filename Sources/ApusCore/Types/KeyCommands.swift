@@ -19,18 +19,18 @@ enum KeyCommands {
 
     static func exists(_ c: Client) {
         var n = 0
-        for i in 1..<c.argc where c.lookupRead(i) != nil { n += 1 }
+        for i in 1..<c.argc where c.lookupRead(i, touch: false) != nil { n += 1 }
         c.addReplyInteger(n)
     }
 
     static func touch(_ c: Client) {
         var n = 0
-        for i in 1..<c.argc where c.db.lookupRead(c.arg(i), now: c.server.mstime) != nil { n += 1 }
+        for i in 1..<c.argc where c.lookupRead(i) != nil { n += 1 }
         c.addReplyInteger(n)
     }
 
     static func type(_ c: Client) {
-        if let e = c.db.lookupRead(c.arg(1), now: c.server.mstime) {
+        if let e = c.lookupRead(1, touch: false) {
             c.addReplyStatus(e.type.name)
         } else {
             c.addReplyStatus("none")
@@ -218,7 +218,7 @@ enum KeyCommands {
         out.reserveCapacity(found.count)
         for k in found {
             if let p = pattern, !Glob.match(p, k, nocase: false) { continue }
-            let e: KeyEntry? = k.withUnsafeBytes { c.db.lookupRead($0, now: c.server.mstime) }
+            let e: KeyEntry? = k.withUnsafeBytes { c.db.lookupRead($0, now: c.server.mstime, touch: false) }
             guard let entry = e else { continue }
             if let t = typeFilter, entry.type.name != t { continue }
             out.append(k)
@@ -270,8 +270,7 @@ enum KeyCommands {
     }
 
     static func objectEntry(_ c: Client) -> KeyEntry? {
-        if let e = c.db.peek(c.arg(2)), !(e.hasExpire && e.expireAt < c.server.mstime) { return e }
-        if c.db.lookupRead(c.arg(2), now: c.server.mstime) != nil { return nil }
+        if let e = c.lookupRead(2, touch: false) { return e }
         c.addReplyNull()
         return nil
     }
@@ -386,12 +385,10 @@ enum KeyCommands {
     }
 
     static func ttlGeneric(_ c: Client, milliseconds: Bool, absolute: Bool) {
-        guard let e = c.db.lookupRead(c.arg(1), now: c.server.mstime) else {
-            c.server.statKeyspaceMisses += 1
+        guard let e = c.lookupRead(1, touch: false) else {
             c.addReplyInteger(-2)
             return
         }
-        c.server.statKeyspaceHits += 1
         guard e.hasExpire else {
             c.addReplyInteger(-1)
             return

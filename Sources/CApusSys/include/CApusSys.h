@@ -70,6 +70,8 @@ uint64_t apus_monotonic_us(void);
 int apus_getrusage_self(double *user, double *sys);
 int apus_getrusage_children(double *user, double *sys);
 int apus_fsync(int fd);
+/* Sets the calling thread's nice value (Linux threads have their own). 0 on success. */
+int apus_set_thread_nice(int nice);
 int apus_fcntl_cloexec(int fd);
 
 
