@@ -52,7 +52,7 @@ public final class Snapshot {
     /// Index (at the cut) of the database being scanned; equals the db count when done.
     public var currentDatabase: Int { current }
 
-    /// Emits up to about `maxEntries` visited entries. Returns true when the snapshot
+    /// Emits about `maxEntries` visited entries (at least 32 buckets' worth). Returns true when the snapshot
     /// is complete (every cut entry has been emitted); the snapshot then deactivates.
     @discardableResult
     public func step(maxEntries: Int) -> Bool {
@@ -63,7 +63,7 @@ public final class Snapshot {
             let t = tables[current]
             let dbIndex = current
             repeat {
-                cursor = t.scan(cursor: cursor) { e in
+                cursor = t.scanPrefetching(cursor: cursor, buckets: 32) { e in
                     visited += 1
                     if e.version < v {
                         e.version = v

@@ -3,8 +3,8 @@
 // incremental scan, or from the write hook just before an entry changes. SAVE encodes
 // them at once on the loop. BGSAVE only copies them, in short slices between loop
 // turns, and a helper thread (RDBSaveThread) encodes, compresses, checksums, writes
-// and fsyncs the temp file, which the loop then renames over `dbfilename` (Redis's
-// rdbSave/rdbSaveBackground contract).
+// and fsyncs the temp file and renames it over `dbfilename`, as Redis's forked child
+// does (Redis's rdbSave/rdbSaveBackground contract); the loop then records the result.
 
 import Glibc
 import CApusSys
@@ -148,10 +148,12 @@ public final class SnapshotJob {
     var wantsToRun: Bool { !closed && !waitingForRoom }
 }
 
-/// Longest slice of copying per loop turn, in microseconds. While clients are active
-/// the slice is tiny, so a command that arrives during one waits only a few
-/// microseconds; with nobody sending, the loop copies in longer slices.
-let snapshotSliceBusyUs: UInt64 = 5
+/// Longest slice of copying per loop turn, in microseconds. Right after serving
+/// requests the slice is short and the loop then waits for the next request (so a
+/// request finds the loop waiting, not copying); after a quiet millisecond slices grow,
+/// and with no command for 100 ms the loop copies in 1 ms slices.
+let snapshotSliceBusyUs: UInt64 = 20
+let snapshotSliceQuietUs: UInt64 = 100
 let snapshotSliceIdleUs: UInt64 = 1000
 /// A command within this many microseconds means the server is busy.
 let snapshotBusyWindowUs: UInt64 = 100_000
@@ -265,10 +267,10 @@ extension Server {
         return true
     }
 
-    /// Copies a slice of the snapshot into batches for the save thread: about
-    /// `snapshotSliceBusyUs` when a command ran recently, `snapshotSliceIdleUs`
-    /// otherwise, and only while the thread's queue has room. Called before every poll
-    /// while a save runs, after the replies of the turn were written.
+    /// Copies a slice of the snapshot into batches for the save thread, sized by how
+    /// busy the loop is (see `snapshotSliceBusyUs`), and only while the thread's queue
+    /// has room. Called before every poll while a save runs, after the replies of the
+    /// turn were written.
     func snapshotBeforeSleep() {
         guard let job = snapshotJob, !job.closed else { return }
         let sink = job.sink
@@ -276,8 +278,15 @@ extension Server {
             job.waitingForRoom = !job.thread.hasRoom(adding: sink.pendingBytes)
             if !job.waitingForRoom {
                 let now = apus_monotonic_us()
-                let busy = now &- lastCommandStartUs < snapshotBusyWindowUs
-                let deadline = now + (busy ? snapshotSliceBusyUs : snapshotSliceIdleUs)
+                let budget: UInt64
+                if lastPollEvents > 0 {
+                    budget = snapshotSliceBusyUs
+                } else if now &- lastCommandStartUs < snapshotBusyWindowUs {
+                    budget = snapshotSliceQuietUs
+                } else {
+                    budget = snapshotSliceIdleUs
+                }
+                let deadline = now + budget
                 while true {
                     if job.snapshot.step(maxEntries: 8) { job.scanDone = true; break }
                     sink.handOverIfFull()

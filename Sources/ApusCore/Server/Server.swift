@@ -82,6 +82,8 @@ public final class Server {
     public var snapshotJob: SnapshotJob?
     /// Monotonic start time of the last command: a busy server gives a save short slices.
     var lastCommandStartUs: UInt64 = 0
+    /// Client events the last poll returned: requests are arriving now.
+    var lastPollEvents = 0
     public var lastCowSize = 0
     public var rdbLastLoadKeysLoaded = 0
     public var rdbLastLoadKeysExpired = 0
@@ -143,11 +145,14 @@ public final class Server {
             var timeout: Int32 = next > now ? Int32((next - now + 999) / 1000) : 0
             // Keep copying between events while a save scans and its thread has room;
             // otherwise sleep normally (the save thread wakes us via the eventfd).
-            if let job = snapshotJob, job.wantsToRun { timeout = 0 }
+            // While clients are being served, wait for the next request instead (a
+            // short slice ran after this turn's replies; the next runs after the next
+            // request), so that requests find the loop waiting, not copying.
+            if let job = snapshotJob, job.wantsToRun { timeout = lastPollEvents > 0 ? min(timeout, 1) : 0 }
             if !pausedClients.isEmpty && timeout > 10 { timeout = 10 }
             let n = loop.poll(timeoutMs: timeout)
             refreshTime()
-            dispatchEvents(n, notifications: true)
+            lastPollEvents = dispatchEvents(n, notifications: true)
             let s = apus_take_signal()
             if s != 0 { handleSignal(s) }
             let after = apus_monotonic_us()
@@ -158,8 +163,10 @@ public final class Server {
         }
     }
 
-    /// Serves the `n` events the last poll returned.
-    func dispatchEvents(_ n: Int, notifications: Bool) {
+    /// Serves the `n` events the last poll returned; returns how many were clients'.
+    @discardableResult
+    func dispatchEvents(_ n: Int, notifications: Bool) -> Int {
+        var clientEvents = 0
         for i in 0..<n {
             let ev = loop.event(at: i)
             let (kind, reg, fd) = Token.split(ev.token)
@@ -167,6 +174,7 @@ public final class Server {
             case .listener:
                 acceptClients(listenerFd: fd)
             case .client:
+                clientEvents += 1
                 guard Int(fd) < clientsByFd.count, let c = clientsByFd[Int(fd)], c.registration == reg else { continue }
                 if ev.readable { readFromClient(c) }
                 if ev.writable, clientsByFd[Int(fd)] === c { writeToClient(c) }
@@ -174,6 +182,7 @@ public final class Server {
                 if notifications { drainNotifications(fd: fd) }
             }
         }
+        return clientEvents
     }
 
     @inline(__always) func refreshTime() {

@@ -19,7 +19,7 @@ extension Server {
     public func prepareForShutdown(_ flags: ShutdownFlags) -> Bool {
         log(.warning, "User requested shutdown...")
         if snapshotJob != nil {
-            log(.warning, "There is a background save in progress (a helper thread, no child process). Aborting it!")
+            log(.warning, "There is a background save in progress on a helper thread. Aborting it!")
             abortBackgroundSave()
         }
         let wantSave = !flags.contains(.noSave) && (flags.contains(.save) || !config.savePoints.isEmpty)

@@ -70,6 +70,9 @@ uint64_t apus_monotonic_us(void);
 int apus_getrusage_self(double *user, double *sys);
 int apus_getrusage_children(double *user, double *sys);
 int apus_fsync(int fd);
+/* A cache prefetch hint for `p` (never faults, any address is fine). */
+static inline void apus_prefetch(const void *p) { __builtin_prefetch(p); }
+
 /* Sets the calling thread's nice value (Linux threads have their own). 0 on success. */
 int apus_set_thread_nice(int nice);
 int apus_fcntl_cloexec(int fd);
