@@ -125,6 +125,39 @@ final class KeyspaceTests: XCTestCase {
         XCTAssertEqual(meter.bytes, 0)
     }
 
+    func testPrefetchingScanVisitsLikeScanAcrossResizes() {
+        let meter = MemoryMeter()
+        let t = KeyTable(meter: meter)
+        for i in 0..<3_000 {
+            let e = ksMakeEntry("s:\(i)", meter: meter)
+            t.add(e, hash: KeyHash.hash(e.key))
+        }
+        // On a stable table: the same cursors, each entry exactly once.
+        var plain: [String] = []
+        var cursor: UInt64 = 0
+        repeat { cursor = t.scan(cursor: cursor) { plain.append($0.testKeyString) } } while cursor != 0
+        var batched: [String] = []
+        repeat {
+            cursor = t.scanPrefetching(cursor: cursor, buckets: 7) { batched.append($0.testKeyString) }
+        } while cursor != 0
+        XCTAssertEqual(batched, plain)
+        XCTAssertEqual(Set(batched).count, 3_000)
+        // Growing between calls (rehashing included): every stable key still comes back.
+        var seen = Set<String>()
+        var extra = 0
+        repeat {
+            cursor = t.scanPrefetching(cursor: cursor, buckets: 5) { seen.insert($0.testKeyString) }
+            for _ in 0..<40 {
+                let e = ksMakeEntry("v:\(extra)", meter: meter)
+                extra += 1
+                t.add(e, hash: KeyHash.hash(e.key))
+            }
+        } while cursor != 0
+        for i in 0..<3_000 { XCTAssertTrue(seen.contains("s:\(i)"), "missing s:\(i)") }
+        t.removeAllAndFree()
+        XCTAssertEqual(meter.bytes, 0)
+    }
+
     func testScanDuringShrinkRehash() {
         let meter = MemoryMeter()
         let t = KeyTable(meter: meter)
