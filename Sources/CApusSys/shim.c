@@ -86,7 +86,7 @@ int apus_tcp_listen(const char *addr, int port, int backlog, int *err_out) {
     if ((rv = getaddrinfo(addr, portstr, &hints, &res)) != 0) { *err_out = rv; return -1; } /* EAI_* codes are negative */
     for (p = res; p != NULL; p = p->ai_next) {
         fd = socket(p->ai_family, p->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, p->ai_protocol);
-        if (fd == -1) continue;
+        if (fd == -1) { *err_out = errno; continue; }  /* e.g. EAFNOSUPPORT without IPv6 */
         int yes = 1;
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
         if (p->ai_family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &yes, sizeof(yes));

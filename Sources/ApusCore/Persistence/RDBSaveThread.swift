@@ -9,8 +9,10 @@
 //
 // Flow control: the loop stops copying while `queuedBytes` is at the limit and asks to
 // be woken (through the eventfd it polls) once the thread has drained half of it, so
-// the memory a save adds stays bounded and the loop never spins waiting. Nothing here
-// touches loop state; the loop reads `state` after a notification.
+// the loop never spins waiting. The bound is soft: the write hook must capture an
+// entry before it changes whatever the queue holds. Nothing here touches loop state;
+// the loop reads `state` after a notification. The loop takes the mutex only to hand
+// over a 256 KB batch and at the end of a save, for a few instructions each time.
 
 import Glibc
 import CApusSys
@@ -264,16 +266,19 @@ final class RDBSaveThread {
             renaming = go
             pthread_mutex_unlock(mutex)
             if go && rename(tempPath, finalPath) != 0 {
-                err = errno
-                renameFailed = true
+                finish(error: errno, inRename: true)
+                return
             }
         }
         finish(error: err)
     }
 
-    private func finish(error: Int32) {
+    private func finish(error: Int32, inRename: Bool = false) {
         pthread_mutex_lock(mutex)
-        if error != 0 && failedErrno == 0 { failedErrno = error }
+        if error != 0 && failedErrno == 0 {
+            failedErrno = error
+            renameFailed = inRename
+        }
         finishedFlag = true
         for i in queueHead..<queue.count { queue[i].free() }
         queue.removeAll()

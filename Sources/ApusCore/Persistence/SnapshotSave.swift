@@ -326,10 +326,7 @@ extension Server {
         if st.error == 0 {
             log(.notice, "DB saved on disk")
             log(.notice, "Background saving terminated with success")
-            keyspace.dirty -= job.dirtyAtStart
-            if keyspace.dirty < 0 { keyspace.dirty = 0 }
-            lastSaveTime = mstime / 1000
-            lastBgsaveOk = true
+            recordBackgroundSaveSuccess(job)
         } else {
             let reason = String(cString: strerror(st.error))
             if st.inRename {
@@ -343,6 +340,16 @@ extension Server {
         }
     }
 
+    /// A background save's file is in place: the changes it covered are saved.
+    private func recordBackgroundSaveSuccess(_ job: SnapshotJob) {
+        lastCowSize = job.peakBufferedBytes
+        lastBgsaveTimeSec = Int((mstime - job.startedAtMs + 500) / 1000)
+        keyspace.dirty -= job.dirtyAtStart
+        if keyspace.dirty < 0 { keyspace.dirty = 0 }
+        lastSaveTime = mstime / 1000
+        lastBgsaveOk = true
+    }
+
     /// Stops a running background save (FLUSHALL, SHUTDOWN, DEBUG RELOAD): the snapshot
     /// is abandoned, the save thread told to stop, and its temp file removed.
     func abortBackgroundSave() {
@@ -353,6 +360,7 @@ extension Server {
         snapshotJob = nil
         if completed {
             log(.notice, "Background saving was already complete when asked to stop: DB saved on disk")
+            recordBackgroundSaveSuccess(job)
             return
         }
         unlink(job.tempPath)
