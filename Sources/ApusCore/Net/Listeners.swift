@@ -129,16 +129,19 @@ extension Server {
         if lim.rlim_cur >= wanted { return nil }
         var best = wanted
         var failure: Int32 = 0
+        let nrOpen = Server.systemOpenFilesCeiling()
         while best > lim.rlim_cur {
             var attempt = lim
             attempt.rlim_cur = best
             if attempt.rlim_max < best { attempt.rlim_max = best }
             if setrlimit(RLIMIT_NOFILE_VALUE, &attempt) == 0 { break }
             failure = errno
-            // Past the hard limit every attempt fails the same way: jump to it instead
-            // of stepping down 16 descriptors at a time from an absurd request.
-            if best > lim.rlim_max && lim.rlim_max != rlim_t.max {
-                best = max(lim.rlim_max, lim.rlim_cur)
+            // No process may go past fs.nr_open: jump down to it rather than step 16
+            // descriptors at a time from an absurd request (for maxclients 2^32-1 Redis
+            // makes hundreds of millions of calls). Below it, step as Redis does, so the
+            // limit found is the same.
+            if best > nrOpen {
+                best = max(nrOpen, lim.rlim_cur)
                 continue
             }
             best = best > lim.rlim_cur + 16 ? best - 16 : lim.rlim_cur
@@ -153,5 +156,16 @@ extension Server {
         log(.warning, "Server can't set maximum open files to \(wanted) because of OS error: \(String(cString: strerror(failure))).")
         log(.warning, "Current maximum open files is \(limit). maxclients has been reduced to \(fitted) to compensate for low ulimit. If you need higher maxclients increase 'ulimit -n'.")
         return fitted
+    }
+
+    /// fs.nr_open, the most descriptors any process may have (1048576 if unreadable).
+    static func systemOpenFilesCeiling() -> rlim_t {
+        guard let f = fopen("/proc/sys/fs/nr_open", "r") else { return 1_048_576 }
+        defer { fclose(f) }
+        var buf = [CChar](repeating: 0, count: 32)
+        guard fgets(&buf, 32, f) != nil, let v = UInt64(String(cString: buf).trimmingSpacesAndNewlines) else {
+            return 1_048_576
+        }
+        return rlim_t(v)
     }
 }
