@@ -85,7 +85,7 @@ extension Server {
         cmd.microseconds += duration
         if errorRepliedDuringCommand { cmd.failedCalls += 1 }
         if config.latencyTracking { recordLatency(cmd, duration) }
-        statCommands += 1
+        stats.commands += 1
         if !cmd.flags.contains(.skipSlowlog) && config.slowlogLogSlowerThan >= 0 && duration >= config.slowlogLogSlowerThan {
             slowlog.add(c, durationUs: duration, maxLen: config.slowlogMaxLen, now: mstime / 1000)
         }

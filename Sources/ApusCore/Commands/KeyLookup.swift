@@ -7,7 +7,7 @@ extension Client {
     /// key's access time alone (LOOKUP_NOTOUCH).
     @inline(__always) func lookupRead(_ i: Int, touch: Bool = true) -> KeyEntry? {
         let e = db.lookupRead(arg(i), now: server.mstime, touch: touch)
-        if e == nil { server.statKeyspaceMisses += 1 } else { server.statKeyspaceHits += 1 }
+        if e == nil { server.stats.keyspaceMisses += 1 } else { server.stats.keyspaceHits += 1 }
         return e
     }
 

@@ -20,9 +20,9 @@ extension Server {
         }
         let nowUs = apus_monotonic_us()
         if runEvery(ms: 100) {
-            opsSamples.track(current: statCommands, nowUs: nowUs)
-            inputSamples.track(current: statNetInput, nowUs: nowUs)
-            outputSamples.track(current: statNetOutput, nowUs: nowUs)
+            stats.opsSamples.track(current: stats.commands, nowUs: nowUs)
+            stats.inputSamples.track(current: stats.netInput, nowUs: nowUs)
+            stats.outputSamples.track(current: stats.netOutput, nowUs: nowUs)
         }
         let used = usedMemory
         if used > peakMemory { peakMemory = used }
@@ -82,11 +82,11 @@ extension Server {
         let r = keyspace.activeExpireCycle(now: mstime, timeLimitUs: timelimitUs, keysPerLoop: perLoop,
                                            acceptableStalePercent: 10 - effort)
         let used = apus_monotonic_us() - start
-        if used >= timelimitUs { statExpiredTimeCapReached += 1 }
-        statExpireCycleTimeUsed += used
+        if used >= timelimitUs { stats.expiredTimeCapReached += 1 }
+        stats.expireCycleTimeUsed += used
         if r.sampled > 0 {
             let perc = Double(r.expired) / Double(r.sampled)
-            statExpiredStalePerc = perc * 0.05 + statExpiredStalePerc * 0.95
+            stats.expiredStalePerc = perc * 0.05 + stats.expiredStalePerc * 0.95
         }
     }
 

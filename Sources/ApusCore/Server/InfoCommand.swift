@@ -236,31 +236,31 @@ public enum ServerInfo {
 
     static func statsSection(_ s: Server) -> String {
         var f = Fields("Stats")
-        f.add("total_connections_received", s.statConnections)
-        f.add("total_commands_processed", s.statCommands)
-        f.add("instantaneous_ops_per_sec", Int(s.opsSamples.value))
-        f.add("total_net_input_bytes", s.statNetInput)
-        f.add("total_net_output_bytes", s.statNetOutput)
+        f.add("total_connections_received", s.stats.connections)
+        f.add("total_commands_processed", s.stats.commands)
+        f.add("instantaneous_ops_per_sec", Int(s.stats.opsSamples.value))
+        f.add("total_net_input_bytes", s.stats.netInput)
+        f.add("total_net_output_bytes", s.stats.netOutput)
         f.add("total_net_repl_input_bytes", 0)
         f.add("total_net_repl_output_bytes", 0)
-        f.add("instantaneous_input_kbps", fixed(Double(Float(Int(s.inputSamples.value)) / 1024), 2))
-        f.add("instantaneous_output_kbps", fixed(Double(Float(Int(s.outputSamples.value)) / 1024), 2))
+        f.add("instantaneous_input_kbps", fixed(Double(Float(Int(s.stats.inputSamples.value)) / 1024), 2))
+        f.add("instantaneous_output_kbps", fixed(Double(Float(Int(s.stats.outputSamples.value)) / 1024), 2))
         f.add("instantaneous_input_repl_kbps", fixed(0, 2))
         f.add("instantaneous_output_repl_kbps", fixed(0, 2))
-        f.add("rejected_connections", s.statRejectedConnections)
+        f.add("rejected_connections", s.stats.rejectedConnections)
         f.add("sync_full", 0)
         f.add("sync_partial_ok", 0)
         f.add("sync_partial_err", 0)
-        f.add("expired_keys", s.statExpiredKeys)
-        f.add("expired_stale_perc", fixed(s.statExpiredStalePerc * 100, 2))
-        f.add("expired_time_cap_reached_count", s.statExpiredTimeCapReached)
-        f.add("expire_cycle_cpu_milliseconds", Int(s.statExpireCycleTimeUsed / 1000))
-        f.add("evicted_keys", s.statEvictedKeys)
+        f.add("expired_keys", s.keyspace.expiredKeys)
+        f.add("expired_stale_perc", fixed(s.stats.expiredStalePerc * 100, 2))
+        f.add("expired_time_cap_reached_count", s.stats.expiredTimeCapReached)
+        f.add("expire_cycle_cpu_milliseconds", Int(s.stats.expireCycleTimeUsed / 1000))
+        f.add("evicted_keys", s.stats.evictedKeys)
         f.add("evicted_clients", 0)
         f.add("total_eviction_exceeded_time", 0)
         f.add("current_eviction_exceeded_time", 0)
-        f.add("keyspace_hits", s.statKeyspaceHits)
-        f.add("keyspace_misses", s.statKeyspaceMisses)
+        f.add("keyspace_hits", s.stats.keyspaceHits)
+        f.add("keyspace_misses", s.stats.keyspaceMisses)
         f.add("pubsub_channels", 0)
         f.add("pubsub_patterns", 0)
         f.add("pubsubshard_channels", 0)
@@ -277,11 +277,11 @@ public enum ServerInfo {
         f.add("tracking_total_keys", 0)
         f.add("tracking_total_items", 0)
         f.add("tracking_total_prefixes", 0)
-        f.add("unexpected_error_replies", s.statUnexpectedErrorReplies)
-        f.add("total_error_replies", s.statTotalErrorReplies)
+        f.add("unexpected_error_replies", s.stats.unexpectedErrorReplies)
+        f.add("total_error_replies", s.stats.totalErrorReplies)
         f.add("dump_payload_sanitizations", 0)
-        f.add("total_reads_processed", s.statIoReadsProcessed)
-        f.add("total_writes_processed", s.statIoWritesProcessed)
+        f.add("total_reads_processed", s.stats.ioReadsProcessed)
+        f.add("total_writes_processed", s.stats.ioWritesProcessed)
         f.add("io_threaded_reads_processed", 0)
         f.add("io_threaded_writes_processed", 0)
         f.add("reply_buffer_shrinks", 0)
@@ -348,8 +348,8 @@ public enum ServerInfo {
     static func errorStatsSection(_ s: Server) -> String {
         var out = "# Errorstats\r\n"
         // Redis keeps error codes in a radix tree, so they come out in byte order.
-        for code in s.errorStats.keys.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
-            out += "errorstat_\(safe(code)):count=\(s.errorStats[code]!)\r\n"
+        for code in s.stats.errorCounts.keys.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
+            out += "errorstat_\(safe(code)):count=\(s.stats.errorCounts[code]!)\r\n"
         }
         return out
     }

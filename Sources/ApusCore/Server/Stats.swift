@@ -1,30 +1,37 @@
-// Resetting the statistics INFO reports (CONFIG RESETSTAT, Redis's resetServerStats):
-// counters in the stats section, per-command statistics, error statistics, the slow
-// log is kept (as in Redis), latency samples are kept.
+// The server's statistics (INFO stats, INFO errorstats, the instantaneous_* rates) in
+// one value, and resetting them (CONFIG RESETSTAT, Redis's resetServerStats): the
+// counters, per-command statistics and error statistics start over; the slow log and
+// latency samples are kept, as in Redis.
+
+/// Redis's stat_* fields of `struct redisServer`.
+public struct ServerStats {
+    public var connections = 0
+    public var rejectedConnections = 0
+    public var commands = 0
+    public var netInput = 0
+    public var netOutput = 0
+    public var expiredStalePerc: Double = 0
+    public var expiredTimeCapReached = 0
+    public var expireCycleTimeUsed: UInt64 = 0
+    public var evictedKeys = 0
+    public var keyspaceHits = 0
+    public var keyspaceMisses = 0
+    public var totalErrorReplies = 0
+    public var unexpectedErrorReplies = 0
+    public var clientQbufLimitDisconnections = 0
+    public var ioReadsProcessed = 0
+    public var ioWritesProcessed = 0
+    /// Error replies by their first word (INFO errorstats), at most 128 codes.
+    public var errorCounts: [String: Int] = [:]
+    var opsSamples = InstantaneousMetric()
+    var inputSamples = InstantaneousMetric()
+    var outputSamples = InstantaneousMetric()
+}
 
 extension Server {
     public func resetStats() {
-        statConnections = 0
-        statRejectedConnections = 0
-        statCommands = 0
-        statNetInput = 0
-        statNetOutput = 0
+        stats = ServerStats()
         keyspace.expiredKeys = 0
-        statExpiredStalePerc = 0
-        statExpiredTimeCapReached = 0
-        statExpireCycleTimeUsed = 0
-        statEvictedKeys = 0
-        statKeyspaceHits = 0
-        statKeyspaceMisses = 0
-        statTotalErrorReplies = 0
-        statUnexpectedErrorReplies = 0
-        statClientQbufLimitDisconnections = 0
-        statIoReadsProcessed = 0
-        statIoWritesProcessed = 0
-        errorStats.removeAll()
-        opsSamples = InstantaneousMetric()
-        inputSamples = InstantaneousMetric()
-        outputSamples = InstantaneousMetric()
         peakMemory = usedMemory
         for cmd in commands.all {
             resetCommandStats(cmd)
