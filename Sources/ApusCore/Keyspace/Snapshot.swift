@@ -52,7 +52,8 @@ public final class Snapshot {
     /// Index (at the cut) of the database being scanned; equals the db count when done.
     public var currentDatabase: Int { current }
 
-    /// Emits about `maxEntries` visited entries (at least 32 buckets' worth). Returns true when the snapshot
+    /// Emits about `maxEntries` visited entries (at least 32 buckets' worth, visited with
+    /// prefetching: see KeyTable.scanPrefetching). Returns true when the snapshot
     /// is complete (every cut entry has been emitted); the snapshot then deactivates.
     @discardableResult
     public func step(maxEntries: Int) -> Bool {
