@@ -740,66 +740,68 @@ final class RDBRedisCompatibilityTests: XCTestCase {
 /// encodes and writes them, and the file holds the dataset as it was at the cut even
 /// though every key is overwritten while the save runs.
 final class BackgroundSaveTests: XCTestCase {
-    func testBackgroundSaveWritesThePointInTimeDatasetFromItsThread() throws {
+    /// Runs `body` with the working directory (where saves land) in a fresh temporary one.
+    private func inTemporaryDirectory(_ body: (URL) throws -> Void) throws {
         let dir = try rdbTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let cwd = FileManager.default.currentDirectoryPath
         XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(dir.path))
         defer { _ = FileManager.default.changeCurrentDirectoryPath(cwd) }
+        try body(dir)
+    }
 
-        let h = InProcessServer()
-        let c = h.makeClient()
-        let n = 20_000
-        var load = ""
-        for i in 0..<n {
-            let v = i % 3 == 0 ? "\(i)" : String(repeating: "v\(i % 10)", count: 40 + i % 50)
-            load += "*3\r\n$3\r\nSET\r\n$\("k\(i)".utf8.count)\r\nk\(i)\r\n$\(v.utf8.count)\r\n\(v)\r\n"
-        }
-        _ = h.feed(c, load)
-        let s = h.server
-        XCTAssertTrue(s.startBackgroundSave())
-        let job = try XCTUnwrap(s.snapshotJob)
-        var overwritten = 0
-        let deadline = Date().addingTimeInterval(30)
-        while s.snapshotJob != nil {
-            // Writes between slices: each goes through the write hook first.
-            if overwritten < n {
-                _ = h.feed(c, "*3\r\n$3\r\nSET\r\n$\("k\(overwritten)".utf8.count)\r\nk\(overwritten)\r\n$7\r\nchanged\r\n")
-                overwritten += 1
+    func testBackgroundSaveWritesThePointInTimeDatasetFromItsThread() throws {
+        try inTemporaryDirectory { dir in
+            let h = InProcessServer()
+            let c = h.makeClient()
+            let n = 20_000
+            var load = ""
+            for i in 0..<n {
+                let v = i % 3 == 0 ? "\(i)" : String(repeating: "v\(i % 10)", count: 40 + i % 50)
+                load += "*3\r\n$3\r\nSET\r\n$\("k\(i)".utf8.count)\r\nk\(i)\r\n$\(v.utf8.count)\r\n\(v)\r\n"
             }
-            s.snapshotBeforeSleep()
-            if job.thread.state.finished || job.waitingForRoom { s.drainNotifications(fd: s.notifyFd) }
-            XCTAssertLessThan(Date(), deadline, "BGSAVE did not finish")
-            if Date() > deadline { return }
-        }
-        XCTAssertTrue(s.lastBgsaveOk)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("temp-\(getpid()).rdb").path))
-        let bytes = [UInt8](try Data(contentsOf: dir.appendingPathComponent("dump.rdb")))
-        let (collected, _) = try rdbLoad(bytes)
-        XCTAssertEqual(collected.keys.count, n)
-        for i in stride(from: 0, to: n, by: 97) {
-            let want: RDBTestValue = i % 3 == 0 ? .int(Int64(i)) : .text(String(repeating: "v\(i % 10)", count: 40 + i % 50))
-            XCTAssertEqual(collected.key("k\(i)")?.value, want, "k\(i) must hold its value at the cut")
+            _ = h.feed(c, load)
+            let s = h.server
+            XCTAssertTrue(s.startBackgroundSave())
+            let job = try XCTUnwrap(s.snapshotJob)
+            var overwritten = 0
+            let deadline = Date().addingTimeInterval(30)
+            while s.snapshotJob != nil {
+                // Writes between slices: each goes through the write hook first.
+                if overwritten < n {
+                    _ = h.feed(c, "*3\r\n$3\r\nSET\r\n$\("k\(overwritten)".utf8.count)\r\nk\(overwritten)\r\n$7\r\nchanged\r\n")
+                    overwritten += 1
+                }
+                s.snapshotBeforeSleep()
+                if job.thread.state.finished || job.waitingForRoom { s.drainNotifications(fd: s.notifyFd) }
+                XCTAssertLessThan(Date(), deadline, "BGSAVE did not finish")
+                if Date() > deadline { return }
+            }
+            XCTAssertTrue(s.lastBgsaveOk)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("temp-\(getpid()).rdb").path))
+            let bytes = [UInt8](try Data(contentsOf: dir.appendingPathComponent("dump.rdb")))
+            let (collected, _) = try rdbLoad(bytes)
+            XCTAssertEqual(collected.keys.count, n)
+            for i in stride(from: 0, to: n, by: 97) {
+                let want: RDBTestValue = i % 3 == 0 ? .int(Int64(i)) : .text(String(repeating: "v\(i % 10)", count: 40 + i % 50))
+                XCTAssertEqual(collected.key("k\(i)")?.value, want, "k\(i) must hold its value at the cut")
+            }
         }
     }
 
     func testAbortedBackgroundSaveLeavesNoFile() throws {
-        let dir = try rdbTemporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let cwd = FileManager.default.currentDirectoryPath
-        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(dir.path))
-        defer { _ = FileManager.default.changeCurrentDirectoryPath(cwd) }
-
-        let h = InProcessServer()
-        let c = h.makeClient()
-        var load = ""
-        for i in 0..<5_000 { load += "*3\r\n$3\r\nSET\r\n$\("k\(i)".utf8.count)\r\nk\(i)\r\n$3\r\nabc\r\n" }
-        _ = h.feed(c, load)
-        XCTAssertTrue(h.server.startBackgroundSave())
-        h.server.snapshotBeforeSleep()
-        h.server.abortBackgroundSave()
-        XCTAssertNil(h.server.snapshotJob)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("dump.rdb").path))
-        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("temp-\(getpid()).rdb").path))
+        try inTemporaryDirectory { dir in
+            let h = InProcessServer()
+            let c = h.makeClient()
+            var load = ""
+            for i in 0..<5_000 { load += "*3\r\n$3\r\nSET\r\n$\("k\(i)".utf8.count)\r\nk\(i)\r\n$3\r\nabc\r\n" }
+            _ = h.feed(c, load)
+            XCTAssertTrue(h.server.startBackgroundSave())
+            h.server.snapshotBeforeSleep()
+            h.server.abortBackgroundSave()
+            XCTAssertNil(h.server.snapshotJob)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("dump.rdb").path))
+            XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("temp-\(getpid()).rdb").path))
+        }
     }
 }

@@ -147,13 +147,19 @@ def test_config_set_errors_for_maxclients_and_bind_match_redis(servers):
 
 # MARK: - Saves: temp files and logs
 
-def test_temp_file_of_a_killed_save_is_removed_at_next_start(servers):
+def apus_with_random_keys(servers, n: int = 300_000):
+    """An apus-server holding n keys of 64 random bytes (a save of them takes a while)."""
     apus = servers.new("apus")
     r = apus.client()
     with r.pipeline(transaction=False) as p:
-        for i in range(300_000):
+        for i in range(n):
             p.set(f"key:{i}", os.urandom(64))
         p.execute()
+    return apus, r
+
+
+def test_temp_file_of_a_killed_save_is_removed_at_next_start(servers):
+    apus, r = apus_with_random_keys(servers)
     assert r.bgsave()
     temp = None
     for _ in range(200):
@@ -175,12 +181,7 @@ def test_temp_file_of_a_killed_save_is_removed_at_next_start(servers):
 
 
 def test_aborted_background_saves_are_logged_as_what_they_are(servers):
-    apus = servers.new("apus")
-    r = apus.client()
-    with r.pipeline(transaction=False) as p:
-        for i in range(300_000):
-            p.set(f"key:{i}", os.urandom(64))
-        p.execute()
+    apus, r = apus_with_random_keys(servers)
     assert r.bgsave()
     r.flushall()
     assert r.bgsave()

@@ -160,12 +160,6 @@ extension Server {
 
     /// fs.nr_open, the most descriptors any process may have (1048576 if unreadable).
     static func systemOpenFilesCeiling() -> rlim_t {
-        guard let f = fopen("/proc/sys/fs/nr_open", "r") else { return 1_048_576 }
-        defer { fclose(f) }
-        var buf = [CChar](repeating: 0, count: 32)
-        guard fgets(&buf, 32, f) != nil, let v = UInt64(String(cString: buf).trimmingSpacesAndNewlines) else {
-            return 1_048_576
-        }
-        return rlim_t(v)
+        rlim_t(SmallFiles.readInteger("/proc/sys/fs/nr_open") ?? 1_048_576)
     }
 }

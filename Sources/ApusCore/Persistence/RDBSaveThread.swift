@@ -18,39 +18,41 @@ import Glibc
 import CApusSys
 import Synchronization
 
-/// Entry copies in one malloc'd block, each record `[db: UInt32][size: UInt32][entry
-/// block, padded to 8 bytes]`, where the entry block has KeyEntry's layout.
+/// Entry copies in one ByteBuffer, each record `[db: UInt32][size: UInt32][entry block,
+/// padded to 8 bytes]`, where the entry block has KeyEntry's layout (the padding keeps
+/// every copy aligned for KeyEntry's field loads).
 struct EntryBatch {
     static let headerSize = 8
-    var base: UnsafeMutableRawPointer
-    var capacity: Int
-    var count = 0
+    private var bytes: ByteBuffer
 
-    init(capacity: Int) {
-        self.capacity = max(capacity, 4096)
-        base = malloc(self.capacity)!
-    }
+    init(capacity: Int) { bytes = ByteBuffer(capacity: max(capacity, 4096)) }
 
-    func free() { Glibc.free(base) }
+    func free() { bytes.free() }
+
+    var count: Int { bytes.writeIndex }
+    var capacity: Int { bytes.capacity }
 
     @inline(__always) static func recordSize(entryBytes: Int) -> Int {
         headerSize + (entryBytes + 7) & ~7
     }
 
-    /// Appends a copy of `entry`; the caller made sure it fits.
+    /// Appends a copy of `entry` (the buffer grows if it must; callers hand a full batch
+    /// over first, so it rarely does).
     @inline(__always) mutating func append(db: Int, entry: KeyEntry, entryBytes: Int) {
-        let p = base + count
+        let size = EntryBatch.recordSize(entryBytes: entryBytes)
+        bytes.reserve(size)
+        let p = bytes.base + bytes.writeIndex
         p.storeBytes(of: UInt32(truncatingIfNeeded: db), as: UInt32.self)
         p.storeBytes(of: UInt32(truncatingIfNeeded: entryBytes), toByteOffset: 4, as: UInt32.self)
         memcpy(p + EntryBatch.headerSize, entry.raw, entryBytes)
-        count += EntryBatch.recordSize(entryBytes: entryBytes)
+        bytes.writeIndex += size
     }
 
     /// Calls `body` with each record's database index and entry copy.
     func forEach(_ body: (Int, KeyEntry) throws -> Void) rethrows {
         var off = 0
         while off < count {
-            let p = base + off
+            let p = bytes.base + off
             let db = Int(p.load(as: UInt32.self))
             let size = Int(p.load(fromByteOffset: 4, as: UInt32.self))
             try body(db, KeyEntry(p + EntryBatch.headerSize))

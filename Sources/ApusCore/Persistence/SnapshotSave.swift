@@ -321,8 +321,7 @@ extension Server {
             job.closed = true
         }
         snapshotJob = nil
-        lastCowSize = job.peakBufferedBytes
-        lastBgsaveTimeSec = Int((mstime - job.startedAtMs + 500) / 1000)
+        recordBackgroundSaveCost(job)
         if st.error == 0 {
             log(.notice, "DB saved on disk")
             log(.notice, "Background saving terminated with success")
@@ -340,10 +339,14 @@ extension Server {
         }
     }
 
-    /// A background save's file is in place: the changes it covered are saved.
-    private func recordBackgroundSaveSuccess(_ job: SnapshotJob) {
+    /// INFO's rdb_last_cow_size and rdb_last_bgsave_time_sec of a save that ended.
+    private func recordBackgroundSaveCost(_ job: SnapshotJob) {
         lastCowSize = job.peakBufferedBytes
         lastBgsaveTimeSec = Int((mstime - job.startedAtMs + 500) / 1000)
+    }
+
+    /// A background save's file is in place: the changes it covered are saved.
+    private func recordBackgroundSaveSuccess(_ job: SnapshotJob) {
         keyspace.dirty -= job.dirtyAtStart
         if keyspace.dirty < 0 { keyspace.dirty = 0 }
         lastSaveTime = mstime / 1000
@@ -360,6 +363,7 @@ extension Server {
         snapshotJob = nil
         if completed {
             log(.notice, "Background saving was already complete when asked to stop: DB saved on disk")
+            recordBackgroundSaveCost(job)
             recordBackgroundSaveSuccess(job)
             return
         }

@@ -57,12 +57,7 @@ extension Server {
     /// process started with (yes/relative) or absolute; "no" restores the original.
     func applyOomScoreAdj() {
         if originalOomScoreAdj == nil {
-            guard let f = fopen("/proc/self/oom_score_adj", "r") else { return }
-            var buf = [CChar](repeating: 0, count: 32)
-            if fgets(&buf, 32, f) != nil {
-                originalOomScoreAdj = Int(String(cString: buf).trimmingSpacesAndNewlines) ?? 0
-            }
-            fclose(f)
+            originalOomScoreAdj = SmallFiles.readInteger("/proc/self/oom_score_adj")
         }
         guard let base = originalOomScoreAdj else { return }
         var value: Int
