@@ -309,35 +309,6 @@ final class KeyspaceTests: XCTestCase {
         XCTAssertEqual(db.expiresCount, 0)
     }
 
-    final class Box: DuplicableValue {
-        var items: [Int]
-        static var live = 0
-        init(_ items: [Int]) { self.items = items; Box.live += 1 }
-        deinit { Box.live -= 1 }
-        func duplicate() -> AnyObject { Box(items) }
-    }
-
-    func testObjectValuesAreRetainedCopiedAndReleased() {
-        Box.live = 0
-        do {
-            let ks = Keyspace(databases: 2)
-            let db = ks.dbs[0]
-            let e = ksBytes("list") { db.setObject($0, type: .list, encoding: .quicklist, object: Box([1, 2]), now: now) }
-            XCTAssertEqual(e.type, .list)
-            XCTAssertEqual(e.encoding.name, "quicklist")
-            XCTAssertEqual((e.objectValue as! Box).items, [1, 2])
-            XCTAssertTrue(ksBytes("list") { k in ksBytes("copy") { ks.copyKey(from: 0, k, to: 1, destinationKey: $0, replace: false, now: now) } })
-            XCTAssertEqual(Box.live, 2)
-            XCTAssertEqual(ksBytes("list") { k in ksBytes("moved") { ks.rename(db: 0, from: k, to: $0, now: now) } }, .ok)
-            XCTAssertEqual(Box.live, 2)
-            let m = ksBytes("moved") { db.lookupRead($0, now: now) }!
-            XCTAssertEqual((m.objectValue as! Box).items, [1, 2])
-            ksBytes("moved") { k in ksBytes("str") { _ = db.setString(k, .bytes($0), now: now) } }
-            XCTAssertEqual(Box.live, 1)
-        }
-        XCTAssertEqual(Box.live, 0)
-    }
-
     // MARK: - Expiry
 
     func testLazyExpiryDeletesOnAccess() {

@@ -9,7 +9,14 @@
 // Every change to a key goes through one pair of internal calls: `willModify(entry)`
 // BEFORE the change (the snapshot hook: an entry older than an active snapshot's cut
 // is emitted with its old content first) and `keyspace.keyModified` /
-// `keyspace.keyExpired` AFTER it (dirty counter, observer for WATCH/AOF/replication).
+// `keyspace.keyExpired` AFTER it (dirty counter, propagation of expiries).
+//
+// The table and the expire set change in one place, the "Table mutation" section:
+// `link` is the only way a key enters a database and `unlink` the only way it leaves
+// (MOVE, COPY, RENAME, the loader and every command go through them); `rehome` follows
+// an entry whose block moved, and `swapContents` / `flush` exchange or drop the whole
+// contents. Per-database bookkeeping (a per-slot key index for cluster, counters)
+// belongs there.
 
 import Glibc
 import CApusSys
@@ -29,8 +36,8 @@ public enum StringValue {
 
 public final class Database {
     public let id: Int
-    public internal(set) var table: KeyTable
-    public internal(set) var expires: ExpireSet
+    public private(set) var table: KeyTable
+    public private(set) var expires: ExpireSet
     /// Smoothed average TTL (ms) of sampled keys, as INFO keyspace avg_ttl.
     public internal(set) var avgTTL: Int64 = 0
     unowned(unsafe) let keyspace: Keyspace
@@ -177,13 +184,11 @@ public final class Database {
     /// Stores a retained reference to `object` (a non-string value) under `key`,
     /// creating or overwriting like `setString`. Returns the entry.
     @discardableResult
-    public func setObject(_ key: UnsafeRawBufferPointer, type: ObjectType, encoding: ObjectEncoding,
-                          object: AnyObject, keepTTL: Bool = false, expireAt: Int64? = nil,
-                          now: Int64) -> KeyEntry {
+    public func setObject<T: StoredObject>(_ key: UnsafeRawBufferPointer, _ object: T, keepTTL: Bool = false,
+                                           expireAt: Int64? = nil, now: Int64) -> KeyEntry {
         let h = KeyHash.hash(key)
         let e = storeSlot(key, hash: h, valueBytes: 8, keepTTL: keepTTL, expireAt: expireAt, now: now)
-        e.type = type
-        e.encoding = encoding
+        e.type = T.objectType
         e.storeObject(object)
         e.lru = keyspace.freshAccessStamp()
         didModify(key)
@@ -203,8 +208,7 @@ public final class Database {
             let ne = KeyEntry.allocate(key: key, valueBytes: n, withExpire: expireAt != nil,
                                        version: keyspace.epoch, meter: meter)
             if let at = expireAt { ne.expireAt = at }
-            table.add(ne, hash: h)
-            if expireAt != nil { expires.insert(ne) }
+            link(ne, hash: h)
             return ne
         }
         willModify(e)
@@ -214,10 +218,7 @@ public final class Database {
         }
         let had = e.hasExpire
         let want: Int64? = expireAt ?? (keepTTL && had ? e.expireAt : nil)
-        if had && want == nil {
-            expires.remove(e)
-            e.removeExpireArea()
-        }
+        if had && want == nil { dropExpireArea(e) }
         let keyOff = want != nil ? KeyEntry.headerSize + KeyEntry.expireAreaSize : KeyEntry.headerSize
         let total = keyOff + key.count + n
         let usable = e.allocatedSize
@@ -225,8 +226,7 @@ public final class Database {
             if let at = want {
                 if had { e.expireAt = at } else {
                     e.valueLength = 0
-                    e.insertExpireArea(at: at)
-                    expires.insert(e)
+                    addExpireArea(e, at: at)
                 }
             }
             return e
@@ -236,14 +236,11 @@ public final class Database {
                                    version: keyspace.epoch, meter: meter)
         ne.meta = e.meta
         ne.next = e.next
-        if let at = want { ne.expireAt = at }
-        table.replace(old: e.raw, with: ne, hash: h)
-        if had && want != nil {
-            ne.expireIndex = e.expireIndex
-            expires.replace(old: e.raw, with: ne)
-        } else if want != nil {
-            expires.insert(ne)
+        if let at = want {
+            ne.expireAt = at
+            if had { ne.expireIndex = e.expireIndex }
         }
+        rehome(old: e.raw, to: ne, wasInExpireSet: had && want != nil, hash: h)
         e.freeBlockOnly(meter: meter)
         return ne
     }
@@ -254,13 +251,7 @@ public final class Database {
         if e.valueCapacity >= valueBytes { return e }
         var cap = valueBytes
         if greedy { cap = valueBytes < Database.greedyLimit ? valueBytes * 2 : valueBytes + Database.greedyLimit }
-        let old = e.raw
-        let ne = e.reallocated(total: e.valueOffset + cap, meter: meter)
-        if ne.raw != old {
-            table.replace(old: old, with: ne, hash: KeyHash.hash(ne.key))
-            if ne.hasExpire { expires.replace(old: old, with: ne) }
-        }
-        return ne
+        return reallocate(e, total: e.valueOffset + cap)
     }
 
     /// APPEND: appends `bytes` to a string entry (int values are first rendered as
@@ -351,13 +342,6 @@ public final class Database {
         e.free(meter: meter)
     }
 
-    /// Removes `e` from the table and expire set without freeing it.
-    @inline(__always)
-    func unlink(_ e: KeyEntry, hash h: UInt64) {
-        let r = table.remove(e.key, hash: h)
-        precondition(r == e, "unlink: entry not in table")
-        if e.hasExpire { expires.remove(e) }
-    }
 
     /// Deletes an expired entry through the expiry path unless this instance must
     /// keep expired keys (replica). Returns true if deleted.
@@ -389,13 +373,8 @@ public final class Database {
         }
         var e = entry
         let need = KeyEntry.headerSize + KeyEntry.expireAreaSize + e.keyLength + e.valueLength
-        if e.allocatedSize < need {
-            let old = e.raw
-            e = e.reallocated(total: need, meter: meter)
-            if e.raw != old { table.replace(old: old, with: e, hash: KeyHash.hash(e.key)) }
-        }
-        e.insertExpireArea(at: when)
-        expires.insert(e)
+        if e.allocatedSize < need { e = reallocate(e, total: need) }
+        addExpireArea(e, at: when)
         didModify(e.key)
         return e
     }
@@ -405,8 +384,7 @@ public final class Database {
     public func removeExpire(_ e: KeyEntry) -> Bool {
         guard e.hasExpire else { return false }
         willModify(e)
-        expires.remove(e)
-        e.removeExpireArea()
+        dropExpireArea(e)
         didModify(e.key)
         return true
     }
@@ -414,6 +392,68 @@ public final class Database {
     /// The absolute expire time in ms, or nil when the key has no TTL.
     @inline(__always)
     public func expireAt(_ e: KeyEntry) -> Int64? { e.hasExpire ? e.expireAt : nil }
+
+    // MARK: - Table mutation
+
+    /// Adds `e`, which is in no database, under its key: the only way a key enters.
+    @inline(__always)
+    func link(_ e: KeyEntry, hash h: UInt64) {
+        table.add(e, hash: h)
+        if e.hasExpire { expires.insert(e) }
+    }
+
+    /// Removes `e` from the table and expire set without freeing it: the only way a
+    /// key leaves.
+    @inline(__always)
+    func unlink(_ e: KeyEntry, hash h: UInt64) {
+        let r = table.remove(e.key, hash: h)
+        precondition(r == e, "unlink: entry not in table")
+        if e.hasExpire { expires.remove(e) }
+    }
+
+    /// The key held by block `old` now lives in block `new` (a realloc moved it, or a
+    /// fresh block replaces it). The key set does not change. When `old` was in the
+    /// expire set, `new` carries its expire index and takes its place; a `new` that
+    /// gained a TTL joins the set.
+    @inline(__always)
+    private func rehome(old: UnsafeMutableRawPointer, to new: KeyEntry, wasInExpireSet: Bool, hash h: UInt64) {
+        if old == new.raw { return }
+        table.replace(old: old, with: new, hash: h)
+        if wasInExpireSet {
+            expires.replace(old: old, with: new)
+        } else if new.hasExpire {
+            expires.insert(new)
+        }
+    }
+
+    /// Grows (or moves) `e`'s block to `total` bytes and follows it.
+    private func reallocate(_ e: KeyEntry, total: Int) -> KeyEntry {
+        let old = e.raw
+        let ne = e.reallocated(total: total, meter: meter)
+        rehome(old: old, to: ne, wasInExpireSet: ne.hasExpire, hash: KeyHash.hash(ne.key))
+        return ne
+    }
+
+    /// Gives a linked entry without a TTL the expire area (its block must be large
+    /// enough) and adds it to the expire set.
+    private func addExpireArea(_ e: KeyEntry, at when: Int64) {
+        e.insertExpireArea(at: when)
+        expires.insert(e)
+    }
+
+    /// Takes a linked entry out of the expire set and drops its expire area.
+    private func dropExpireArea(_ e: KeyEntry) {
+        expires.remove(e)
+        e.removeExpireArea()
+    }
+
+    /// SWAPDB: exchanges the whole contents (table, expire set, TTL statistics) with
+    /// `other`; each Database keeps its id.
+    func swapContents(with other: Database) {
+        swap(&table, &other.table)
+        swap(&expires, &other.expires)
+        swap(&avgTTL, &other.avgTTL)
+    }
 
     // MARK: - Whole database
 

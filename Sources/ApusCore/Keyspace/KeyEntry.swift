@@ -18,55 +18,6 @@
 import Glibc
 import CApusSys
 
-// MARK: - Type and encoding codes
-
-/// Redis object type codes (OBJ_STRING ...), as stored in RDB and reported by TYPE.
-public enum ObjectType: UInt8 {
-    case string = 0, list = 1, set = 2, zset = 3, hash = 4, module = 5, stream = 6
-
-    /// Name reported by the TYPE command.
-    public var name: String {
-        switch self {
-        case .string: return "string"
-        case .list: return "list"
-        case .set: return "set"
-        case .zset: return "zset"
-        case .hash: return "hash"
-        case .module: return "module"
-        case .stream: return "stream"
-        }
-    }
-}
-
-/// Redis object encoding codes (OBJ_ENCODING_*), reported by OBJECT ENCODING.
-public enum ObjectEncoding: UInt8 {
-    case raw = 0, int = 1, hashtable = 2, zipmap = 3, linkedlist = 4, ziplist = 5
-    case intset = 6, skiplist = 7, embstr = 8, quicklist = 9, stream = 10, listpack = 11
-
-    public var name: String {
-        switch self {
-        case .raw: return "raw"
-        case .int: return "int"
-        case .hashtable: return "hashtable"
-        case .zipmap: return "zipmap"
-        case .linkedlist: return "linkedlist"
-        case .ziplist: return "ziplist"
-        case .intset: return "intset"
-        case .skiplist: return "skiplist"
-        case .embstr: return "embstr"
-        case .quicklist: return "quicklist"
-        case .stream: return "stream"
-        case .listpack: return "listpack"
-        }
-    }
-}
-
-/// Objects stored in entries must be duplicable for COPY.
-public protocol DuplicableValue: AnyObject {
-    /// A deep copy with no state shared with `self`.
-    func duplicate() -> AnyObject
-}
-
 /// Running total of bytes malloc'ed by the keyspace (entries, bucket arrays, expire
 /// sets). Shared by every table so that INFO used_memory is a field read.
 public final class MemoryMeter {

@@ -143,10 +143,7 @@ public final class Keyspace {
     /// their ids; tables, expire sets and TTL stats move).
     public func swapDB(_ a: Int, _ b: Int) {
         if a == b { return }
-        let x = dbs[a], y = dbs[b]
-        swap(&x.table, &y.table)
-        swap(&x.expires, &y.expires)
-        swap(&x.avgTTL, &y.avgTTL)
+        dbs[a].swapContents(with: dbs[b])
         dirty &+= 1
         observer?.databasesSwapped(a, b)
     }
@@ -172,8 +169,7 @@ public final class Keyspace {
         if dst.lookupWrite(key, hash: h, now: now) != nil { return false }
         dst.removeStale(key, hash: h)
         src.unlink(e, hash: h)
-        dst.table.add(e, hash: h)
-        if e.hasExpire { dst.expires.insert(e) }
+        dst.link(e, hash: h)
         keyModified(db: from, key: key)
         keyModified(db: to, key: key)
         return true
@@ -203,16 +199,12 @@ public final class Keyspace {
         ne.lru = freshAccessStamp()
         if ne.isInt { ne.isUnsharedCopy = true }
         if e.hasExpire { ne.expireAt = e.expireAt }
-        if e.isObject {
-            guard let d = e.objectValue as? any DuplicableValue else {
-                preconditionFailure("COPY: stored object type does not conform to DuplicableValue")
-            }
-            ne.storeObject(d.duplicate())
+        if let object = e.storedObject {
+            ne.storeObject(object.duplicate())
         } else if e.valueLength > 0 {
             memcpy(ne.mutableValue, e.raw + e.valueOffset, e.valueLength)
         }
-        dst.table.add(ne, hash: dh)
-        if ne.hasExpire { dst.expires.insert(ne) }
+        dst.link(ne, hash: dh)
         keyModified(db: to, key: destinationKey)
         return true
     }
@@ -242,8 +234,7 @@ public final class Keyspace {
         if e.valueLength > 0 { memcpy(ne.mutableValue, e.raw + e.valueOffset, e.valueLength) }
         if e.isObject { ne.keyWord |= KeyEntry.objectBit }
         db.unlink(e, hash: fh)
-        db.table.add(ne, hash: th)
-        if ne.hasExpire { db.expires.insert(ne) }
+        db.link(ne, hash: th)
         keyModified(db: dbIndex, key: from)
         e.freeBlockOnly(meter: meter)
         keyModified(db: dbIndex, key: to)

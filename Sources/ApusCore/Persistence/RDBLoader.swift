@@ -17,8 +17,10 @@ import Glibc
 
 // MARK: - Public types
 
-/// A loaded string value: bytes as stored, or an integer when Redis stored the value
-/// with an integer encoding (0xC0/C1/C2). The buffer is only valid during the callback.
+/// A loaded value, one case per stored type (string values in two forms: bytes as
+/// stored, or an integer when Redis stored it with an integer encoding 0xC0/C1/C2).
+/// Buffers are only valid during the callback. A case is added with each type, and the
+/// loading handler's exhaustive switch then asks for it to be stored.
 public enum RDBValue {
     case string(UnsafeRawBufferPointer)
     case int(Int64)
@@ -466,30 +468,40 @@ public final class RDBLoader {
                                                  reason: "auxiliary data of module '\(RDBLoader.moduleName(id))' cannot be loaded (no modules)")
             case RDBOpcode.eof:
                 return try finishEOF(version: version, keys: keys)
-            case RDBType.string.rawValue:
+            default:
+                guard let valueType = RDBType(rawValue: type) else {
+                    throw RDBError.corrupt(reason: "unknown value type \(type)", offset: itemOffset, key: nil)
+                }
                 try readStringIntoKeyScratch()
                 readingValue = true
-                let value = try readString()
+                let value = try readValue(valueType, itemOffset: itemOffset)
                 try keyScratch.withUnsafeBytes { k in
-                    switch value {
-                    case .bytes(let p):
-                        try handler.onKey(db: db, key: k, value: .string(p), expireMs: expireMs,
-                                          lruIdleSeconds: lruIdle, lfuFrequency: lfuFreq)
-                    case .int(let v):
-                        try handler.onKey(db: db, key: k, value: .int(v), expireMs: expireMs,
-                                          lruIdleSeconds: lruIdle, lfuFrequency: lfuFreq)
-                    }
+                    try handler.onKey(db: db, key: k, value: value, expireMs: expireMs,
+                                      lruIdleSeconds: lruIdle, lfuFrequency: lfuFreq)
                 }
                 keys += 1
                 readingValue = false
                 expireMs = -1; lruIdle = -1; lfuFreq = -1
-            default:
-                guard RDBType(rawValue: type) != nil else {
-                    throw RDBError.corrupt(reason: "unknown value type \(type)", offset: itemOffset, key: nil)
-                }
-                try readStringIntoKeyScratch()
-                throw RDBError.unsupportedType(type: type, offset: itemOffset, key: keyScratch)
             }
+        }
+    }
+
+    /// The value of a key record (rdbLoadObject), by its type byte. Every RDB type is
+    /// named here: the ones Apus does not store yet stop the load with the type and key.
+    private func readValue(_ t: RDBType, itemOffset: Int) throws -> RDBValue {
+        switch t {
+        case .string:
+            switch try readString() {
+            case .bytes(let p): return .string(p)
+            case .int(let v): return .int(v)
+            }
+        case .list, .listZiplist, .listQuicklist, .listQuicklist2,
+             .set, .setIntset,
+             .zset, .zset2, .zsetZiplist, .zsetListpack,
+             .hash, .hashZipmap, .hashZiplist, .hashListpack,
+             .modulePreGA, .module2,
+             .streamListpacks, .streamListpacks2:
+            throw RDBError.unsupportedType(type: t.rawValue, offset: itemOffset, key: keyScratch)
         }
     }
 

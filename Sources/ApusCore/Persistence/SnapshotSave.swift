@@ -35,18 +35,7 @@ final class RDBKeyWriter {
                 resized[db] = true
             }
         }
-        let expire: Int64? = entry.hasExpire ? entry.expireAt : nil
-        switch entry.type {
-        case .string:
-            if entry.isInt {
-                encoder.writeIntKey(key: entry.key, value: entry.intValue, expireMs: expire, compress: compress)
-            } else {
-                encoder.writeStringKey(key: entry.key, value: entry.stringBytes, expireMs: expire, compress: compress)
-            }
-        default:
-            // Only strings exist in this version; other types arrive with their own issue.
-            preconditionFailure("RDB writer: type \(entry.type.name) not supported yet")
-        }
+        encoder.writeEntry(entry, compress: compress)
     }
 }
 
@@ -76,8 +65,6 @@ final class EntryCopySink: SnapshotSink {
         case .string:
             // The whole value lives in the entry block: copying it is the snapshot.
             bytes = entry.totalSize(valueBytes: entry.valueLength)
-        default:
-            preconditionFailure("snapshot copy: type \(entry.type.name) not supported yet")
         }
         let need = EntryBatch.recordSize(entryBytes: bytes)
         if batch.count + need > batch.capacity {

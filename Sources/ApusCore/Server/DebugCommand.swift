@@ -9,49 +9,6 @@
 import Glibc
 import CApusSys
 
-// MARK: - Digest primitives
-
-/// A 20-byte running digest with Redis's two combining operations: `xor` (adds data in
-/// an order-independent way) and `mix` (order-dependent: digest = SHA1(digest ^ SHA1(data))).
-public struct DebugDigest {
-    public var bytes = [UInt8](repeating: 0, count: 20)
-    public init() {}
-
-    public mutating func xor(_ data: UnsafeRawBufferPointer) {
-        let h = SHA1.hash(data)
-        for i in 0..<20 { bytes[i] ^= h[i] }
-    }
-
-    public mutating func mix(_ data: UnsafeRawBufferPointer) {
-        xor(data)
-        bytes = SHA1.hash(bytes)
-    }
-
-    public mutating func xor(_ data: [UInt8]) { data.withUnsafeBytes { xor($0) } }
-    public mutating func mix(_ data: [UInt8]) { data.withUnsafeBytes { mix($0) } }
-    public mutating func mix(_ s: String) { mix(Array(s.utf8)) }
-
-    public var hex: String {
-        let digits = Array("0123456789abcdef")
-        var s = ""
-        for b in bytes {
-            s.append(digits[Int(b >> 4)])
-            s.append(digits[Int(b & 15)])
-        }
-        return s
-    }
-}
-
-/// Implemented by the objects stored for non-string types so that DEBUG can see into
-/// them. `debugDigest` mixes the value's elements into `digest` exactly as Redis's
-/// xorObjectDigest does for that type (lists: mix each element; sets: xor each member;
-/// hashes and sorted sets: xor a per-element mixed digest; see debug.c).
-public protocol DebugInspectable: AnyObject {
-    func debugDigest(into digest: inout DebugDigest)
-    /// Bytes the value takes in an RDB file (DEBUG OBJECT serializedlength).
-    func debugSerializedLength(compress: Bool) -> Int
-}
-
 enum DebugCommand {
     // MARK: - Protection
 
@@ -168,20 +125,13 @@ enum DebugCommand {
         let lru = e.lru
         let idle = now >= lru ? now - lru : now + (0xFF_FFFF - lru)
         let addr = "0x" + String(UInt(bitPattern: e.raw), radix: 16)
-        c.addReplyStatus("Value at:\(addr) refcount:\(refcount) encoding:\(e.encoding.name) serializedlength:\(serializedLength(e, compress: c.server.config.rdbcompression)) lru:\(lru) lru_seconds_idle:\(idle)")
+        c.addReplyStatus("Value at:\(addr) refcount:\(refcount) encoding:\(e.reportedEncoding.name) serializedlength:\(serializedLength(e, compress: c.server.config.rdbcompression)) lru:\(lru) lru_seconds_idle:\(idle)")
     }
 
     /// rdbSavedObjectLen for the entry's value, measured by encoding it with the RDB writer.
     static func serializedLength(_ e: KeyEntry, compress: Bool) -> Int {
-        if e.isObject {
-            return (e.objectValue as? any DebugInspectable)?.debugSerializedLength(compress: compress) ?? 0
-        }
         let enc = RDBEncoder(initialCapacity: 64)
-        if e.isInt {
-            enc.writeIntegerObject(e.intValue)
-        } else {
-            enc.writeStringObject(e.stringBytes, compress: compress)
-        }
+        enc.writeValue(of: e, compress: compress)
         return enc.totalCount
     }
 
@@ -301,8 +251,8 @@ enum DebugCommand {
     static func xorValueDigest(_ e: KeyEntry, into d: inout DebugDigest) {
         var type = UInt32(e.type.rawValue).bigEndian
         withUnsafeBytes(of: &type) { d.mix($0) }
-        if e.isObject {
-            (e.objectValue as? any DebugInspectable)?.debugDigest(into: &d)
+        if let object = e.storedObject {
+            object.digest(into: &d)
         } else {
             e.withStringValue { d.mix($0) }
         }

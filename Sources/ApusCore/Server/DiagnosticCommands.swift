@@ -86,13 +86,6 @@ public struct LatencyHistogram {
     }
 }
 
-/// Implemented by objects stored for non-string types so that MEMORY USAGE can size
-/// them: the bytes the value's structures hold, sampling at most `samples` elements of
-/// nested values (Int.max: all).
-public protocol MemoryUsageReporting: AnyObject {
-    func memoryUsage(samples: Int) -> Int
-}
-
 enum DiagnosticCommands {
     // MARK: - TIME, LASTSAVE, MONITOR
 
@@ -195,9 +188,7 @@ enum DiagnosticCommands {
             return
         }
         var usage = e.allocatedSize + MemoryLayout<UnsafeRawPointer>.size
-        if e.isObject, let m = e.objectValue as? any MemoryUsageReporting {
-            usage += m.memoryUsage(samples: samples)
-        }
+        if let object = e.storedObject { usage += object.memoryUsage(samples: samples) }
         c.addReplyInteger(usage)
     }
 

@@ -277,7 +277,7 @@ enum KeyCommands {
 
     static func objectEncoding(_ c: Client) {
         guard let e = objectEntry(c) else { return }
-        c.addReplyBulkString(e.encoding.name)
+        c.addReplyBulkString(e.reportedEncoding.name)
     }
 
     static func objectRefcount(_ c: Client) {

@@ -1,0 +1,88 @@
+// What an entry holds. Strings live inline in the entry block (KeyEntry); every other
+// type is an object the entry keeps a retained reference to, and every such object
+// conforms to one protocol, StoredObject, for what the generic commands need of it:
+// COPY duplicates it, MEMORY USAGE sizes it, OBJECT ENCODING names it, DEBUG
+// DIGEST-VALUE hashes it.
+//
+// The set of types is closed: `ObjectType` has a case only for a type Apus stores, and
+// the places that must know every type — the RDB writer and loader, the snapshot copy,
+// `storedObject` below — switch over it exhaustively with no `default`. Adding a type
+// is a new file with its class plus a new case here, and the compiler then points at
+// each of those places.
+
+/// The types the keyspace stores, with Redis's type codes (OBJ_STRING ...). A case
+/// exists only once its type is implemented.
+public enum ObjectType: UInt8 {
+    case string = 0
+
+    /// The name TYPE reports (and SCAN's TYPE filter matches).
+    public var name: String {
+        switch self {
+        case .string: return "string"
+        }
+    }
+}
+
+/// Redis object encoding codes (OBJ_ENCODING_*), reported by OBJECT ENCODING.
+public enum ObjectEncoding: UInt8 {
+    case raw = 0, int = 1, hashtable = 2, zipmap = 3, linkedlist = 4, ziplist = 5
+    case intset = 6, skiplist = 7, embstr = 8, quicklist = 9, stream = 10, listpack = 11
+
+    public var name: String {
+        switch self {
+        case .raw: return "raw"
+        case .int: return "int"
+        case .hashtable: return "hashtable"
+        case .zipmap: return "zipmap"
+        case .linkedlist: return "linkedlist"
+        case .ziplist: return "ziplist"
+        case .intset: return "intset"
+        case .skiplist: return "skiplist"
+        case .embstr: return "embstr"
+        case .quicklist: return "quicklist"
+        case .stream: return "stream"
+        case .listpack: return "listpack"
+        }
+    }
+}
+
+/// A value held by reference in an entry (every type but strings). Implementations
+/// are final classes; the entry owns one retain.
+public protocol StoredObject: AnyObject {
+    /// The type code entries holding this class carry.
+    static var objectType: ObjectType { get }
+    /// The encoding OBJECT ENCODING reports now (compact encodings convert as they grow).
+    var encoding: ObjectEncoding { get }
+    /// A deep copy sharing nothing with `self` (COPY).
+    func duplicate() -> Self
+    /// Bytes held outside the entry block, sampling at most `samples` elements of the
+    /// value (Int.max: all) as MEMORY USAGE does.
+    func memoryUsage(samples: Int) -> Int
+    /// Feeds the elements into `digest` as Redis's xorObjectDigest does for this type
+    /// (ordered types mix each element, set-like ones xor them).
+    func digest(into digest: inout DebugDigest)
+}
+
+extension KeyEntry {
+    /// The object of a non-string entry as its class. The type code is checked: asking
+    /// a list entry for a hash is a programming error, not a cast that may fail.
+    @inline(__always)
+    public func object<T: StoredObject>(as: T.Type) -> T {
+        precondition(type == T.objectType && isObject, "entry holds a \(type.name), not \(T.self)")
+        return unsafeDowncast(objectValue, to: T.self)
+    }
+
+    /// The held object through its protocol, or nil for an inline string. The one place
+    /// that maps a type code to its class for the generic commands.
+    public var storedObject: (any StoredObject)? {
+        switch type {
+        case .string: return nil
+        }
+    }
+
+    /// The encoding OBJECT ENCODING reports: strings keep theirs in the header, objects
+    /// answer for themselves.
+    public var reportedEncoding: ObjectEncoding {
+        storedObject?.encoding ?? encoding
+    }
+}
