@@ -61,10 +61,10 @@ final class Benchmark {
         // Commands every connection sends once before its first batch, in redis-benchmark's order.
         var p: [UInt8] = []
         var n = 0
-        if let auth = authCommand(o) { p += encodeCommand(auth); n += 1 }
-        if o.enableTracking { p += encodeCommand("CLIENT", "TRACKING", "on"); n += 1 }
-        if o.dbnum != 0 && !o.cluster { p += encodeCommand("SELECT", String(o.dbnum)); n += 1 }
-        if o.resp3 { p += encodeCommand("HELLO", "3"); n += 1 }
+        if let auth = authCommand(o) { p += RESPCommandEncoder.encode(auth); n += 1 }
+        if o.enableTracking { p += RESPCommandEncoder.encode("CLIENT", "TRACKING", "on"); n += 1 }
+        if o.dbnum != 0 && !o.cluster { p += RESPCommandEncoder.encode("SELECT", String(o.dbnum)); n += 1 }
+        if o.resp3 { p += RESPCommandEncoder.encode("HELLO", "3"); n += 1 }
         prefix = p
         prefixCount = n
     }

@@ -41,7 +41,7 @@ public final class SlotMap {
         return try parse(reply, fallbackHost: endpoint.host)
     }
 
-    static func parse(_ reply: RespValue, fallbackHost: String) throws -> SlotMap {
+    static func parse(_ reply: RESPValue, fallbackHost: String) throws -> SlotMap {
         guard let ranges = reply.elements else { throw ConnectionError("unexpected CLUSTER SLOTS reply") }
         var masters: [ClusterNode] = []
         for r in ranges {

@@ -236,7 +236,7 @@ final class BenchClient {
     var nodeIndex = -1
     var mapGeneration = -1
 
-    var scanner = ReplyScanner()
+    var scanner = RESPReplyScanner()
     /// Set by a reconnect, which can happen while the scanner runs; applied before the next scan.
     var scannerResetPending = false
 
@@ -517,12 +517,12 @@ final class BenchClient {
 
     /// Receives the scanner's complete replies; stops it once the connection is finished
     /// or was replaced (a reconnect leaves nothing more to read on this buffer).
-    struct Handler: ReplyHandler {
+    struct Handler: RESPReplyHandler {
         unowned(unsafe) let client: BenchClient
         let now: UInt64
         let fd: Int32
         init(client: BenchClient, now: UInt64) { self.client = client; self.now = now; fd = client.fd }
-        @inline(__always) mutating func reply(isError: Bool, scanner: inout ReplyScanner) -> Bool {
+        @inline(__always) mutating func reply(isError: Bool, scanner: inout RESPReplyScanner) -> Bool {
             client.replyDone(now, isError: isError, errorText: isError ? scanner.errorText : [])
             return client.fd == fd && client.state != .done
         }
@@ -634,7 +634,7 @@ final class BenchClient {
             }
             do {
                 let conn = try worker.syncConnection(to: target)
-                if asking { try conn.send(encodeCommand("ASKING")); _ = try conn.readReply() }
+                if asking { try conn.send(RESPCommandEncoder.encode("ASKING")); _ = try conn.readReply() }
                 try conn.send(request)
                 let reply = try conn.readReply()
                 run.redirects.wrappingAdd(1, ordering: .relaxed)

@@ -106,7 +106,7 @@ final class FailoverReport {
         while monotonicMicros() < deadlineUs {
             let seq = nextSeq.wrappingAdd(1, ordering: .relaxed).oldValue
             let key = Array("fo:\(seq)".utf8)
-            let request = encodeCommand([Array("SET".utf8), key, Array(String(seq).utf8)])
+            let request = RESPCommandEncoder.encode([Array("SET".utf8), key, Array(String(seq).utf8)])
             while true {
                 let now = monotonicMicros()
                 if now >= deadlineUs { break }
@@ -257,7 +257,7 @@ final class FailoverReport {
                 while i < seqs.count {
                     let chunk = seqs[i..<Swift.min(i + 1000, seqs.count)]
                     var out: [UInt8] = []
-                    for s in chunk { out += encodeCommand("GET", "fo:\(s)") }
+                    for s in chunk { out += RESPCommandEncoder.encode("GET", "fo:\(s)") }
                     var answered = 0
                     do {
                         try c.send(out)

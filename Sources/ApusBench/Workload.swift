@@ -2,6 +2,8 @@
 // `__rand_int__` and `{tag}` placeholders, rewritten in place before every send) and the
 // default suite with redis-benchmark 7.0.15's titles, commands and key names, in its order.
 
+import ApusCore
+
 /// One command, encoded once; placeholders are patched in the client's output buffer.
 public struct RequestTemplate {
     public var bytes: [UInt8]
@@ -18,15 +20,11 @@ public struct RequestTemplate {
     /// Encodes `args`; placeholders are found only when the feature using them is on, as in
     /// redis-benchmark (without -r, `__rand_int__` is sent literally).
     public init(args: [[UInt8]], randomKeys: Bool, clusterTags: Bool, keyIndex: Int? = nil) {
-        bytes = encodeCommand(args)
+        bytes = RESPCommandEncoder.encode(args)
         if randomKeys { randOffsets = Self.find(Self.randMarker, in: bytes) }
         if clusterTags { tagOffsets = Self.find(Self.tagMarker, in: bytes) }
         if let k = keyIndex, k < args.count {
-            // Walk the encoding to the k-th argument's payload.
-            var off = Array("*\(args.count)\r\n".utf8).count
-            for i in 0..<k { off += Array("$\(args[i].count)\r\n".utf8).count + args[i].count + 2 }
-            off += Array("$\(args[k].count)\r\n".utf8).count
-            keyRange = (off, args[k].count)
+            keyRange = (RESPCommandEncoder.payloadOffset(of: k, in: args), args[k].count)
         }
     }
 

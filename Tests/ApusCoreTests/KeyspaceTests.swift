@@ -328,18 +328,10 @@ final class KeyspaceTests: XCTestCase {
         XCTAssertNotNil(ksBytes("r") { db.peek($0) })
     }
 
-    final class CountingObserver: KeyspaceObserver {
-        var modified = 0, expired = 0, flushed = 0, swapped = 0
-        override func keyModified(db: Int, key: UnsafeRawBufferPointer) { modified += 1 }
-        override func keyExpired(db: Int, key: UnsafeRawBufferPointer) { expired += 1 }
-        override func databaseFlushed(db: Int) { flushed += 1 }
-        override func databasesSwapped(_ a: Int, _ b: Int) { swapped += 1 }
-    }
-
     func testActiveExpireCycleEmptiesShortTTLKeys() {
         let ks = Keyspace(databases: 3)
-        let obs = CountingObserver()
-        ks.observer = obs
+        let stream = RecordingConsumer()
+        ks.propagator.attach(stream)
         for d in 0..<3 {
             for i in 0..<5_000 {
                 ksBytes("k\(i)") { k in ksBytes("v") { _ = ks.dbs[d].setString(k, .bytes($0), expireAt: now + 10, now: now) } }
@@ -351,7 +343,7 @@ final class KeyspaceTests: XCTestCase {
                 ksBytes("l\(i)") { k in ksBytes("v") { _ = ks.dbs[d].setString(k, .bytes($0), expireAt: now + 1_000_000, now: now) } }
             }
         }
-        XCTAssertEqual(obs.modified, 3 * 5_150)
+        XCTAssertEqual(ks.dirty, 3 * 5_150)
         // Before the TTL passes nothing is expired, and the cycle stops quickly.
         let early = ks.activeExpireCycle(now: now, timeLimitUs: 25_000)
         XCTAssertEqual(early.expired, 0)
@@ -367,7 +359,11 @@ final class KeyspaceTests: XCTestCase {
             XCTAssertGreaterThan(db.avgTTL, 0)
         }
         XCTAssertEqual(ks.expiredKeys, 15_000)
-        XCTAssertEqual(obs.expired, 15_000)
+        // Each expiry enters the command stream as a DEL of its key in its database.
+        ks.propagator.flush()
+        XCTAssertEqual(stream.commands.count, 15_000)
+        XCTAssertTrue(stream.commands.allSatisfy { $0.args.count == 2 && $0.args[0] == "DEL" && $0.args[1].hasPrefix("k") })
+        XCTAssertEqual(Set(stream.commands.map { $0.db }), [0, 1, 2])
     }
 
     func testRandomKeySkipsAndDeletesExpired() {
@@ -391,8 +387,6 @@ final class KeyspaceTests: XCTestCase {
 
     func testRenameMoveCopySwapAndFlush() {
         let ks = Keyspace(databases: 4)
-        let obs = CountingObserver()
-        ks.observer = obs
         let db0 = ks.dbs[0], db1 = ks.dbs[1]
         ksBytes("a") { k in ksBytes("A") { _ = db0.setString(k, .bytes($0), expireAt: now + 9000, now: now) } }
         ksBytes("b") { k in ksBytes("B") { _ = db0.setString(k, .bytes($0), now: now) } }
@@ -425,15 +419,16 @@ final class KeyspaceTests: XCTestCase {
         XCTAssertEqual(db1.expiresCount, 2)
         // SWAPDB exchanges contents, not Database identities.
         let c0 = db0.count, c1 = db1.count
+        let dirty = ks.dirty
         ks.swapDB(0, 1)
+        XCTAssertEqual(ks.dirty, dirty + 1)
         XCTAssertEqual(ks.dbs[0].count, c1)
         XCTAssertEqual(ks.dbs[1].count, c0)
         XCTAssertEqual(ks.dbs[0].id, 0)
         XCTAssertNotNil(ksBytes("b2") { ks.dbs[0].lookupRead($0, now: now) })
-        XCTAssertEqual(obs.swapped, 1)
         XCTAssertEqual(ks.flushAll(), c0 + c1)
         XCTAssertEqual(ks.totalKeys, 0)
-        XCTAssertEqual(obs.flushed, 4)
+        XCTAssertEqual(ks.dirty, dirty + 1 + c0 + c1)
         XCTAssertEqual(ks.usedMemory, 0)
     }
 

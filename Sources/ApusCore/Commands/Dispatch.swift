@@ -1,6 +1,8 @@
 // Command dispatch (Redis's processCommand + call): lookup, subcommand resolution, the
 // single arity check, authentication, loading and MISCONF gates, then the handler, with
-// statistics, the slow log, latency tracking and MONITOR feeding around it.
+// statistics, the slow log, latency tracking and MONITOR feeding around it, and the
+// one propagation point: a command that changed the dataset (the dirty counter moved)
+// goes to the Propagator, as sent or as the replacement its handler set.
 
 import Glibc
 import CApusSys
@@ -67,15 +69,23 @@ extension Server {
         call(c, cmd)
     }
 
-    /// Runs the handler and accounts for it.
+    /// Runs the handler, accounts for it and propagates what it changed.
     @inline(__always) func call(_ c: Client, _ cmd: RedisCommand) {
         currentClient = c
         errorRepliedDuringCommand = false
+        let propagator = keyspace.propagator
+        propagator.beginCommand()
+        let dirtyBefore = keyspace.dirty
         let start = apus_monotonic_us()
         lastCommandStartUs = start
         cmd.handler!(c)
         let duration = Int(apus_monotonic_us() &- start)
         currentClient = nil
+        // The db is the client's after the command (SELECT inside MULTI comes later):
+        // a command applies to the database it ran in.
+        propagator.commandExecuted(db: c.dbIndex, dirtied: keyspace.dirty > dirtyBefore,
+                                   argc: c.argc, arg: c.arg)
+        propagator.flush()
         // Like Redis, monitors see the command after it ran (so SELECT shows the new db),
         // with secrets redacted; a monitor sees its own commands too.
         if !monitors.isEmpty && !cmd.flags.contains(.skipMonitor) && !cmd.flags.contains(.admin) {

@@ -23,6 +23,31 @@ extension Client {
         return false
     }
 
+    /// Redis's "invalid expire time in '<command>' command".
+    func addReplyInvalidExpireTime() {
+        addReplyError("ERR invalid expire time in '\(currentCommand?.fullName ?? "set")' command")
+    }
+
+    /// The running command enters the command stream as `args` instead of as sent.
+    /// The arguments are built only when something consumes the stream.
+    @inline(__always)
+    func propagateAs(_ args: @autoclosure () -> [[UInt8]]) {
+        let p = server.keyspace.propagator
+        if p.isActive { p.replaceCurrentCommand(args()) }
+    }
+
+    /// A command that deleted argv[i] because the expire time it set is already past
+    /// replays as DEL (UNLINK with lazyfree-lazy-expire), as 7.0 does.
+    func propagateDeletion(of i: Int) {
+        propagateAs([Array((server.keyspace.lazyExpire ? "UNLINK" : "DEL").utf8), argBytes(i)])
+    }
+
+    @inline(__always)
+    func propagateAs(_ build: () -> [[UInt8]]) {
+        let p = server.keyspace.propagator
+        if p.isActive { p.replaceCurrentCommand(build()) }
+    }
+
     /// Parses argv[i] as a 64-bit integer or replies the standard error.
     @inline(__always) func argIntOrReply(_ i: Int) -> Int64? {
         if let v = argInt64(i) { return v }

@@ -163,11 +163,20 @@ public final class Database {
     @discardableResult
     public func setString(_ key: UnsafeRawBufferPointer, _ value: StringValue,
                           keepTTL: Bool = false, expireAt: Int64? = nil, now: Int64) -> KeyEntry {
-        let (enc, n, intV, bytes) = Database.plan(value)
         let h = KeyHash.hash(key)
+        return setString(key, hash: h, slot: slotForOverwrite(key, hash: h, now: now), value,
+                         keepTTL: keepTTL, expireAt: expireAt, now: now)
+    }
+
+    /// `setString` for a caller that already looked the key up with
+    /// `slotForOverwrite` (SET NX/XX decide on it first): one hash, one table walk.
+    @discardableResult
+    public func setString(_ key: UnsafeRawBufferPointer, hash h: UInt64, slot: KeyEntry?, _ value: StringValue,
+                          keepTTL: Bool = false, expireAt: Int64? = nil, now: Int64) -> KeyEntry {
+        let (enc, n, intV, bytes) = Database.plan(value)
         // LFU counters survive an overwrite (Redis's dbOverwrite keeps them).
-        let keptLFU: UInt32? = keyspace.lfuEnabled ? table.find(key, hash: h)?.lru : nil
-        let e = storeSlot(key, hash: h, valueBytes: n, keepTTL: keepTTL, expireAt: expireAt, now: now)
+        let keptLFU: UInt32? = keyspace.lfuEnabled ? slot?.lru : nil
+        let e = storeSlot(key, hash: h, slot: slot, valueBytes: n, keepTTL: keepTTL, expireAt: expireAt)
         e.type = .string
         e.encoding = enc
         e.valueLength = n
@@ -187,7 +196,8 @@ public final class Database {
     public func setObject<T: StoredObject>(_ key: UnsafeRawBufferPointer, _ object: T, keepTTL: Bool = false,
                                            expireAt: Int64? = nil, now: Int64) -> KeyEntry {
         let h = KeyHash.hash(key)
-        let e = storeSlot(key, hash: h, valueBytes: 8, keepTTL: keepTTL, expireAt: expireAt, now: now)
+        let e = storeSlot(key, hash: h, slot: slotForOverwrite(key, hash: h, now: now), valueBytes: 8,
+                          keepTTL: keepTTL, expireAt: expireAt)
         e.type = T.objectType
         e.storeObject(object)
         e.lru = keyspace.freshAccessStamp()
@@ -195,16 +205,27 @@ public final class Database {
         return e
     }
 
+    /// The entry a write to `key` would overwrite: nil when the key is absent or was
+    /// expired just now. A replica keeps expired keys, so the result may be expired
+    /// (`isLive` tells); it is still the slot to reuse.
+    @inline(__always)
+    public func slotForOverwrite(_ key: UnsafeRawBufferPointer, hash h: UInt64, now: Int64) -> KeyEntry? {
+        guard let e = table.find(key, hash: h) else { return nil }
+        if isExpired(e, now: now) && expireIfAllowed(e, hash: h) { return nil }
+        return e
+    }
+
+    /// False for an entry whose TTL has passed.
+    @inline(__always)
+    public func isLive(_ e: KeyEntry, now: Int64) -> Bool { !isExpired(e, now: now) }
+
     /// Returns an entry for `key` (linked, with the wanted TTL state) whose block can
-    /// hold `valueBytes`; an existing entry's value is discarded. Runs `willModify`
-    /// on an overwritten entry; the caller fills the value and calls `didModify`.
-    private func storeSlot(_ key: UnsafeRawBufferPointer, hash h: UInt64, valueBytes n: Int,
-                           keepTTL: Bool, expireAt: Int64?, now: Int64) -> KeyEntry {
-        var existing = table.find(key, hash: h)
-        if let e = existing, isExpired(e, now: now), expireIfAllowed(e, hash: h) {
-            existing = nil
-        }
-        guard let e = existing else {
+    /// hold `valueBytes`; `slot` (from `slotForOverwrite`) has its value discarded.
+    /// Runs `willModify` on an overwritten entry; the caller fills the value and calls
+    /// `didModify`.
+    private func storeSlot(_ key: UnsafeRawBufferPointer, hash h: UInt64, slot: KeyEntry?, valueBytes n: Int,
+                           keepTTL: Bool, expireAt: Int64?) -> KeyEntry {
+        guard let e = slot else {
             let ne = KeyEntry.allocate(key: key, valueBytes: n, withExpire: expireAt != nil,
                                        version: keyspace.epoch, meter: meter)
             if let at = expireAt { ne.expireAt = at }

@@ -9,21 +9,6 @@
 import Glibc
 import CApusSys
 
-/// Receives every key-level change after it happened. Subclass and override; the
-/// keyspace calls it synchronously on the main thread. Hook point for WATCH, client
-/// tracking, keyspace notifications, AOF and replication.
-open class KeyspaceObserver {
-    public init() {}
-    /// A key was written or deleted by a command (the entry may be unlinked already).
-    open func keyModified(db: Int, key: UnsafeRawBufferPointer) {}
-    /// A key was deleted because its TTL passed (lazy or active expiry).
-    open func keyExpired(db: Int, key: UnsafeRawBufferPointer) {}
-    /// A database was emptied (FLUSHDB / FLUSHALL).
-    open func databaseFlushed(db: Int) {}
-    /// SWAPDB exchanged the contents of two databases.
-    open func databasesSwapped(_ a: Int, _ b: Int) {}
-}
-
 public enum RenameResult { case ok, noSuchKey, targetExists }
 
 public final class Keyspace {
@@ -45,7 +30,11 @@ public final class Keyspace {
     public var lfuDecayTime = 1
     /// False on replicas: expired keys read as missing but are not deleted.
     public var deleteExpiredOnAccess = true
-    public var observer: KeyspaceObserver?
+    /// lazyfree-lazy-expire: expired keys are propagated as UNLINK instead of DEL.
+    public var lazyExpire = false
+    /// Where the deletions of expired keys enter the command stream, in order with the
+    /// commands around them.
+    public let propagator: Propagator
 
     public internal(set) var activeSnapshot: Snapshot?
     /// Version of the active snapshot's cut, 0 when none (one compare in the hook).
@@ -55,8 +44,9 @@ public final class Keyspace {
     /// Next database the active expire cycle starts with (Redis current_db).
     var expireCursor = 0
 
-    public init(databases: Int = 16) {
+    public init(databases: Int = 16, propagator: Propagator = Propagator()) {
         precondition(databases > 0)
+        self.propagator = propagator
         dbs = (0..<databases).map { Database(id: $0, keyspace: self) }
     }
 
@@ -118,23 +108,26 @@ public final class Keyspace {
         return periods > counter ? 0 : counter - periods
     }
 
-    // MARK: - Change notification
+    // MARK: - Change signals
+    //
+    // Explicit calls, made by the write path after each change. The command itself is
+    // propagated by call() (the dirty counter tells it the dataset changed); what only
+    // the keyspace sees — an expiry — is propagated here. Key-level signals for WATCH,
+    // client tracking and keyspace notifications are added here as those arrive.
 
     @inline(__always)
     public func keyModified(db: Int, key: UnsafeRawBufferPointer) {
         dirty &+= 1
-        if let o = observer { o.keyModified(db: db, key: key) }
     }
 
     @inline(__always)
     func keyExpired(db: Int, key: UnsafeRawBufferPointer) {
         expiredKeys &+= 1
-        if let o = observer { o.keyExpired(db: db, key: key) }
+        propagator.addDeletion(db: db, key: key, lazy: lazyExpire)
     }
 
     func databaseFlushed(db: Int, removed: Int) {
         dirty &+= removed
-        observer?.databaseFlushed(db: db)
     }
 
     // MARK: - Cross-database commands
@@ -145,7 +138,6 @@ public final class Keyspace {
         if a == b { return }
         dbs[a].swapContents(with: dbs[b])
         dirty &+= 1
-        observer?.databasesSwapped(a, b)
     }
 
     /// FLUSHALL: empties every database; returns the number of keys removed. Does not

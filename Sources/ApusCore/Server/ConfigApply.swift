@@ -29,6 +29,8 @@ extension Server {
                 ProcTitle.apply(self)
             case "maxmemory-policy", "lfu-log-factor", "lfu-decay-time":
                 self.applyEvictionPolicy()
+            case "lazyfree-lazy-expire":
+                self.keyspace.lazyExpire = self.config.lazyfreeLazyExpire
             case "oom-score-adj", "oom-score-adj-values":
                 self.applyOomScoreAdj()
             default:

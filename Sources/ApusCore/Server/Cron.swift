@@ -81,6 +81,7 @@ extension Server {
         let start = apus_monotonic_us()
         let r = keyspace.activeExpireCycle(now: mstime, timeLimitUs: timelimitUs, keysPerLoop: perLoop,
                                            acceptableStalePercent: 10 - effort)
+        keyspace.propagator.flush()
         let used = apus_monotonic_us() - start
         if used >= timelimitUs { stats.expiredTimeCapReached += 1 }
         stats.expireCycleTimeUsed += used

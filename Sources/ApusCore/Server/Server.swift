@@ -81,6 +81,7 @@ public final class Server {
         self.config = config
         loop = try EventLoop()
         keyspace = Keyspace(databases: config.databases)
+        keyspace.lazyExpire = config.lazyfreeLazyExpire
         runId = Server.randomHex(40)
         startTimeMs = Int64(apus_mstime())
         mstime = startTimeMs

@@ -139,12 +139,15 @@ enum KeyCommands {
     static func flushdb(_ c: Client) {
         guard let async = flushMode(c) else { return }
         c.db.flush(async: async)
+        // Propagated even when the database was already empty, as Redis does.
+        c.server.keyspace.propagator.forceCurrentCommand()
         c.addReplyOK()
     }
 
     static func flushall(_ c: Client) {
         guard let async = flushMode(c) else { return }
         c.server.flushAllAndResetSnapshot(async: async)
+        c.server.keyspace.propagator.forceCurrentCommand()
         c.addReplyOK()
     }
 
@@ -352,16 +355,15 @@ enum KeyCommands {
             return
         }
         guard var when = c.argIntOrReply(2) else { return }
-        let name = c.currentCommand?.fullName ?? "expire"
         if seconds {
             if when > Int64.max / 1000 || when < Int64.min / 1000 {
-                c.addReplyError("ERR invalid expire time in '\(name)' command")
+                c.addReplyInvalidExpireTime()
                 return
             }
             when *= 1000
         }
         if when > Int64.max - base {
-            c.addReplyError("ERR invalid expire time in '\(name)' command")
+            c.addReplyInvalidExpireTime()
             return
         }
         when += base
@@ -378,8 +380,11 @@ enum KeyCommands {
         }
         if when <= c.server.mstime && !c.server.loading {
             c.db.delete(entry: e)
+            c.propagateDeletion(of: 1)
         } else {
             c.db.setExpire(e, at: when)
+            // Relative and second-based forms replay as the absolute time they set.
+            c.propagateAs([Array("PEXPIREAT".utf8), c.argBytes(1), Array(String(when).utf8)])
         }
         c.addReplyRaw(":1\r\n")
     }

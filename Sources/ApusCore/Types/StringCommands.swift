@@ -68,17 +68,17 @@ enum StringCommands {
         guard var ms = c.argIntOrReply(arg) else { return nil }
         let seconds = flags.contains(.ex) || flags.contains(.exat)
         if ms <= 0 || (seconds && ms > Int64.max / 1000) {
-            c.addReplyError("ERR invalid expire time in '\(c.currentCommand?.fullName ?? "set")' command")
+            c.addReplyInvalidExpireTime()
             return nil
         }
         if seconds { ms *= 1000 }
         if flags.contains(.px) || flags.contains(.ex) {
             let (sum, overflow) = ms.addingReportingOverflow(c.server.mstime)
-            if overflow { c.addReplyError("ERR invalid expire time in '\(c.currentCommand?.fullName ?? "set")' command"); return nil }
+            if overflow { c.addReplyInvalidExpireTime(); return nil }
             ms = sum
         }
         if ms <= 0 {
-            c.addReplyError("ERR invalid expire time in '\(c.currentCommand?.fullName ?? "set")' command")
+            c.addReplyInvalidExpireTime()
             return nil
         }
         return ms
@@ -92,9 +92,14 @@ enum StringCommands {
             if !getGeneric(c, keyArg) { return }
         }
         let key = c.arg(keyArg)
+        let now = c.server.mstime
+        // One hash and one table walk: the slot found here is the one overwritten.
+        let h = KeyHash.hash(key)
+        let slot = c.db.slotForOverwrite(key, hash: h, now: now)
         if !flags.isDisjoint(with: SetFlags.nxOrXX) {
-            let found = c.db.lookupWrite(key, now: c.server.mstime) != nil
+            let found = slot.map { c.db.isLive($0, now: now) } ?? false
             if (flags.contains(.nx) && found) || (flags.contains(.xx) && !found) {
+                if found, let e = slot { c.server.keyspace.touch(e) }
                 if !flags.contains(.get) {
                     if let a = abortReply { c.addReplyRaw(a) } else { c.addReplyNull() }
                 }
@@ -105,9 +110,29 @@ enum StringCommands {
             c.addReplyError(ReplyErrors.stringTooLong)
             return
         }
-        c.db.setString(key, .bytes(c.arg(valueArg)), keepTTL: flags.contains(.keepTTL),
-                       expireAt: expireAt, now: c.server.mstime)
+        c.db.setString(key, hash: h, slot: slot, .bytes(c.arg(valueArg)), keepTTL: flags.contains(.keepTTL),
+                       expireAt: expireAt, now: now)
+        if let at = expireAt { propagateWithAbsoluteExpire(c, flags: flags, keyArg: keyArg, valueArg: valueArg, at: at) }
         if !flags.contains(.get) { c.addReplyRaw(okReply) }
+    }
+
+    /// SET with EX/PX/EXAT and SETEX/PSETEX replay as SET ... PXAT <absolute ms> (7.0's
+    /// rewrite), so a replica or an AOF reload expires the key at the same moment.
+    static func propagateWithAbsoluteExpire(_ c: Client, flags: SetFlags, keyArg: Int, valueArg: Int, at: Int64) {
+        c.propagateAs {
+            let pxat = Array(String(at).utf8)
+            guard keyArg == 1 && valueArg == 2 else {
+                return [Array("SET".utf8), c.argBytes(keyArg), c.argBytes(valueArg), Array("PXAT".utf8), pxat]
+            }
+            // SET: the options stay as sent; the unit and its number become PXAT <ms>.
+            var args = (0..<c.argc).map { c.argBytes($0) }
+            for j in 3..<c.argc where c.argEquals(j, "ex") || c.argEquals(j, "px") || c.argEquals(j, "exat") || c.argEquals(j, "pxat") {
+                args[j] = Array("PXAT".utf8)
+                args[j + 1] = pxat
+                break
+            }
+            return args
+        }
     }
 
     static func set(_ c: Client) {
@@ -168,11 +193,16 @@ enum StringCommands {
             if (flags.contains(.exat) || flags.contains(.pxat)) && at <= c.server.mstime {
                 // Already in the past: the key goes away now, as Redis does.
                 c.db.delete(c.arg(1))
+                c.propagateDeletion(of: 1)
             } else if let w = c.lookupWrite(1) {
                 c.db.setExpire(w, at: at)
+                c.propagateAs([Array("PEXPIREAT".utf8), c.argBytes(1), Array(String(at).utf8)])
             }
         } else if flags.contains(.persist) {
-            if let w = c.lookupWrite(1), w.hasExpire { c.db.removeExpire(w) }
+            if let w = c.lookupWrite(1), w.hasExpire {
+                c.db.removeExpire(w)
+                c.propagateAs([Array("PERSIST".utf8), c.argBytes(1)])
+            }
         }
     }
 
@@ -181,6 +211,7 @@ enum StringCommands {
         guard c.checkType(e, .string) else { return }
         e.withStringValue { c.addReplyBulk($0) }
         c.db.delete(c.arg(1))
+        c.propagateAs([Array("DEL".utf8), c.argBytes(1)])
     }
 
     static func getset(_ c: Client) {
@@ -379,6 +410,8 @@ enum StringCommands {
         let text = Numbers.formatLongDouble(result, humanFriendly: true)
         text.withUnsafeBytes { t in
             c.db.setString(c.arg(1), .embstrOrRaw(t), keepTTL: true, now: c.server.mstime)
+            // Replayed as the value it produced: float formatting may differ elsewhere.
+            c.propagateAs([Array("SET".utf8), c.argBytes(1), Array(t), Array("KEEPTTL".utf8)])
             c.addReplyBulk(t)
         }
     }

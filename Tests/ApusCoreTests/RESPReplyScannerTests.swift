@@ -2,12 +2,12 @@
 // boundaries, pushes and attributes not counted, error texts kept, bad input reported.
 
 import XCTest
-@testable import ApusBench
+@testable import ApusCore
 
-private struct Collector: ReplyHandler {
+private struct Collector: RESPReplyHandler {
     var replies: [(Bool, String)] = []
     var stopAfter = Int.max
-    mutating func reply(isError: Bool, scanner: inout ReplyScanner) -> Bool {
+    mutating func reply(isError: Bool, scanner: inout RESPReplyScanner) -> Bool {
         replies.append((isError, isError ? String(decoding: scanner.errorText, as: UTF8.self) : ""))
         return replies.count < stopAfter
     }
@@ -16,7 +16,7 @@ private struct Collector: ReplyHandler {
 final class ReplyScannerTests: XCTestCase {
     /// Feeds `input` in pieces of `chunk` bytes; returns the replies seen.
     private func scan(_ input: String, chunk: Int) -> (replies: [(Bool, String)], problem: String?) {
-        var scanner = ReplyScanner()
+        var scanner = RESPReplyScanner()
         var c = Collector()
         let bytes = Array(input.utf8)
         var i = 0
@@ -60,7 +60,7 @@ final class ReplyScannerTests: XCTestCase {
     }
 
     func testHandlerCanStopTheScan() {
-        var scanner = ReplyScanner()
+        var scanner = RESPReplyScanner()
         var c = Collector(stopAfter: 2)
         _ = Array("+A\r\n+B\r\n+C\r\n".utf8).withUnsafeBytes { scanner.scan($0, &c) }
         XCTAssertEqual(c.replies.count, 2)
@@ -82,7 +82,7 @@ final class ReplyScannerTests: XCTestCase {
     }
 
     func testResetDropsPartialState() {
-        var scanner = ReplyScanner()
+        var scanner = RESPReplyScanner()
         var c = Collector()
         _ = Array("*2\r\n$3\r\nfo".utf8).withUnsafeBytes { scanner.scan($0, &c) }
         scanner.reset()

@@ -1,5 +1,5 @@
-// A growable byte buffer over raw malloc'd memory, used for client query buffers and
-// reply buffers. A struct owning a raw pointer (not a Swift array) so that appends on
+// A growable byte buffer over raw malloc'd memory: client query and reply buffers, the
+// pending propagation stream, RDB encoding batches. A struct owning a raw pointer (not a Swift array) so that appends on
 // the reply path never touch reference counting or copy-on-write checks; the owner
 // (a final class) calls `free()` exactly once.
 

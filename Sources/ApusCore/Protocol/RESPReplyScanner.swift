@@ -1,4 +1,5 @@
-// Counting replies without decoding them. The scanner walks RESP2/RESP3 bytes as they arrive
+// Counting replies without decoding them (the streaming half of the RESP client codec;
+// RESPReplyDecoder is the other). The scanner walks RESP2/RESP3 bytes as they arrive
 // and reports each complete top-level reply (and whether it is an error, keeping the error's
 // text). Bulk payloads are skipped by length, so they are never buffered; only a header line
 // cut by a read boundary is copied. RESP3 push messages (tracking invalidations) and
@@ -8,27 +9,28 @@
 import Glibc
 
 /// Receives complete replies; returning false stops the scan (the rest is dropped).
-protocol ReplyHandler {
-    mutating func reply(isError: Bool, scanner: inout ReplyScanner) -> Bool
+public protocol RESPReplyHandler {
+    mutating func reply(isError: Bool, scanner: inout RESPReplyScanner) -> Bool
 }
 
-struct ReplyScanner {
-    static let maxDepth = 64
+@frozen public struct RESPReplyScanner {
+    public static let maxDepth = 64
 
     /// Elements still expected by each open aggregate, outermost first.
-    private var remaining: [Int] = []
-    private var skip = 0                    // payload + CRLF bytes of a bulk still to pass
-    private var partialLine: [UInt8] = []
-    private var lineSpare: [UInt8] = []
-    private var topIsError = false
-    private var topIsIgnored = false        // a push or attribute at the top level
-    private var capturingBlobError = false
+    @usableFromInline var remaining: [Int] = []
+    @usableFromInline var skip = 0                    // payload + CRLF bytes of a bulk still to pass
+    @usableFromInline var partialLine: [UInt8] = []
+    @usableFromInline var lineSpare: [UInt8] = []
+    @usableFromInline var topIsError = false
+    @usableFromInline var topIsIgnored = false        // a push or attribute at the top level
+    @usableFromInline var capturingBlobError = false
+    @usableFromInline var lastErrorText: [UInt8] = []
     /// Text of the last error reply (RESP2 `-` line or RESP3 blob error), capped at 4 KB.
-    private(set) var errorText: [UInt8] = []
+    public var errorText: [UInt8] { lastErrorText }
 
-    init() { remaining.reserveCapacity(Self.maxDepth) }
+    public init() { remaining.reserveCapacity(Self.maxDepth) }
 
-    mutating func reset() {
+    @inlinable public mutating func reset() {
         remaining.removeAll(keepingCapacity: true)
         skip = 0
         partialLine.removeAll(keepingCapacity: true)
@@ -38,7 +40,7 @@ struct ReplyScanner {
     }
 
     /// Consumes `bytes`. Returns a protocol error message, or nil.
-    mutating func scan<H: ReplyHandler>(_ bytes: UnsafeRawBufferPointer, _ handler: inout H) -> String? {
+    @inlinable public mutating func scan<H: RESPReplyHandler>(_ bytes: UnsafeRawBufferPointer, _ handler: inout H) -> String? {
         guard let start = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
         let n = bytes.count
         var i = 0
@@ -47,8 +49,8 @@ struct ReplyScanner {
                 let take = Swift.min(skip, n - i)
                 if capturingBlobError {
                     let payload = Swift.max(0, Swift.min(take, skip - 2))
-                    if payload > 0 && errorText.count < 4096 {
-                        errorText.append(contentsOf: UnsafeBufferPointer(start: start + i, count: payload))
+                    if payload > 0 && lastErrorText.count < 4096 {
+                        lastErrorText.append(contentsOf: UnsafeBufferPointer(start: start + i, count: payload))
                     }
                 }
                 skip -= take
@@ -86,10 +88,10 @@ struct ReplyScanner {
         return nil
     }
 
-    enum LineOutcome { case more, stop, protocolError(String) }
+    @usableFromInline enum LineOutcome { case more, stop, protocolError(String) }
 
     /// One line without its '\n'; a trailing '\r' is ignored.
-    private mutating func line<H: ReplyHandler>(_ l: UnsafeBufferPointer<UInt8>, _ handler: inout H) -> LineOutcome {
+    @inlinable mutating func line<H: RESPReplyHandler>(_ l: UnsafeBufferPointer<UInt8>, _ handler: inout H) -> LineOutcome {
         var count = l.count
         if count > 0 && l[count - 1] == 13 { count -= 1 }
         guard count > 0 else { return .protocolError("Protocol error, got \"\\r\" as reply type byte") }
@@ -101,8 +103,8 @@ struct ReplyScanner {
         case UInt8(ascii: "-"):
             if remaining.isEmpty && !topIsIgnored {
                 topIsError = true
-                errorText.removeAll(keepingCapacity: true)
-                errorText.append(contentsOf: UnsafeBufferPointer(rebasing: l[1..<count]))
+                lastErrorText.removeAll(keepingCapacity: true)
+                lastErrorText.append(contentsOf: UnsafeBufferPointer(rebasing: l[1..<count]))
             }
             return valueDone(&handler) ? .more : .stop
         case UInt8(ascii: "$"), UInt8(ascii: "="), UInt8(ascii: "!"):
@@ -111,7 +113,7 @@ struct ReplyScanner {
             if type == UInt8(ascii: "!") && remaining.isEmpty && !topIsIgnored {
                 topIsError = true
                 capturingBlobError = true
-                errorText.removeAll(keepingCapacity: true)
+                lastErrorText.removeAll(keepingCapacity: true)
             }
             skip = len + 2
             return .more
@@ -134,7 +136,7 @@ struct ReplyScanner {
     }
 
     /// Signed decimal after the type byte; nil when malformed.
-    @inline(__always) static func length(_ l: UnsafeBufferPointer<UInt8>, _ count: Int) -> Int? {
+    @inlinable @inline(__always) static func length(_ l: UnsafeBufferPointer<UInt8>, _ count: Int) -> Int? {
         var i = 1
         var negative = false
         if i < count && l[i] == UInt8(ascii: "-") { negative = true; i += 1 }
@@ -150,7 +152,7 @@ struct ReplyScanner {
     }
 
     /// A value is complete: close finished aggregates; a complete top-level value is a reply.
-    @inline(__always) private mutating func valueDone<H: ReplyHandler>(_ handler: inout H) -> Bool {
+    @inlinable @inline(__always) mutating func valueDone<H: RESPReplyHandler>(_ handler: inout H) -> Bool {
         while let last = remaining.last {
             if last > 1 { remaining[remaining.count - 1] = last - 1; return true }
             remaining.removeLast()

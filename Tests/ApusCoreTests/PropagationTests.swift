@@ -1,0 +1,105 @@
+// The one propagation point: what call() and the keyspace hand to consumers of the
+// command stream — only commands that changed the dataset, replacements where 7.0
+// rewrites the command (absolute expiries, INCRBYFLOAT's result, GETDEL), forced
+// FLUSHALL/FLUSHDB, expiries as DEL/UNLINK in order, and nothing without a consumer.
+
+import XCTest
+@testable import ApusCore
+
+/// Records what reaches the command stream, decoded back to argument lists.
+final class RecordingConsumer: PropagationConsumer {
+    var commands: [(db: Int, args: [String])] = []
+    var units = 0
+    func feed(_ unit: [PropagatedCommand]) {
+        units += 1
+        for c in unit {
+            let d = RESPReplyDecoder.decodeAll(Array(c.resp))
+            guard d.count == 1, case .array(let items) = d[0] else {
+                commands.append((c.db, ["<not one RESP array>"]))
+                continue
+            }
+            commands.append((c.db, items.map { $0.text ?? "?" }))
+        }
+    }
+    func take() -> [String] {
+        defer { commands.removeAll() }
+        return commands.map { "\($0.db): " + $0.args.joined(separator: " ") }
+    }
+}
+
+final class PropagationTests: XCTestCase {
+    var h: InProcessServer!
+    var c: Client!
+    var stream: RecordingConsumer!
+
+    override func setUp() {
+        h = InProcessServer()
+        c = h.makeClient()
+        stream = RecordingConsumer()
+        h.server.keyspace.propagator.attach(stream)
+    }
+
+    private func run(_ lines: String...) -> [String] {
+        for l in lines { _ = h.feed(c, l + "\r\n") }
+        return stream.take()
+    }
+
+    func testOnlyCommandsThatChangedTheDatasetArePropagated() {
+        XCTAssertEqual(run("SET a 1", "GET a", "INCR a", "SETNX a 2", "DEL nothing", "DEL a"),
+                       ["0: SET a 1", "0: INCR a", "0: DEL a"])
+        XCTAssertEqual(run("SELECT 3", "APPEND b x", "PING"), ["3: APPEND b x"])
+        XCTAssertEqual(run("SET k v XX", "MSET x 1 y 2"), ["3: MSET x 1 y 2"])
+    }
+
+    func testRelativeExpiriesBecomeAbsolute() {
+        let before = h.server.mstime
+        let out = run("SET k v EX 100 NX", "SETEX s 10 v", "PSETEX p 500 v", "EXPIRE k 50", "GETEX k PERSIST")
+        XCTAssertEqual(out.count, 5)
+        func at(_ line: String, _ i: Int) -> Int64 { Int64(line.split(separator: " ")[i])! }
+        XCTAssertTrue(out[0].hasPrefix("0: SET k v PXAT ") && out[0].hasSuffix(" NX"), out[0])
+        XCTAssertEqual(at(out[0], 5) - before, 100_000, accuracy: 50)
+        XCTAssertTrue(out[1].hasPrefix("0: SET s v PXAT "), out[1])
+        XCTAssertEqual(at(out[1], 5) - before, 10_000, accuracy: 50)
+        XCTAssertEqual(at(out[2], 5) - before, 500, accuracy: 50)
+        XCTAssertTrue(out[3].hasPrefix("0: PEXPIREAT k "), out[3])
+        XCTAssertEqual(at(out[3], 3) - before, 50_000, accuracy: 50)
+        XCTAssertEqual(out[4], "0: PERSIST k")
+        // Absolute forms replay as sent apart from the unit.
+        XCTAssertEqual(run("PEXPIREAT k 99999999999999"), ["0: PEXPIREAT k 99999999999999"])
+        // An expire time already past deletes the key, and replays as DEL.
+        XCTAssertEqual(run("EXPIREAT k 1"), ["0: DEL k"])
+        XCTAssertEqual(run("SET g v", "GETEX g PXAT 1"), ["0: SET g v", "0: DEL g"])
+    }
+
+    func testRewrittenAndForcedCommands() {
+        XCTAssertEqual(run("INCRBYFLOAT f 1.5", "SET d v", "GETDEL d", "GETDEL d"),
+                       ["0: SET f 1.5 KEEPTTL", "0: SET d v", "0: DEL d"])
+        // FLUSHALL and FLUSHDB go out even when there was nothing to remove.
+        XCTAssertEqual(run("FLUSHALL", "FLUSHALL", "FLUSHDB"), ["0: FLUSHALL", "0: FLUSHALL", "0: FLUSHDB"])
+    }
+
+    func testExpiredKeysEnterTheStreamBeforeTheCommandThatFoundThem() {
+        _ = run("SET e v PX 1")
+        usleep(5_000)
+        XCTAssertEqual(run("GET e"), ["0: DEL e"])
+        _ = run("SET e v PX 1")
+        usleep(5_000)
+        // A write that finds the key expired: the deletion first, then the write, in one unit.
+        let units = stream.units
+        XCTAssertEqual(run("APPEND e x"), ["0: DEL e", "0: APPEND e x"])
+        XCTAssertEqual(stream.units, units + 1)
+        h.server.config.lazyfreeLazyExpire = true
+        h.server.keyspace.lazyExpire = true
+        _ = run("SET e v PX 1")
+        usleep(5_000)
+        XCTAssertEqual(run("EXISTS e"), ["0: UNLINK e"])
+    }
+
+    func testNothingIsRecordedWithoutAConsumer() {
+        h.server.keyspace.propagator.detach(stream)
+        _ = run("SET a 1 EX 10", "INCRBYFLOAT f 2")
+        h.server.keyspace.propagator.attach(stream)
+        XCTAssertEqual(stream.take(), [])
+        XCTAssertEqual(h.server.keyspace.propagator.propagatedCount, 0)
+    }
+}
