@@ -1,7 +1,8 @@
 // A connected client: its socket, query buffer, parsed argument vector, reply buffer
 // and the per-connection state Redis keeps in `struct client` (selected db, protocol
-// version, name, flags, statistics). Arguments are (offset, length) ranges into the
-// query buffer — never copies — and are valid only while the command runs.
+// version, name, flags, statistics). Its RequestParser turns the query buffer into
+// arguments that are (offset, length) ranges into it — never copies — valid only while
+// the command runs.
 
 import Glibc
 import CApusSys
@@ -25,8 +26,6 @@ public struct ClientFlags: OptionSet {
     /// Holding a parsed command until CLIENT PAUSE ends.
     public static let postponed = ClientFlags(rawValue: 1 << 15)
 }
-
-public enum RequestType: UInt8 { case unknown, inline, multibulk }
 
 public final class Client {
     /// The server outlives every client; unowned(unsafe) avoids a reference-count
@@ -55,20 +54,12 @@ public final class Client {
     // MARK: - Query state
     public var query: ByteBuffer
     public var queryPeak: Int = 0
-    var requestType: RequestType = .unknown
-    var multibulkLen: Int = 0
-    var bulkLen: Int = -1
-    /// Offset in the query buffer where the command being parsed starts.
-    var commandStart: Int = 0
-    /// argv as (offset into query.base, length) pairs.
-    var argOffsets: UnsafeMutablePointer<Int>
-    var argLengths: UnsafeMutablePointer<Int>
-    var argCapacity: Int
-    public internal(set) var argc: Int = 0
+    /// Parses `query`; holds argv of the command being run as ranges into it.
+    var request = RequestParser()
+    @inline(__always) public var argc: Int { request.argc }
     /// Arguments (bit i = argv[i], first 64) shown as "(redacted)" in MONITOR and the
     /// slow log: passwords given to AUTH, HELLO AUTH, CONFIG SET of sensitive values.
     public var redactedArguments: UInt64 = 0
-    var inlineArgBuffer: ByteBuffer?
 
     // MARK: - Reply state
     public var reply: ByteBuffer
@@ -94,30 +85,19 @@ public final class Client {
         self.authenticated = authenticated
         query = ByteBuffer(capacity: 16 * 1024)
         reply = ByteBuffer(capacity: 16 * 1024)
-        argCapacity = 8
-        argOffsets = .allocate(capacity: argCapacity)
-        argLengths = .allocate(capacity: argCapacity)
         if unix { flags.insert(.unixSocket) }
     }
 
     deinit {
         query.free()
         reply.free()
-        inlineArgBuffer?.free()
-        argOffsets.deallocate()
-        argLengths.deallocate()
+        request.free()
     }
 
     // MARK: - Arguments
 
     @inline(__always) public func arg(_ i: Int) -> UnsafeRawBufferPointer {
-        if requestType == .inline { return inlineArg(i) }
-        return UnsafeRawBufferPointer(start: query.base + argOffsets[i], count: argLengths[i])
-    }
-
-    func inlineArg(_ i: Int) -> UnsafeRawBufferPointer {
-        let b = inlineArgBuffer!
-        return UnsafeRawBufferPointer(start: b.base + argOffsets[i], count: argLengths[i])
+        request.arg(i, in: query)
     }
 
     public func argBytes(_ i: Int) -> [UInt8] { Array(arg(i)) }
@@ -150,50 +130,34 @@ public final class Client {
 
     public func argInt64(_ i: Int) -> Int64? { Numbers.string2ll(arg(i)) }
 
-    func ensureArgCapacity(_ n: Int) {
-        if n <= argCapacity { return }
-        var cap = argCapacity
-        while cap < n { cap *= 2 }
-        let no = UnsafeMutablePointer<Int>.allocate(capacity: cap)
-        let nl = UnsafeMutablePointer<Int>.allocate(capacity: cap)
-        no.update(from: argOffsets, count: argc)
-        nl.update(from: argLengths, count: argc)
-        argOffsets.deallocate()
-        argLengths.deallocate()
-        argOffsets = no
-        argLengths = nl
-        argCapacity = cap
+    /// Parses the next command from the query buffer under this connection's limits; a
+    /// malformed request gets Redis's protocol error and closes the connection after it.
+    @inline(__always) func parseRequest() -> ParseOutcome {
+        let limits = RequestLimits(maxBulkLength: server.config.protoMaxBulkLen,
+                                   queryBufferLimit: server.config.clientQueryBufferLimit,
+                                   authenticated: authenticated)
+        let r = request.parse(&query, limits: limits)
+        if r == .failed {
+            addReplyError(bytes: request.errorReply)
+            server.log(.verbose, "Protocol error (\(request.errorReason)) from client: \(describeForLog())")
+            flags.insert(.closeAfterReply)
+        }
+        return r
     }
 
-    @inline(__always) func pushArg(offset: Int, length: Int) {
-        if argc == argCapacity { ensureArgCapacity(argc + 1) }
-        argOffsets[argc] = offset
-        argLengths[argc] = length
-        argc += 1
-    }
-
-    /// Forgets the parsed command (Redis's resetClient): argv, multibulk state.
+    /// Forgets the command just run (Redis's resetClient).
     @inline(__always) func resetRequest() {
-        argc = 0
+        request.reset()
         redactedArguments = 0
-        requestType = .unknown
-        multibulkLen = 0
-        bulkLen = -1
-        // the argv array grows for MSET-like commands; give it back when large
-        if argCapacity > 1024 { shrinkArgs() }
     }
 
-    func shrinkArgs() {
-        argOffsets.deallocate()
-        argLengths.deallocate()
-        argCapacity = 8
-        argOffsets = .allocate(capacity: argCapacity)
-        argLengths = .allocate(capacity: argCapacity)
-    }
+    func compactQuery() { request.compact(&query) }
+
+    func describeForLog() -> String { "addr=\(peerAddress) laddr=\(localAddress) name=\(displayName)" }
 
     /// Memory held by this client's buffers (used_memory and CLIENT LIST's qbuf/omem).
     public var bufferMemory: Int {
-        query.allocatedBytes + reply.allocatedBytes + argCapacity * 16 + (inlineArgBuffer?.allocatedBytes ?? 0)
+        query.allocatedBytes + reply.allocatedBytes + request.memoryBytes
     }
 
     public var displayName: String { name.map { String(decoding: $0, as: UTF8.self) } ?? "" }

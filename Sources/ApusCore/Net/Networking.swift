@@ -97,8 +97,8 @@ extension Server {
 
     func readFromClient(_ c: Client) {
         var readlen = 16 * 1024
-        if c.requestType == .multibulk && c.bulkLen >= ProtocolLimits.bigArgument {
-            let remaining = c.bulkLen - (c.query.readableBytes - 2)
+        if c.request.type == .multibulk && c.request.bulkLen >= ProtocolLimits.bigArgument {
+            let remaining = c.request.bulkLen - (c.query.readableBytes - 2)
             if remaining > 0 && remaining < readlen { readlen = remaining }
         }
         if c.query.writableBytes < readlen {
@@ -150,7 +150,7 @@ extension Server {
             runParsedCommand(c)
             if clientsByFd[Int(c.fd)] !== c { return }  // freed while executing (QUIT etc.)
         }
-        if c.query.readIndex == c.query.writeIndex && c.requestType == .unknown {
+        if c.query.readIndex == c.query.writeIndex && c.request.type == .unknown {
             c.query.readIndex = 0
             c.query.writeIndex = 0
         }

@@ -1,7 +1,10 @@
-// Request parsing (Redis's processInlineBuffer / processMultibulkBuffer). Parses in
-// place: a multibulk argument is an (offset, length) range into the query buffer.
-// "Need more bytes" consumes nothing that cannot be resumed; malformed input produces
-// Redis 7.0.15's exact `Protocol error: ...` reply and closes the connection after it.
+// Request parsing (Redis's processInlineBuffer / processMultibulkBuffer), standalone:
+// the parser reads from a query buffer it is handed and knows nothing of the server or
+// the connection. Limits come in with each call; a malformed request yields the exact
+// `Protocol error: ...` text of Redis 7.0.15 for the caller to reply and log. Parses in
+// place: a multibulk argument is an (offset, length) range into the query buffer, so
+// arguments are valid until the buffer is compacted or the request reset. "Need more
+// bytes" consumes nothing that cannot be resumed.
 
 import Glibc
 
@@ -15,39 +18,140 @@ public enum ProtocolLimits {
     public static let bigArgument = 32 * 1024
 }
 
-enum ParseOutcome { case complete, needMore, failed }
+/// The limits a request is parsed under, from the configuration and the connection.
+public struct RequestLimits {
+    /// proto-max-bulk-len
+    public var maxBulkLength: Int
+    /// client-query-buffer-limit: a big argument never reserves more than this.
+    public var queryBufferLimit: Int
+    /// Unauthenticated connections get the small multibulk limits.
+    public var authenticated: Bool
 
-extension Client {
-    /// Parses one command from the query buffer. On `.complete`, argc/arg(i) describe it
-    /// (argc may be 0 for an empty line, which the caller skips).
-    @inline(__always) func parseRequest() -> ParseOutcome {
-        if requestType == .unknown {
-            requestType = query.byte(at: query.readIndex) == 42 ? .multibulk : .inline
-            commandStart = query.readIndex
-        }
-        if requestType == .multibulk { return parseMultibulk() }
-        return parseInline()
+    public init(maxBulkLength: Int, queryBufferLimit: Int, authenticated: Bool) {
+        self.maxBulkLength = maxBulkLength
+        self.queryBufferLimit = queryBufferLimit
+        self.authenticated = authenticated
+    }
+}
+
+public enum RequestType: UInt8 { case unknown, inline, multibulk }
+
+public enum ParseOutcome { case complete, needMore, failed }
+
+/// Parse state of one connection's request stream and the argument vector of the
+/// request just parsed. Owns raw memory: the owner calls `free()` once.
+public struct RequestParser {
+    public private(set) var type: RequestType = .unknown
+    private var multibulkLen = 0
+    /// Length of the bulk argument being read, -1 between arguments.
+    public private(set) var bulkLen = -1
+    /// Offset in the query buffer where the request being parsed starts.
+    private var commandStart = 0
+    private var argOffsets: UnsafeMutablePointer<Int>
+    private var argLengths: UnsafeMutablePointer<Int>
+    private var argCapacity = 8
+    public private(set) var argc = 0
+    /// Inline requests are split (quotes, escapes) into this buffer; offsets index it.
+    private var inlineArgs: ByteBuffer?
+    /// After `.failed`: the error reply ("ERR Protocol error: ...") and the reason alone.
+    public private(set) var errorReply: [UInt8] = []
+    public private(set) var errorReason = ""
+
+    public init() {
+        argOffsets = .allocate(capacity: argCapacity)
+        argLengths = .allocate(capacity: argCapacity)
     }
 
-    private func protocolError(_ reason: String, detail: UInt8? = nil) -> ParseOutcome {
+    public func free() {
+        inlineArgs?.free()
+        argOffsets.deallocate()
+        argLengths.deallocate()
+    }
+
+    /// Bytes held besides the query buffer (CLIENT LIST and used_memory count them).
+    public var memoryBytes: Int { argCapacity * 16 + (inlineArgs?.allocatedBytes ?? 0) }
+
+    // MARK: - Arguments
+
+    @inline(__always)
+    public func arg(_ i: Int, in query: ByteBuffer) -> UnsafeRawBufferPointer {
+        if type == .inline { return inlineArg(i) }
+        return UnsafeRawBufferPointer(start: query.base + argOffsets[i], count: argLengths[i])
+    }
+
+    private func inlineArg(_ i: Int) -> UnsafeRawBufferPointer {
+        let b = inlineArgs.unsafelyUnwrapped
+        return UnsafeRawBufferPointer(start: b.base + argOffsets[i], count: argLengths[i])
+    }
+
+    private mutating func ensureArgCapacity(_ n: Int) {
+        if n <= argCapacity { return }
+        var cap = argCapacity
+        while cap < n { cap *= 2 }
+        let no = UnsafeMutablePointer<Int>.allocate(capacity: cap)
+        let nl = UnsafeMutablePointer<Int>.allocate(capacity: cap)
+        no.update(from: argOffsets, count: argc)
+        nl.update(from: argLengths, count: argc)
+        argOffsets.deallocate()
+        argLengths.deallocate()
+        argOffsets = no
+        argLengths = nl
+        argCapacity = cap
+    }
+
+    @inline(__always) private mutating func pushArg(offset: Int, length: Int) {
+        if argc == argCapacity { ensureArgCapacity(argc + 1) }
+        argOffsets[argc] = offset
+        argLengths[argc] = length
+        argc += 1
+    }
+
+    /// Forgets the parsed request (Redis's resetClient): argv, multibulk state.
+    @inline(__always) public mutating func reset() {
+        argc = 0
+        type = .unknown
+        multibulkLen = 0
+        bulkLen = -1
+        // The argv array grows for MSET-like commands; give it back when large.
+        if argCapacity > 1024 { shrinkArgs() }
+    }
+
+    private mutating func shrinkArgs() {
+        argOffsets.deallocate()
+        argLengths.deallocate()
+        argCapacity = 8
+        argOffsets = .allocate(capacity: argCapacity)
+        argLengths = .allocate(capacity: argCapacity)
+    }
+
+    // MARK: - Parsing
+
+    /// Parses one request from `query`. On `.complete`, `argc`/`arg(i, in:)` describe it
+    /// (argc may be 0 for an empty line, which the caller skips). On `.failed`, the
+    /// rest of the buffer has been discarded, as Redis does.
+    @inline(__always)
+    public mutating func parse(_ query: inout ByteBuffer, limits: RequestLimits) -> ParseOutcome {
+        if type == .unknown {
+            type = query.byte(at: query.readIndex) == 42 ? .multibulk : .inline
+            commandStart = query.readIndex
+        }
+        if type == .multibulk { return parseMultibulk(&query, limits) }
+        return parseInline(&query)
+    }
+
+    private mutating func fail(_ query: inout ByteBuffer, _ reason: String, detail: UInt8? = nil) -> ParseOutcome {
         var msg = Array("ERR Protocol error: \(reason)".utf8)
         if let d = detail { msg += [d, 39] }   // the offending byte as sent, then the closing quote
-        addReplyError(bytes: msg)
-        server.log(.verbose, "Protocol error (\(reason)) from client: \(describeForLog())")
-        flags.insert(.closeAfterReply)
-        // Everything after the bad input is discarded, as Redis does.
+        errorReply = msg
+        errorReason = reason
         query.readIndex = query.writeIndex
         return .failed
     }
 
-    /// Finds "\r" from `from` within the readable region; returns its absolute offset.
+    /// Finds `byte` from `from` within the readable region; returns its absolute offset.
     /// Like Redis, which searches its NUL-terminated buffer with strchr, a NUL byte before
-    /// the "\r" means "not found yet" (count lines never contain NUL).
-    @inline(__always) private func findCR(from: Int) -> Int? {
-        findByte(13, from: from)
-    }
-
-    @inline(__always) private func findByte(_ byte: Int32, from: Int) -> Int? {
+    /// it means "not found yet" (count lines never contain NUL).
+    @inline(__always) private func findByte(_ query: ByteBuffer, _ byte: Int32, from: Int) -> Int? {
         let n = query.writeIndex - from
         if n <= 0 { return nil }
         guard let p = memchr(query.base + from, byte, n) else { return nil }
@@ -56,22 +160,22 @@ extension Client {
         return at
     }
 
-    private func parseMultibulk() -> ParseOutcome {
+    private mutating func parseMultibulk(_ query: inout ByteBuffer, _ limits: RequestLimits) -> ParseOutcome {
         if multibulkLen == 0 {
             let start = query.readIndex
-            guard let cr = findCR(from: start) else {
+            guard let cr = findByte(query, 13, from: start) else {
                 if query.readableBytes > ProtocolLimits.inlineMaxSize {
-                    return protocolError("too big mbulk count string")
+                    return fail(&query, "too big mbulk count string")
                 }
                 return .needMore
             }
             // "\r" must be followed by one more byte ("\n") in the buffer.
             if cr + 1 >= query.writeIndex { return .needMore }
             guard let ll = Numbers.string2ll(query.bytes(at: start + 1, count: cr - start - 1)), ll <= Int64(Int32.max) else {
-                return protocolError("invalid multibulk length")
+                return fail(&query, "invalid multibulk length")
             }
-            if ll > Int64(ProtocolLimits.unauthenticatedMaxArgs) && !authenticated {
-                return protocolError("unauthenticated multibulk length")
+            if ll > Int64(ProtocolLimits.unauthenticatedMaxArgs) && !limits.authenticated {
+                return fail(&query, "unauthenticated multibulk length")
             }
             query.readIndex = cr + 2
             if ll <= 0 { return .complete }   // "*0" or "*-1": an empty command
@@ -81,33 +185,33 @@ extension Client {
         while multibulkLen > 0 {
             if bulkLen == -1 {
                 let start = query.readIndex
-                guard let cr = findCR(from: start) else {
+                guard let cr = findByte(query, 13, from: start) else {
                     if query.readableBytes > ProtocolLimits.inlineMaxSize {
-                        return protocolError("too big bulk count string")
+                        return fail(&query, "too big bulk count string")
                     }
                     return .needMore
                 }
                 if cr + 1 >= query.writeIndex { return .needMore }
                 let first = query.byte(at: start)
                 if first != 36 {
-                    return protocolError("expected '$', got '", detail: first)
+                    return fail(&query, "expected '$', got '", detail: first)
                 }
                 guard let ll = Numbers.string2ll(query.bytes(at: start + 1, count: cr - start - 1)),
-                      ll >= 0, ll <= Int64(server.config.protoMaxBulkLen) else {
-                    return protocolError("invalid bulk length")
+                      ll >= 0, ll <= Int64(limits.maxBulkLength) else {
+                    return fail(&query, "invalid bulk length")
                 }
-                if ll > Int64(ProtocolLimits.unauthenticatedMaxBulk) && !authenticated {
-                    return protocolError("unauthenticated bulk length")
+                if ll > Int64(ProtocolLimits.unauthenticatedMaxBulk) && !limits.authenticated {
+                    return fail(&query, "unauthenticated bulk length")
                 }
                 query.readIndex = cr + 2
                 bulkLen = Int(ll)
                 if bulkLen >= ProtocolLimits.bigArgument {
                     // Make the buffer able to hold the whole argument so the next reads
                     // land in place (Redis does the same to avoid repeated copies).
-                    compactQuery()
+                    compact(&query)
                     // Never reserve past the query buffer limit: a huge proto-max-bulk-len
                     // must not turn one length line into a huge allocation.
-                    let wanted = min(bulkLen, server.config.clientQueryBufferLimit) + 2
+                    let wanted = min(bulkLen, limits.queryBufferLimit) + 2
                     if wanted > query.readableBytes { query.reserve(wanted - query.readableBytes) }
                 }
             }
@@ -120,47 +224,44 @@ extension Client {
         return .complete
     }
 
-    private func parseInline() -> ParseOutcome {
+    private mutating func parseInline(_ query: inout ByteBuffer) -> ParseOutcome {
         let start = query.readIndex
         let n = query.readableBytes
-        guard let nl = findByte(10, from: start) else {
-            if n > ProtocolLimits.inlineMaxSize { return protocolError("too big inline request") }
+        guard let nl = findByte(query, 10, from: start) else {
+            if n > ProtocolLimits.inlineMaxSize { return fail(&query, "too big inline request") }
             return .needMore
         }
         var end = nl
         if end > start && query.byte(at: end - 1) == 13 { end -= 1 }
         guard let parts = SplitArgs.split(query.bytes(at: start, count: end - start)) else {
-            return protocolError("unbalanced quotes in request")
+            return fail(&query, "unbalanced quotes in request")
         }
         query.readIndex = nl + 1
-        // Copy the split arguments into one owned buffer; offsets index it.
-        if inlineArgBuffer == nil { inlineArgBuffer = ByteBuffer(capacity: 256) }
-        inlineArgBuffer!.reset(shrinkTo: 4096)
+        if inlineArgs == nil { inlineArgs = ByteBuffer(capacity: 256) }
+        inlineArgs!.reset(shrinkTo: 4096)
         argc = 0
         for p in parts {
-            let off = inlineArgBuffer!.writeIndex
-            inlineArgBuffer!.append(p)
+            let off = inlineArgs!.writeIndex
+            inlineArgs!.append(p)
             pushArg(offset: off, length: p.count)
         }
         return .complete
     }
 
-    /// Slides unparsed bytes to the front of the query buffer, keeping the ranges of
-    /// arguments already parsed for the command in progress valid.
-    func compactQuery() {
-        // Arguments already parsed for a partial command sit before readIndex: keep
-        // everything from the start of that command.
-        let keepFrom = requestType == .multibulk ? commandStart : query.readIndex
+    /// Slides unparsed bytes to the front of `query`, keeping the ranges of arguments
+    /// already parsed for the request in progress valid.
+    public mutating func compact(_ query: inout ByteBuffer) {
+        // Arguments already parsed for a partial request sit before readIndex: keep
+        // everything from the start of that request.
+        let keepFrom = type == .multibulk ? commandStart : query.readIndex
         if keepFrom == 0 { return }
         let parsed = query.readIndex - keepFrom
         query.readIndex = keepFrom
         query.compact()
         query.readIndex = parsed
-        if requestType == .multibulk {
+        if type == .multibulk {
             for i in 0..<argc { argOffsets[i] -= keepFrom }
         }
         commandStart = 0
     }
-
-    func describeForLog() -> String { "addr=\(peerAddress) laddr=\(localAddress) name=\(displayName)" }
 }

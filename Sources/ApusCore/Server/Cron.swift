@@ -50,7 +50,7 @@ extension Server {
         }
         // Give back query buffers that grew for one big request.
         for c in clientList {
-            if c.query.readableBytes == 0 && c.query.capacity > 32 * 1024 && c.requestType == .unknown {
+            if c.query.readableBytes == 0 && c.query.capacity > 32 * 1024 && c.request.type == .unknown {
                 c.query.reset(shrinkTo: 16 * 1024)
             }
             if c.reply.readableBytes == 0 && c.reply.capacity > 32 * 1024 {

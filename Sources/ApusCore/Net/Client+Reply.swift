@@ -1,7 +1,7 @@
-// Reply encoding for RESP2 and RESP3 (Redis's addReply* family in networking.c).
-// Every reply type has one function; the protocol version of the client decides the
-// bytes: maps become flat arrays, sets arrays, nulls `$-1`/`*-1`, booleans integers,
-// doubles and verbatim strings bulk strings when the client speaks RESP2.
+// Replying to a client (Redis's addReply* family in networking.c): each function asks
+// `prepareToWrite` whether the client takes replies (queueing it for the before-sleep
+// write pass and enforcing its output-buffer limit), then RESPReplyEncoder writes the
+// bytes for the client's protocol version into its reply buffer.
 
 import Glibc
 
@@ -37,9 +37,7 @@ extension Client {
 
     public func addReplyStatus(_ s: String) {
         guard prepareToWrite() else { return }
-        reply.append(byte: 43)
-        reply.append(string: s)
-        reply.append("\r\n")
+        RESPReplyEncoder.status(s, into: &reply)
     }
 
     /// Sends `-<full>\r\n`. `full` carries its own code ("ERR ...", "WRONGTYPE ...").
@@ -53,11 +51,7 @@ extension Client {
     public func addReplyError(bytes full: [UInt8]) {
         server.noteError(full)
         guard prepareToWrite() else { return }
-        reply.append(byte: 45)
-        var b = full
-        for i in b.indices where b[i] == 13 || b[i] == 10 { b[i] = 32 }
-        reply.append(b)
-        reply.append("\r\n")
+        RESPReplyEncoder.error(full, into: &reply)
     }
 
     /// An error quoting argument `i` byte for byte: `prefix` + argv[i] + `suffix`.
@@ -83,27 +77,14 @@ extension Client {
 
     @inline(__always) public func addReplyInteger(_ v: Int64) {
         guard prepareToWrite() else { return }
-        reply.reserve(24)
-        reply.append(byte: 58)
-        reply.appendDecimal(v)
-        reply.append("\r\n")
+        RESPReplyEncoder.integer(v, into: &reply)
     }
 
     @inline(__always) public func addReplyInteger(_ v: Int) { addReplyInteger(Int64(v)) }
 
-    @inline(__always) func addLengthHeader(_ prefix: UInt8, _ n: Int) {
-        reply.reserve(24)
-        reply.append(byte: prefix)
-        reply.appendDecimal(Int64(n))
-        reply.append("\r\n")
-    }
-
     @inline(__always) public func addReplyBulk(_ p: UnsafeRawBufferPointer) {
         guard prepareToWrite() else { return }
-        reply.reserve(p.count + 24)
-        addLengthHeader(36, p.count)
-        reply.append(p)
-        reply.append("\r\n")
+        RESPReplyEncoder.bulk(p, into: &reply)
     }
 
     public func addReplyBulk(_ b: [UInt8]) { b.withUnsafeBytes { addReplyBulk($0) } }
@@ -123,72 +104,43 @@ extension Client {
     }
 
     @inline(__always) public func addReplyNull() {
-        if resp >= 3 { addReplyRaw("_\r\n") } else { addReplyRaw("$-1\r\n") }
+        if prepareToWrite() { RESPReplyEncoder.null(resp: resp, into: &reply) }
     }
 
     public func addReplyNullArray() {
-        if resp >= 3 { addReplyRaw("_\r\n") } else { addReplyRaw("*-1\r\n") }
+        if prepareToWrite() { RESPReplyEncoder.nullArray(resp: resp, into: &reply) }
     }
 
     @inline(__always) public func addReplyArrayLen(_ n: Int) {
-        guard prepareToWrite() else { return }
-        addLengthHeader(42, n)
+        if prepareToWrite() { RESPReplyEncoder.lengthHeader(42, n, into: &reply) }
     }
 
     public func addReplyMapLen(_ n: Int) {
-        guard prepareToWrite() else { return }
-        if resp >= 3 { addLengthHeader(37, n) } else { addLengthHeader(42, n * 2) }
+        if prepareToWrite() { RESPReplyEncoder.mapLength(n, resp: resp, into: &reply) }
     }
 
     public func addReplySetLen(_ n: Int) {
-        guard prepareToWrite() else { return }
-        addLengthHeader(resp >= 3 ? 126 : 42, n)
+        if prepareToWrite() { RESPReplyEncoder.setLength(n, resp: resp, into: &reply) }
     }
 
     public func addReplyPushLen(_ n: Int) {
-        guard prepareToWrite() else { return }
-        addLengthHeader(resp >= 3 ? 62 : 42, n)
+        if prepareToWrite() { RESPReplyEncoder.pushLength(n, resp: resp, into: &reply) }
     }
 
-    /// A double as 7.0 sends it: RESP3 `,<%.17g>`; RESP2 a bulk string of the same text.
     public func addReplyDouble(_ d: Double) {
-        let text = formatReplyDouble(d)
-        if resp >= 3 {
-            guard prepareToWrite() else { return }
-            reply.append(byte: 44)
-            reply.append(text)
-            reply.append("\r\n")
-        } else {
-            addReplyBulk(text)
-        }
+        if prepareToWrite() { RESPReplyEncoder.double(d, resp: resp, into: &reply) }
     }
 
     public func addReplyBool(_ b: Bool) {
-        if resp >= 3 { addReplyRaw(b ? "#t\r\n" : "#f\r\n") } else { addReplyRaw(b ? ":1\r\n" : ":0\r\n") }
+        if prepareToWrite() { RESPReplyEncoder.bool(b, resp: resp, into: &reply) }
     }
 
     public func addReplyBigNumber(_ s: String) {
-        if resp >= 3 {
-            guard prepareToWrite() else { return }
-            reply.append(byte: 40)
-            reply.append(string: s)
-            reply.append("\r\n")
-        } else {
-            addReplyBulkString(s)
-        }
+        if prepareToWrite() { RESPReplyEncoder.bigNumber(s, resp: resp, into: &reply) }
     }
 
-    /// Verbatim string (`=len\r\ntxt:...`) in RESP3, plain bulk string in RESP2.
     public func addReplyVerbatim(_ text: String, format: String = "txt") {
-        if resp >= 3 {
-            guard prepareToWrite() else { return }
-            let body = format + ":" + text
-            addLengthHeader(61, body.utf8.count)
-            reply.append(string: body)
-            reply.append("\r\n")
-        } else {
-            addReplyBulkString(text)
-        }
+        if prepareToWrite() { RESPReplyEncoder.verbatim(text, format: format, resp: resp, into: &reply) }
     }
 
     // MARK: - Deferred lengths (replies whose element count is known only at the end)
@@ -202,11 +154,7 @@ extension Client {
     private func setDeferred(_ h: Int, _ prefix: UInt8, _ n: Int) {
         // The buffer was dropped meanwhile (client closed over its output limit).
         if h < 0 || h > reply.writeIndex || flags.contains(.closeASAP) { return }
-        var hdr = [UInt8]()
-        hdr.append(prefix)
-        hdr.append(contentsOf: String(n).utf8)
-        hdr.append(13); hdr.append(10)
-        hdr.withUnsafeBytes { reply.insert($0, at: h) }
+        RESPReplyEncoder.deferredHeader(prefix, n).withUnsafeBytes { reply.insert($0, at: h) }
     }
 
     public func setDeferredArrayLen(_ h: Int, _ n: Int) { setDeferred(h, 42, n) }
@@ -216,5 +164,3 @@ extension Client {
     public func setDeferredSetLen(_ h: Int, _ n: Int) { setDeferred(h, resp >= 3 ? 126 : 42, n) }
 }
 
-/// %.17g as Redis's addReplyDouble uses, with inf/-inf/nan spelled as Redis spells them.
-@inline(__always) func formatReplyDouble(_ d: Double) -> [UInt8] { Numbers.formatDouble(d) }
