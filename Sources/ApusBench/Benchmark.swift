@@ -35,8 +35,7 @@ public enum BenchmarkMain {
         var out: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
-            let n = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
+            let n = chunk.withUnsafeMutableBytes { b in SystemCall.retryingEINTR { read(0, b.baseAddress, b.count) } }
             if n <= 0 { break }
             out += chunk[0..<n]
         }

@@ -481,9 +481,8 @@ final class BenchClient {
     /// Writes what is left of the output; waits for writability only when the kernel is full.
     func flush() {
         while written < obufLength {
-            let n = write(fd, obuf + written, obufLength - written)
+            let n = SystemCall.retryingEINTR { write(fd, obuf + written, obufLength - written) }
             if n > 0 { written += n; continue }
-            if n < 0 && errno == EINTR { continue }
             if n < 0 && errno == EAGAIN {
                 if !wantWritable {
                     wantWritable = true

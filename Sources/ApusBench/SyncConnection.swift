@@ -69,15 +69,11 @@ public final class SyncConnection {
     deinit { close(fd) }
 
     public func send(_ bytes: [UInt8]) throws {
-        var off = 0
-        while off < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + off, $0.count - off) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                broken = true
-                throw ConnectionError(String(cString: strerror(errno)))
-            }
-            off += n
+        do {
+            try bytes.withUnsafeBytes { try SystemCall.writeAll(fd, $0) }
+        } catch let e as SystemError {
+            broken = true
+            throw ConnectionError(String(cString: strerror(e.errno)))
         }
     }
 
@@ -116,10 +112,9 @@ public final class SyncConnection {
     func fill() throws {
         if pos > 0 { buf.removeFirst(pos); pos = 0 }
         var chunk = [UInt8](repeating: 0, count: 16384)
-        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        let n = chunk.withUnsafeMutableBytes { b in SystemCall.retryingEINTR { read(fd, b.baseAddress, b.count) } }
         if n == 0 { broken = true; throw ConnectionError("Server closed the connection") }
         if n < 0 {
-            if errno == EINTR { return }
             broken = true
             throw ConnectionError(errno == EAGAIN ? "Timed out waiting for a reply" : String(cString: strerror(errno)))
         }

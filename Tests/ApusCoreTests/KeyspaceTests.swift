@@ -254,7 +254,7 @@ final class KeyspaceTests: XCTestCase {
         XCTAssertEqual(e.testValueString, expected)
         XCTAssertLessThan(moves, 20, "greedy growth should make appends amortized O(1)")
         XCTAssertGreaterThanOrEqual(e.valueCapacity, expected.utf8.count)
-        XCTAssertEqual(ksBytes("a") { db.lookupRead($0, now: now) }?.testValueString, expected)
+        XCTAssertEqual(ksBytes("a") { db.lookupReadNoStats($0, now: now) }?.testValueString, expected)
     }
 
     func testSetRangePadsWithZerosAndIntBecomesText() {
@@ -281,7 +281,7 @@ final class KeyspaceTests: XCTestCase {
         var t = ksBytes("t") { k in ksBytes("abc") { db.setString(k, .bytes($0), now: now) } }
         t = db.setInt(t, 7)
         XCTAssertTrue(t.isInt)
-        XCTAssertEqual(ksBytes("t") { db.lookupRead($0, now: now) }?.testValueString, "7")
+        XCTAssertEqual(ksBytes("t") { db.lookupReadNoStats($0, now: now) }?.testValueString, "7")
     }
 
     func testOverwriteTTLRulesAndTypeChange() {
@@ -315,15 +315,15 @@ final class KeyspaceTests: XCTestCase {
         let ks = Keyspace(databases: 1)
         let db = ks.dbs[0]
         ksBytes("t") { k in ksBytes("v") { _ = db.setString(k, .bytes($0), expireAt: now + 100, now: now) } }
-        XCTAssertNotNil(ksBytes("t") { db.lookupRead($0, now: now + 100) }, "Redis expires only when now > when")
-        XCTAssertNil(ksBytes("t") { db.lookupRead($0, now: now + 101) })
+        XCTAssertNotNil(ksBytes("t") { db.lookupReadNoStats($0, now: now + 100) }, "Redis expires only when now > when")
+        XCTAssertNil(ksBytes("t") { db.lookupReadNoStats($0, now: now + 101) })
         XCTAssertEqual(db.count, 0)
         XCTAssertEqual(db.expiresCount, 0)
         XCTAssertEqual(ks.expiredKeys, 1)
         // Replica mode: reads miss but the key stays.
         ks.deleteExpiredOnAccess = false
         ksBytes("r") { k in ksBytes("v") { _ = db.setString(k, .bytes($0), expireAt: now, now: now) } }
-        XCTAssertNil(ksBytes("r") { db.lookupRead($0, now: now + 1) })
+        XCTAssertNil(ksBytes("r") { db.lookupReadNoStats($0, now: now + 1) })
         XCTAssertEqual(db.count, 1)
         XCTAssertNotNil(ksBytes("r") { db.peek($0) })
     }
@@ -393,7 +393,7 @@ final class KeyspaceTests: XCTestCase {
         // RENAME keeps the TTL and overwrites the destination.
         XCTAssertEqual(ksBytes("a") { k in ksBytes("b") { ks.rename(db: 0, from: k, to: $0, now: now) } }, .ok)
         XCTAssertNil(ksBytes("a") { db0.peek($0) })
-        let b = ksBytes("b") { db0.lookupRead($0, now: now) }!
+        let b = ksBytes("b") { db0.lookupReadNoStats($0, now: now) }!
         XCTAssertEqual(b.testValueString, "A")
         XCTAssertEqual(db0.expireAt(b), now + 9000)
         XCTAssertEqual(db0.count, 1)
@@ -406,16 +406,16 @@ final class KeyspaceTests: XCTestCase {
         XCTAssertTrue(ksBytes("b") { ks.moveKey(from: 0, $0, to: 1, now: now) })
         XCTAssertEqual(db0.expiresCount, 0)
         XCTAssertEqual(db1.expiresCount, 1)
-        XCTAssertEqual(ksBytes("b") { db1.lookupRead($0, now: now) }.map { db1.expireAt($0) }, now + 9000)
+        XCTAssertEqual(ksBytes("b") { db1.lookupReadNoStats($0, now: now) }.map { db1.expireAt($0) }, now + 9000)
         ksBytes("c") { k in ksBytes("other") { _ = db1.setString(k, .bytes($0), now: now) } }
         XCTAssertFalse(ksBytes("c") { ks.moveKey(from: 0, $0, to: 1, now: now) })
         XCTAssertFalse(ksBytes("nope") { ks.moveKey(from: 0, $0, to: 1, now: now) })
         // COPY with and without REPLACE.
         XCTAssertFalse(ksBytes("c") { ks.copyKey(from: 0, $0, to: 1, destinationKey: $0, replace: false, now: now) })
         XCTAssertTrue(ksBytes("c") { ks.copyKey(from: 0, $0, to: 1, destinationKey: $0, replace: true, now: now) })
-        XCTAssertEqual(ksBytes("c") { db1.lookupRead($0, now: now) }?.testValueString, "C")
+        XCTAssertEqual(ksBytes("c") { db1.lookupReadNoStats($0, now: now) }?.testValueString, "C")
         XCTAssertTrue(ksBytes("b") { k in ksBytes("b2") { ks.copyKey(from: 1, k, to: 1, destinationKey: $0, replace: false, now: now) } })
-        XCTAssertEqual(ksBytes("b2") { db1.lookupRead($0, now: now) }.map { db1.expireAt($0) }, now + 9000)
+        XCTAssertEqual(ksBytes("b2") { db1.lookupReadNoStats($0, now: now) }.map { db1.expireAt($0) }, now + 9000)
         XCTAssertEqual(db1.expiresCount, 2)
         // SWAPDB exchanges contents, not Database identities.
         let c0 = db0.count, c1 = db1.count
@@ -425,7 +425,7 @@ final class KeyspaceTests: XCTestCase {
         XCTAssertEqual(ks.dbs[0].count, c1)
         XCTAssertEqual(ks.dbs[1].count, c0)
         XCTAssertEqual(ks.dbs[0].id, 0)
-        XCTAssertNotNil(ksBytes("b2") { ks.dbs[0].lookupRead($0, now: now) })
+        XCTAssertNotNil(ksBytes("b2") { ks.dbs[0].lookupReadNoStats($0, now: now) })
         XCTAssertEqual(ks.flushAll(), c0 + c1)
         XCTAssertEqual(ks.totalKeys, 0)
         XCTAssertEqual(ks.dirty, dirty + 1 + c0 + c1)

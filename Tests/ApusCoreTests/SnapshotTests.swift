@@ -134,7 +134,7 @@ final class SnapshotTests: XCTestCase {
                     _ = ksBytes(rk()) { db.delete($0, now: now) }
                 case 42..<50:
                     now += Int64(rng.below(200))
-                    for _ in 0..<5 { _ = ksBytes(rk()) { db.lookupRead($0, now: now) } }
+                    for _ in 0..<5 { _ = ksBytes(rk()) { db.lookupReadNoStats($0, now: now) } }
                 case 50..<53:
                     ks.activeExpireCycle(now: now, timeLimitUs: 1_000)
                 case 53..<60:

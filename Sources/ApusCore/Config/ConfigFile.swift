@@ -439,14 +439,10 @@ extension ConfigFile {
             if !ok { unlink(tmp) }
             errno = saved
         }
-        var off = 0
-        while off < content.count {
-            let n = content.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + off, content.count - off) }
-            if n <= 0 {
-                if n < 0 && errno == EINTR { continue }
-                throw ConfigRewriteError(errno: errno)
-            }
-            off += n
+        do {
+            try content.withUnsafeBytes { try SystemCall.writeAll(fd, $0) }
+        } catch let e as SystemError {
+            throw ConfigRewriteError(errno: e.errno)
         }
         let mask = umask(0o777)
         umask(mask)

@@ -3,6 +3,18 @@
 // otherwise (bind defaults to loopback). Parsing, CONFIG GET/SET/REWRITE and the
 // directive table live in the sibling files; code on hot paths reads these fields.
 
+/// One `bind` entry: the address, and whether it is optional ("-::1": skipped when the
+/// host has no such address).
+public struct BindAddress {
+    public let address: String
+    public let optional: Bool
+
+    public init(_ raw: String) {
+        optional = raw.hasPrefix("-")
+        address = optional ? String(raw.dropFirst()) : raw
+    }
+}
+
 public struct SavePoint: Equatable {
     public var seconds: Int
     public var changes: Int
@@ -39,6 +51,8 @@ public enum LogLevel: Int, Comparable {
 public final class ServerConfig {
     // MARK: - Network
     public var bind: [String] = ["127.0.0.1", "-::1"]
+    /// `bind` parsed: a leading "-" marks an address the host may lack.
+    public var bindAddresses: [BindAddress] { bind.map(BindAddress.init) }
     public var port: Int = 6379
     public var tcpBacklog: Int = 511
     public var unixSocket: String = ""

@@ -63,10 +63,3 @@ public final class EventLoop {
     }
 }
 
-/// A failed system call: the function name and errno, like SwiftNIO's IOError.
-public struct SystemError: Error, CustomStringConvertible {
-    public let call: String
-    public let errno: Int32
-    public init(call: String, errno: Int32) { self.call = call; self.errno = errno }
-    public var description: String { "\(call): \(String(cString: strerror(errno)))" }
-}

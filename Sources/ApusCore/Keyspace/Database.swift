@@ -93,9 +93,11 @@ public final class Database {
     /// Finds `key` for reading: a logically expired key is deleted (expiry path) and
     /// nil returned; otherwise the LRU clock is refreshed unless `touch` is false (the
     /// lookups 7.0 makes with LOOKUP_NOTOUCH: TYPE, TTL, EXISTS, OBJECT, SCAN's filter),
-    /// so inspecting a key does not change what eviction will keep.
+    /// so inspecting a key does not change what eviction will keep. It does not count
+    /// keyspace_hits/misses (Redis's LOOKUP_NOSTATS): command handlers use
+    /// `Client.lookupRead`, which does.
     @inline(__always)
-    public func lookupRead(_ key: UnsafeRawBufferPointer, now: Int64, touch: Bool = true) -> KeyEntry? {
+    public func lookupReadNoStats(_ key: UnsafeRawBufferPointer, now: Int64, touch: Bool = true) -> KeyEntry? {
         let h = KeyHash.hash(key)
         guard let e = table.find(key, hash: h) else { return nil }
         if isExpired(e, now: now) {
@@ -106,7 +108,7 @@ public final class Database {
         return e
     }
 
-    /// Like `lookupRead`, and runs the snapshot hook so the caller may modify the
+    /// Like `lookupReadNoStats`, and runs the snapshot hook so the caller may modify the
     /// entry in place; the caller then reports the change via `signalModified`.
     @inline(__always)
     public func lookupWrite(_ key: UnsafeRawBufferPointer, now: Int64) -> KeyEntry? {

@@ -178,7 +178,7 @@ public final class Keyspace {
             && (key.count == 0 || memcmp(key.baseAddress!, destinationKey.baseAddress!, key.count) == 0) {
             return false
         }
-        guard let e = src.lookupRead(key, now: now) else { return false }
+        guard let e = src.lookupReadNoStats(key, now: now) else { return false }
         let dh = KeyHash.hash(destinationKey)
         if let d = dst.lookupWrite(destinationKey, hash: dh, now: now) {
             if !replace { return false }

@@ -107,10 +107,6 @@ extension Client {
         if prepareToWrite() { RESPReplyEncoder.null(resp: resp, into: &reply) }
     }
 
-    public func addReplyNullArray() {
-        if prepareToWrite() { RESPReplyEncoder.nullArray(resp: resp, into: &reply) }
-    }
-
     @inline(__always) public func addReplyArrayLen(_ n: Int) {
         if prepareToWrite() { RESPReplyEncoder.lengthHeader(42, n, into: &reply) }
     }
@@ -158,9 +154,5 @@ extension Client {
     }
 
     public func setDeferredArrayLen(_ h: Int, _ n: Int) { setDeferred(h, 42, n) }
-    public func setDeferredMapLen(_ h: Int, _ n: Int) {
-        if resp >= 3 { setDeferred(h, 37, n) } else { setDeferred(h, 42, n * 2) }
-    }
-    public func setDeferredSetLen(_ h: Int, _ n: Int) { setDeferred(h, resp >= 3 ? 126 : 42, n) }
 }
 

@@ -120,13 +120,6 @@ public final class RDBEncoder {
         crcCovered = bufferedCount
     }
 
-    /// CRC-64 of every byte written so far (before `finish`). Used by DUMP-style payloads
-    /// that append their own checksum.
-    public func currentChecksum() -> UInt64 {
-        foldChecksum()
-        return crc
-    }
-
     /// Removes and returns the buffered bytes. Safe to hand the array to another thread.
     public func takeChunk() -> [UInt8] {
         foldChecksum()
@@ -150,14 +143,10 @@ public final class RDBEncoder {
     /// writes) and empties the buffer. Throws `RDBError.io` on a write error.
     public func flush(to fd: Int32) throws {
         try drainBuffered { bytes in
-            var done = 0
-            while done < bytes.count {
-                let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw RDBError.io(operation: "write", errno: errno)
-                }
-                done += n
+            do {
+                try SystemCall.writeAll(fd, bytes)
+            } catch let e as SystemError {
+                throw RDBError.io(operation: "write", errno: e.errno)
             }
         }
     }
@@ -208,12 +197,6 @@ public final class RDBEncoder {
         }
         bufferedCount += width
     }
-
-    /// 8-byte little-endian unsigned integer (millisecond expires, module ids...).
-    public func writeUInt64LE(_ v: UInt64) { writeLE(v, width: 8) }
-
-    /// 8-byte IEEE-754 little-endian double, as ZSET_2 scores are stored.
-    public func writeBinaryDouble(_ d: Double) { writeLE(d.bitPattern, width: 8) }
 
     // MARK: Lengths and string objects
 

@@ -243,11 +243,8 @@ public final class RDBLoader {
         }
         window = UnsafeRawPointer(owned!)
         while end < n {
-            let r = read(fd, owned! + end, ownedCapacity - end)
-            if r < 0 {
-                if errno == EINTR { continue }
-                throw RDBError.io(operation: "read", errno: errno)
-            }
+            let r = SystemCall.retryingEINTR { read(fd, owned! + end, ownedCapacity - end) }
+            if r < 0 { throw RDBError.io(operation: "read", errno: errno) }
             if r == 0 { return false }
             end += r
             if let rem = sourceRemaining { sourceRemaining = max(0, rem - r) }

@@ -50,7 +50,7 @@ enum ProcTitle {
 
     static func expand(_ server: Server, title: String) -> String {
         let c = server.config
-        let first = c.bind.first.map { $0.hasPrefix("-") ? String($0.dropFirst()) : $0 } ?? "*"
+        let first = c.bindAddresses.first?.address ?? "*"
         let values: [String: String] = [
             "title": title, "listen-addr": "\(first):\(c.port)", "server-mode": "",
             "port": "\(c.port)", "tls-port": "0", "unixsocket": c.unixSocket, "config-file": c.configFile,

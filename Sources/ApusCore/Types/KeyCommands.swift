@@ -221,7 +221,7 @@ enum KeyCommands {
         out.reserveCapacity(found.count)
         for k in found {
             if let p = pattern, !Glob.match(p, k, nocase: false) { continue }
-            let e: KeyEntry? = k.withUnsafeBytes { c.db.lookupRead($0, now: c.server.mstime, touch: false) }
+            let e: KeyEntry? = k.withUnsafeBytes { c.db.lookupReadNoStats($0, now: c.server.mstime, touch: false) }
             guard let entry = e else { continue }
             if let t = typeFilter, entry.type.name != t { continue }
             out.append(k)

@@ -188,10 +188,9 @@ extension Server {
 
     func writeToClient(_ c: Client) {
         while c.reply.readableBytes > 0 {
-            let n = Glibc.write(c.fd, c.reply.base + c.reply.readIndex, c.reply.readableBytes)
+            let n = SystemCall.retryingEINTR { Glibc.write(c.fd, c.reply.base + c.reply.readIndex, c.reply.readableBytes) }
             if n < 0 {
                 let e = apus_errno()
-                if e == EINTR { continue }
                 if e == EAGAIN || e == EWOULDBLOCK { break }
                 log(.verbose, "Error writing to client: \(String(cString: strerror(e)))")
                 freeClient(c)

@@ -54,9 +54,8 @@ extension Server {
         tcpPortBound = 0
         if config.port == 0 { return }
         var opened: [Int32] = []
-        for raw in config.bind {
-            let optional = raw.hasPrefix("-")
-            let addr = optional ? String(raw.dropFirst()) : raw
+        for bind in config.bindAddresses {
+            let addr = bind.address
             var err: Int32 = 0
             let fd = apus_tcp_listen(addr, Int32(config.port), Int32(config.tcpBacklog), &err)
             if fd >= 0 {
@@ -67,7 +66,7 @@ extension Server {
             // Negative codes come from getaddrinfo, positive ones are errno values.
             let reason = err < 0 ? String(cString: gai_strerror(err)) : String(cString: strerror(err))
             log(.warning, "Warning: Could not create server TCP listening socket \(addr):\(config.port): \(reason)")
-            if err == EADDRNOTAVAIL && optional { continue }
+            if err == EADDRNOTAVAIL && bind.optional { continue }
             if [ENOPROTOOPT, EPROTONOSUPPORT, ESOCKTNOSUPPORT, EPFNOSUPPORT, EAFNOSUPPORT].contains(err) { continue }
             for o in opened { closeListener(fd: o) }
             throw ListenError(description: "Could not create server TCP listening socket \(addr):\(config.port)")

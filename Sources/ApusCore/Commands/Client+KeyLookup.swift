@@ -3,10 +3,11 @@
 // reply with the standard errors so handlers stay short.
 
 extension Client {
-    /// Looks up argv[i] for reading; counts a hit or a miss. `touch: false` leaves the
+    /// Looks up argv[i] for reading and counts a keyspace hit or miss (Redis's
+    /// lookupKeyRead); the only read lookup command handlers use. `touch: false` leaves the
     /// key's access time alone (LOOKUP_NOTOUCH).
     @inline(__always) func lookupRead(_ i: Int, touch: Bool = true) -> KeyEntry? {
-        let e = db.lookupRead(arg(i), now: server.mstime, touch: touch)
+        let e = db.lookupReadNoStats(arg(i), now: server.mstime, touch: touch)
         if e == nil { server.stats.keyspaceMisses += 1 } else { server.stats.keyspaceHits += 1 }
         return e
     }
