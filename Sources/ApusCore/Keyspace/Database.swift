@@ -173,7 +173,7 @@ public final class Database {
     /// `setString` for a caller that already looked the key up with
     /// `slotForOverwrite` (SET NX/XX decide on it first): one hash, one table walk.
     @discardableResult
-    public func setString(_ key: UnsafeRawBufferPointer, hash h: UInt64, slot: KeyEntry?, _ value: StringValue,
+    func setString(_ key: UnsafeRawBufferPointer, hash h: UInt64, slot: KeyEntry?, _ value: StringValue,
                           keepTTL: Bool = false, expireAt: Int64? = nil, now: Int64) -> KeyEntry {
         let (enc, n, intV, bytes) = Database.plan(value)
         // LFU counters survive an overwrite (Redis's dbOverwrite keeps them).
@@ -197,10 +197,14 @@ public final class Database {
     @discardableResult
     public func setObject<T: StoredObject>(_ key: UnsafeRawBufferPointer, _ object: T, keepTTL: Bool = false,
                                            expireAt: Int64? = nil, now: Int64) -> KeyEntry {
+        precondition(T.objectType != .string, "strings are stored inline, not as objects")
         let h = KeyHash.hash(key)
         let e = storeSlot(key, hash: h, slot: slotForOverwrite(key, hash: h, now: now), valueBytes: 8,
                           keepTTL: keepTTL, expireAt: expireAt)
         e.type = T.objectType
+        // The header keeps the encoding at creation, so no string-encoding test (isInt)
+        // can match an object entry; OBJECT ENCODING asks the object (reportedEncoding).
+        e.encoding = object.encoding
         e.storeObject(object)
         e.lru = keyspace.freshAccessStamp()
         didModify(key)

@@ -53,9 +53,10 @@ public struct RequestParser {
     public private(set) var argc = 0
     /// Inline requests are split (quotes, escapes) into this buffer; offsets index it.
     private var inlineArgs: ByteBuffer?
-    /// After `.failed`: the error reply ("ERR Protocol error: ...") and the reason alone.
-    public private(set) var errorReply: [UInt8] = []
-    public private(set) var errorReason = ""
+    /// After `.failed`: why, and the offending byte when the reason quotes one. Kept as
+    /// plain values so the parser state holds no reference-counted storage.
+    private var failure: StaticString = ""
+    private var failureByte: UInt8?
 
     public init() {
         argOffsets = .allocate(capacity: argCapacity)
@@ -139,13 +140,21 @@ public struct RequestParser {
         return parseInline(&query)
     }
 
-    private mutating func fail(_ query: inout ByteBuffer, _ reason: String, detail: UInt8? = nil) -> ParseOutcome {
-        var msg = Array("ERR Protocol error: \(reason)".utf8)
-        if let d = detail { msg += [d, 39] }   // the offending byte as sent, then the closing quote
-        errorReply = msg
-        errorReason = reason
+    private mutating func fail(_ query: inout ByteBuffer, _ reason: StaticString, detail: UInt8? = nil) -> ParseOutcome {
+        failure = reason
+        failureByte = detail
         query.readIndex = query.writeIndex
         return .failed
+    }
+
+    /// After `.failed`: the reason, as Redis logs it.
+    public var errorReason: String { failure.description }
+
+    /// After `.failed`: the error reply, "ERR Protocol error: ..." exactly as 7.0.15.
+    public var errorReply: [UInt8] {
+        var msg = Array("ERR Protocol error: \(failure)".utf8)
+        if let d = failureByte { msg += [d, 39] }   // the offending byte as sent, then the closing quote
+        return msg
     }
 
     /// Finds `byte` from `from` within the readable region; returns its absolute offset.

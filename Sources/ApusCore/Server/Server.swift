@@ -177,6 +177,9 @@ public final class Server {
             for c in l { freeClient(c) }
         }
         if !pausedClients.isEmpty && (pausedUntilMs == 0 || mstime >= pausedUntilMs) { unpauseClients() }
+        // Whatever entered the command stream outside a command (expiries found by
+        // timers) reaches its consumers before replies go out.
+        keyspace.propagator.flush()
         handleClientsWithPendingWrites()
         // After the writes: a save's slice never delays the replies of this turn.
         snapshotBeforeSleep()

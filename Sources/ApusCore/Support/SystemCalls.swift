@@ -15,7 +15,7 @@ public struct SystemError: Error, CustomStringConvertible {
 public enum SystemCall {
     /// Runs `call` again while it fails with EINTR; any other result (and errno on
     /// failure) is the caller's.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func retryingEINTR<T: BinaryInteger>(_ call: () -> T) -> T {
         while true {
             let r = call()

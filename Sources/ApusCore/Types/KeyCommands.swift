@@ -383,8 +383,14 @@ enum KeyCommands {
             c.propagateDeletion(of: 1)
         } else {
             c.db.setExpire(e, at: when)
-            // Relative and second-based forms replay as the absolute time they set.
-            c.propagateAs([Array("PEXPIREAT".utf8), c.argBytes(1), Array(String(when).utf8)])
+            // Relative and second-based forms replay as the absolute time they set; the
+            // options (NX, XX, GT, LT) stay, as 7.0 rewrites only the name and the time.
+            c.propagateAs {
+                var args = (0..<c.argc).map { c.argBytes($0) }
+                args[0] = Array("PEXPIREAT".utf8)
+                args[2] = Array(String(when).utf8)
+                return args
+            }
         }
         c.addReplyRaw(":1\r\n")
     }

@@ -98,8 +98,10 @@ enum StringCommands {
         let slot = c.db.slotForOverwrite(key, hash: h, now: now)
         if !flags.isDisjoint(with: SetFlags.nxOrXX) {
             let found = slot.map { c.db.isLive($0, now: now) } ?? false
+            // A conditional SET looks the key up for writing first, which counts as an
+            // access (LRU/LFU), whether it then writes or not.
+            if found, let e = slot { c.server.keyspace.touch(e) }
             if (flags.contains(.nx) && found) || (flags.contains(.xx) && !found) {
-                if found, let e = slot { c.server.keyspace.touch(e) }
                 if !flags.contains(.get) {
                     if let a = abortReply { c.addReplyRaw(a) } else { c.addReplyNull() }
                 }
@@ -112,26 +114,23 @@ enum StringCommands {
         }
         c.db.setString(key, hash: h, slot: slot, .bytes(c.arg(valueArg)), keepTTL: flags.contains(.keepTTL),
                        expireAt: expireAt, now: now)
-        if let at = expireAt { propagateWithAbsoluteExpire(c, flags: flags, keyArg: keyArg, valueArg: valueArg, at: at) }
+        if expireAt != nil || flags.contains(.get) {
+            propagateSet(c, flags: flags, keyArg: keyArg, valueArg: valueArg, expireAt: expireAt)
+        }
         if !flags.contains(.get) { c.addReplyRaw(okReply) }
     }
 
-    /// SET with EX/PX/EXAT and SETEX/PSETEX replay as SET ... PXAT <absolute ms> (7.0's
-    /// rewrite), so a replica or an AOF reload expires the key at the same moment.
-    static func propagateWithAbsoluteExpire(_ c: Client, flags: SetFlags, keyArg: Int, valueArg: Int, at: Int64) {
+    /// What 7.0.15 writes for a SET that set an expire time (any unit, SETEX and PSETEX
+    /// too): `SET key value PXAT <absolute ms>` and nothing else, so a replica or an AOF
+    /// reload expires the key at the same moment and re-checks no condition. Without an
+    /// expire time, GET is dropped and the other options stay.
+    static func propagateSet(_ c: Client, flags: SetFlags, keyArg: Int, valueArg: Int, expireAt: Int64?) {
         c.propagateAs {
-            let pxat = Array(String(at).utf8)
-            guard keyArg == 1 && valueArg == 2 else {
-                return [Array("SET".utf8), c.argBytes(keyArg), c.argBytes(valueArg), Array("PXAT".utf8), pxat]
+            if let at = expireAt {
+                return [Array("SET".utf8), c.argBytes(keyArg), c.argBytes(valueArg), Array("PXAT".utf8),
+                        Array(String(at).utf8)]
             }
-            // SET: the options stay as sent; the unit and its number become PXAT <ms>.
-            var args = (0..<c.argc).map { c.argBytes($0) }
-            for j in 3..<c.argc where c.argEquals(j, "ex") || c.argEquals(j, "px") || c.argEquals(j, "exat") || c.argEquals(j, "pxat") {
-                args[j] = Array("PXAT".utf8)
-                args[j + 1] = pxat
-                break
-            }
-            return args
+            return (0..<c.argc).filter { !($0 >= 3 && c.argEquals($0, "get")) }.map { c.argBytes($0) }
         }
     }
 
@@ -217,6 +216,7 @@ enum StringCommands {
     static func getset(_ c: Client) {
         if !getGeneric(c, 1) { return }
         c.db.setString(c.arg(1), .bytes(c.arg(2)), now: c.server.mstime)
+        c.propagateAs([Array("SET".utf8), c.argBytes(1), c.argBytes(2)])
     }
 
     static func mget(_ c: Client) {
