@@ -73,19 +73,14 @@ extension Server {
     @inline(__always) func call(_ c: Client, _ cmd: RedisCommand) {
         currentClient = c
         errorRepliedDuringCommand = false
-        let propagator = keyspace.propagator
-        propagator.beginCommand()
         let dirtyBefore = keyspace.dirty
         let start = apus_monotonic_us()
         lastCommandStartUs = start
         cmd.handler!(c)
         let duration = Int(apus_monotonic_us() &- start)
         currentClient = nil
-        // The db is the client's after the command (SELECT inside MULTI comes later):
-        // a command applies to the database it ran in.
-        propagator.commandExecuted(db: c.dbIndex, dirtied: keyspace.dirty > dirtyBefore,
-                                   argc: c.argc, arg: c.arg)
-        propagator.flush()
+        // Without a consumer nothing was recorded: one flag test on the hot path.
+        if keyspace.propagator.isActive { propagate(c, dirtied: keyspace.dirty > dirtyBefore) }
         // Like Redis, monitors see the command after it ran (so SELECT shows the new db),
         // with secrets redacted; a monitor sees its own commands too.
         if !monitors.isEmpty && !cmd.flags.contains(.skipMonitor) && !cmd.flags.contains(.admin) {
@@ -102,6 +97,16 @@ extension Server {
         if config.latencyMonitorThreshold > 0 && duration / 1000 >= config.latencyMonitorThreshold {
             latency.addSample(event: cmd.flags.contains(.fast) ? "fast-command" : "command", ms: duration / 1000, now: mstime / 1000)
         }
+    }
+
+    /// Hands the command just run to the propagator (as sent, or as its replacement)
+    /// and ends the execution unit. The db is the client's after the command (SELECT
+    /// inside MULTI comes later): a command applies to the database it ran in.
+    @inline(never)
+    func propagate(_ c: Client, dirtied: Bool) {
+        let p = keyspace.propagator
+        p.commandExecuted(db: c.dbIndex, dirtied: dirtied, argc: c.argc, arg: c.arg)
+        p.flush()
     }
 
     func recordLatency(_ cmd: RedisCommand, _ us: Int) {

@@ -425,6 +425,10 @@ public final class Database {
     /// Adds `e`, which is in no database, under its key: the only way a key enters.
     @inline(__always)
     func link(_ e: KeyEntry, hash h: UInt64) {
+        // An entry joining a table while a snapshot runs is new since the cut, or was
+        // preserved (emitted) before it left its old place: either way the snapshot
+        // must not meet it again.
+        assert(keyspace.snapshotCut == 0 || e.version >= keyspace.snapshotCut, "link: unpreserved entry")
         table.add(e, hash: h)
         if e.hasExpire { expires.insert(e) }
     }

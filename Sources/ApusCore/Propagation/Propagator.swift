@@ -10,8 +10,8 @@
 // - `flush()` at the end of each execution unit passes the pending commands, in order,
 //   to the consumers and forgets them.
 //
-// With no consumer attached nothing is recorded or encoded, so the GET/SET path pays
-// one branch. Commands are stored RESP-encoded, as both consumers write them.
+// With no consumer attached nothing is recorded or encoded, and call() tests one flag
+// and goes on. Commands are stored RESP-encoded, as both consumers write them.
 
 /// A command as it enters the stream: its database and its RESP encoding (valid only
 /// during the `feed` call).
@@ -44,21 +44,19 @@ public final class Propagator {
     deinit { pending.free() }
 
     /// True when some consumer reads the stream.
-    @inline(__always) public var isActive: Bool { !consumers.isEmpty }
+    public private(set) var isActive = false
 
-    public func attach(_ consumer: any PropagationConsumer) { consumers.append(consumer) }
+    public func attach(_ consumer: any PropagationConsumer) {
+        consumers.append(consumer)
+        isActive = true
+    }
 
     public func detach(_ consumer: any PropagationConsumer) {
         consumers.removeAll { $0 === consumer }
+        isActive = !consumers.isEmpty
     }
 
     // MARK: - During a command
-
-    /// Forgets the previous command's replacement and force flag.
-    @inline(__always) func beginCommand() {
-        if replacement != nil { replacement = nil }
-        forced = false
-    }
 
     /// The running command is propagated as `args` instead of as sent (Redis's
     /// rewriteClientCommandVector). Not evaluated without consumers.
@@ -68,14 +66,18 @@ public final class Propagator {
 
     /// The running command is propagated even if the dataset did not change
     /// (forceCommandPropagation).
-    public func forceCurrentCommand() { forced = true }
+    public func forceCurrentCommand() { if isActive { forced = true } }
 
     /// After a command ran: records it (or its replacement) when it changed the
-    /// dataset or was forced. `arg(i)` gives argument i of `argc`.
-    @inline(__always)
+    /// dataset or was forced, and forgets the replacement and the force flag.
+    /// `arg(i)` gives argument i of `argc`.
     func commandExecuted(db: Int, dirtied: Bool, argc: Int, arg: (Int) -> UnsafeRawBufferPointer) {
-        guard isActive, dirtied || forced else { return }
-        if let r = replacement {
+        let replaced = replacement
+        let wanted = dirtied || forced
+        replacement = nil
+        forced = false
+        guard isActive, wanted else { return }
+        if let r = replaced {
             add(db: db, args: r)
             return
         }
