@@ -30,8 +30,11 @@ final class InProcessServer {
     }
 
     /// Feeds raw bytes and returns everything replied since the last call.
-    func feed(_ c: Client, _ s: String) -> String {
-        Array(s.utf8).withUnsafeBytes { c.query.append($0) }
+    func feed(_ c: Client, _ s: String) -> String { feed(c, bytes: Array(s.utf8)) }
+
+    /// Feeds raw bytes (binary arguments survive) and returns the replies as text.
+    func feed(_ c: Client, bytes: [UInt8]) -> String {
+        bytes.withUnsafeBytes { c.query.append($0) }
         server.refreshTime()
         server.processInputBuffer(c)
         let out = String(decoding: c.reply.readableView, as: UTF8.self)

@@ -17,6 +17,8 @@ enum CommandHandlers {
             "swapdb": KeyCommands.swapdb,
             "move": KeyCommands.move,
             "copy": KeyCommands.copy,
+            "dump": DumpRestoreCommands.dump,
+            "restore": DumpRestoreCommands.restore,
             "dbsize": KeyCommands.dbsize,
             "flushdb": KeyCommands.flushdb,
             "flushall": KeyCommands.flushall,

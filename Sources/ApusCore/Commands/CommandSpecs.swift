@@ -190,6 +190,32 @@ public enum CommandSpecs {
                 .integer("destination-db", token: "DB", .optional),
                 .pureToken("replace", "REPLACE", .optional),
             ]))
+        t.append(cmd("dump", 2, [.readonly], 1, 1, 1, acl: "@keyspace @read @slow",
+            group: "generic", since: "2.6.0", complexity: "O(1) to access the key and additional O(N*M) to serialize it, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1).",
+            summary: "Serialize the value at a key in the format RESTORE takes.",
+            tips: ["nondeterministic_output"],
+            keys: [KeySpec([.RO, .access], .index(1), .range(lastKey: 0, step: 1, limit: 0))],
+            args: [
+                .key("key", ks: 0),
+            ]))
+        t.append(cmd("restore", -4, [.write, .denyOOM], 1, 1, 1, acl: "@keyspace @write @slow @dangerous",
+            group: "generic", since: "2.6.0", complexity: "O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1). However for sorted set values the complexity is O(N*M*log(N)) because inserting values into sorted sets is O(log(N)).",
+            summary: "Create a key from a value serialized by DUMP.",
+            keys: [KeySpec([.OW, .update], .index(1), .range(lastKey: 0, step: 1, limit: 0))],
+            args: [
+                .key("key", ks: 0),
+                .integer("ttl"),
+                .string("serialized-value"),
+                .pureToken("replace", "REPLACE", since: "3.0.0", .optional),
+                .pureToken("absttl", "ABSTTL", since: "5.0.0", .optional),
+                .integer("seconds", token: "IDLETIME", since: "5.0.0", .optional),
+                .integer("frequency", token: "FREQ", since: "5.0.0", .optional),
+            ],
+            history: [
+                ("3.0.0", "Added the REPLACE modifier."),
+                ("5.0.0", "Added the ABSTTL modifier."),
+                ("5.0.0", "Added the IDLETIME and FREQ options."),
+            ]))
         t.append(cmd("dbsize", 1, [.readonly, .fast], 0, 0, 0, acl: "@keyspace @read @fast",
             group: "server", since: "1.0.0", complexity: "O(1)",
             summary: "Count the keys in the current database.",

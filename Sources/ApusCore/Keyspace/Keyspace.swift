@@ -98,6 +98,21 @@ public final class Keyspace {
         e.lru = (lfuMinutes << 8) | counter
     }
 
+    /// Sets the access stamp of a value arriving from outside (RESTORE's IDLETIME/FREQ,
+    /// an RDB's IDLE/FREQ opcodes), as Redis's objectSetLRUOrLFU: under an LFU policy a
+    /// given frequency becomes the counter, otherwise a given idle time (seconds) dates
+    /// the LRU clock back. The other figure is ignored.
+    public func setAccessStamp(_ e: KeyEntry, idleSeconds: Int64?, frequency: Int?) {
+        if lfuEnabled {
+            if let f = frequency { e.lru = (lfuMinutes << 8) | UInt32(min(max(f, 0), 255)) }
+        } else if let idle = idleSeconds {
+            let max = Int64(0xFF_FFFF)
+            var stamp = Int64(lruClock) - idle
+            if stamp < 0 { stamp = (Int64(lruClock) + max / 2) % max }
+            e.lru = UInt32(truncatingIfNeeded: stamp)
+        }
+    }
+
     /// The LFU counter after decay for the minutes elapsed (Redis's LFUDecrAndReturn).
     public func lfuDecayedCounter(_ stamp: UInt32) -> UInt32 {
         let then = stamp >> 8

@@ -176,6 +176,22 @@ public final class RDBLoader {
         return try parse(&handler)
     }
 
+    /// Decodes one value — its type byte, then the value — from the start of `bytes`
+    /// (a DUMP payload; RESTORE) and calls `body` with it. Like Redis, the value may run
+    /// into whatever follows it in `bytes`, and bytes after it are ignored.
+    public func decodeValue<R>(_ bytes: UnsafeRawBufferPointer, _ body: (RDBValue) throws -> R) throws -> R {
+        reset()
+        guard let base = bytes.baseAddress else { throw RDBError.truncated(offset: 0, key: nil) }
+        window = base
+        end = bytes.count
+        sourceRemaining = 0
+        let type = try readByte()
+        guard let valueType = RDBType(rawValue: type) else {
+            throw RDBError.corrupt(reason: "unknown value type \(type)", offset: 0, key: nil)
+        }
+        return try body(try readValue(valueType, itemOffset: 0))
+    }
+
     public func load<H: RDBLoadHandler>(bytes: [UInt8], into handler: inout H) throws -> RDBLoadSummary {
         try bytes.withUnsafeBytes { try load(bytes: $0, into: &handler) }
     }

@@ -39,15 +39,28 @@ struct KeyspaceLoadHandler: RDBLoadHandler {
         }
         let d = server.keyspace.dbs[db]
         let at: Int64? = expireMs >= 0 ? expireMs : nil
-        switch value {
-        case .int(let v): d.setString(key, .int(v), expireAt: at, now: now)
-        case .string(let b): d.setString(key, .bytes(b), expireAt: at, now: now)
+        let e = d.store(value, under: key, expireAt: at, now: now)
+        if lruIdleSeconds >= 0 || lfuFrequency >= 0 {
+            server.keyspace.setAccessStamp(e, idleSeconds: lruIdleSeconds >= 0 ? lruIdleSeconds : nil,
+                                           frequency: lfuFrequency >= 0 ? lfuFrequency : nil)
         }
         loaded += 1
         sinceEvents += 1
         if sinceEvents >= 65536 && server.serveClientsWhileLoading {
             sinceEvents = 0
             server.processEventsWhileLoading()
+        }
+    }
+}
+
+extension Database {
+    /// Stores a value read from an RDB file or a DUMP payload under `key`, replacing
+    /// whatever is there. Exhaustive over RDBValue: a new type says here how it is kept.
+    @discardableResult
+    func store(_ value: RDBValue, under key: UnsafeRawBufferPointer, expireAt: Int64?, now: Int64) -> KeyEntry {
+        switch value {
+        case .int(let v): return setString(key, .int(v), expireAt: expireAt, now: now)
+        case .string(let b): return setString(key, .bytes(b), expireAt: expireAt, now: now)
         }
     }
 }

@@ -82,6 +82,7 @@ public final class Server {
         loop = try EventLoop()
         keyspace = Keyspace(databases: config.databases)
         keyspace.lazyExpire = config.lazyfreeLazyExpire
+        keyspace.updateLRUClock(nowMs: Int64(apus_mstime()))
         runId = Server.randomHex(40)
         startTimeMs = Int64(apus_mstime())
         mstime = startTimeMs
