@@ -13,6 +13,8 @@ import XCTest
 private enum RDBTestValue: Equatable, CustomStringConvertible {
     case string([UInt8])
     case int(Int64)
+    /// A hash as its fields and values, flattened in storage order.
+    case hash([[UInt8]])
 
     static func text(_ s: String) -> RDBTestValue { .string(Array(s.utf8)) }
 
@@ -21,6 +23,7 @@ private enum RDBTestValue: Equatable, CustomStringConvertible {
         switch self {
         case .string(let b): return b
         case .int(let v): return Array(String(v).utf8)
+        case .hash(let items): return Array(items.joined(separator: [32]))
         }
     }
 
@@ -28,6 +31,7 @@ private enum RDBTestValue: Equatable, CustomStringConvertible {
         switch self {
         case .string(let b): return "string(\(b.count > 60 ? "\(b.count) bytes" : String(decoding: b, as: UTF8.self)))"
         case .int(let v): return "int(\(v))"
+        case .hash(let items): return "hash(\(items.count / 2) fields)"
         }
     }
 }
@@ -78,6 +82,10 @@ private struct RDBTestCollector: RDBLoadHandler {
         switch value {
         case .string(let p): v = .string(Array(p))
         case .int(let i): v = .int(i)
+        case .hash(let h):
+            var items: [[UInt8]] = []
+            h.forEach { f, v in items.append(Array(f)); items.append(Array(v)) }
+            v = .hash(items)
         }
         events.append(.key(RDBTestKey(db: db, key: Array(key), value: v, expireMs: expireMs,
                                      lruIdle: lruIdleSeconds, lfuFreq: lfuFrequency)))
@@ -561,8 +569,8 @@ final class RDBErrorTests: XCTestCase {
         guard case .unsupportedOpcode(0xf6, 9, _)? = rdbLoadError(preGA) else { return XCTFail() }
     }
 
-    func testEveryNonStringTypeIsNamedInTheError() {
-        for type in RDBType.allCases where type != .string {
+    func testEveryTypeApusLacksIsNamedInTheError() {
+        for type in RDBType.allCases where ![.string, .hash, .hashListpack].contains(type) {
             let bytes = file { e in
                 e.selectDB(0)
                 e.writeType(type)
@@ -635,6 +643,10 @@ final class RDBRedisCompatibilityTests: XCTestCase {
                     case .int(let v): e.writeIntKey(key: key, value: v, expireMs: expire)
                     case .string(let v):
                         v.withUnsafeBytes { e.writeStringKey(key: key, value: $0, expireMs: expire, compress: true) }
+                    case .hash(let items):
+                        e.writeKeyPrefix(type: .hash, key: key, expireMs: expire, compress: true)
+                        e.writeLength(items.count / 2)
+                        for i in items { e.writeStringObject(i, compress: true) }
                     }
                 }
             }
@@ -665,12 +677,10 @@ final class RDBRedisCompatibilityTests: XCTestCase {
                        + "this type is not supported by this Apus version yet")
     }
 
-    func testRedisHashIsReportedAsUnsupported() throws {
-        guard case .unsupportedType(let type, _, let key)? = rdbLoadError(try rdbFixture("redis-7.0.15-hash.rdb")) else {
-            return XCTFail("expected unsupportedType")
-        }
-        XCTAssertEqual(type, RDBType.hashListpack.rawValue)
-        XCTAssertEqual(key, Array("myhash".utf8))
+    func testRedisHashListpackLoads() throws {
+        var h = RDBTestCollector()
+        _ = try RDBLoader().load(bytes: try rdbFixture("redis-7.0.15-hash.rdb"), into: &h)
+        XCTAssertEqual(h.key("myhash")?.value, .hash([Array("f".utf8), Array("v".utf8)]))
     }
 
     func testRedisCheckRDBAcceptsOurFiles() throws {
@@ -785,6 +795,57 @@ final class BackgroundSaveTests: XCTestCase {
             for i in stride(from: 0, to: n, by: 97) {
                 let want: RDBTestValue = i % 3 == 0 ? .int(Int64(i)) : .text(String(repeating: "v\(i % 10)", count: 40 + i % 50))
                 XCTAssertEqual(collected.key("k\(i)")?.value, want, "k\(i) must hold its value at the cut")
+            }
+        }
+    }
+
+    func testBackgroundSaveKeepsHashesAtTheCut() throws {
+        try inTemporaryDirectory { dir in
+            let h = InProcessServer()
+            let c = h.makeClient()
+            // 300 small hashes (listpack) and 3 big ones (table), then a save while every
+            // hash is changed and some deleted: the file holds them as they were at the cut.
+            var load = ""
+            for i in 0..<300 { load += "HSET small\(i) a \(i) b x\(i)\r\n" }
+            for b in 0..<3 {
+                for f in stride(from: 0, to: 2000, by: 100) {
+                    load += "HSET big\(b)" + (f..<(f + 100)).map { " f\($0) v\($0)" }.joined() + "\r\n"
+                }
+            }
+            _ = h.feed(c, load)
+            XCTAssertEqual(h.feed(c, "OBJECT ENCODING small0\r\nOBJECT ENCODING big0\r\n"), "$8\r\nlistpack\r\n$9\r\nhashtable\r\n")
+            let s = h.server
+            XCTAssertTrue(s.startBackgroundSave())
+            let job = try XCTUnwrap(s.snapshotJob)
+            var i = 0
+            let deadline = Date().addingTimeInterval(30)
+            while s.snapshotJob != nil {
+                if i < 300 {
+                    _ = h.feed(c, i % 7 == 0 ? "DEL small\(i)\r\n" : "HSET small\(i) a changed c new\r\n")
+                    if i < 3 { _ = h.feed(c, "HDEL big\(i) f0 f1\r\nHSET big\(i) f2 changed\r\n") }
+                    i += 1
+                }
+                s.snapshotBeforeSleep()
+                if job.thread.state.finished || job.waitingForRoom { s.drainNotifications(fd: s.notifyFd) }
+                XCTAssertLessThan(Date(), deadline, "BGSAVE did not finish")
+                if Date() > deadline { return }
+            }
+            XCTAssertTrue(s.lastBgsaveOk)
+            XCTAssertGreaterThan(i, 3, "the writes must overlap the save for the test to mean anything")
+            let (collected, _) = try rdbLoad([UInt8](try Data(contentsOf: dir.appendingPathComponent("dump.rdb"))))
+            XCTAssertEqual(collected.keys.count, 303)
+            for i in 0..<300 {
+                XCTAssertEqual(collected.key("small\(i)")?.value, .hash(["a", "\(i)", "b", "x\(i)"].map { Array($0.utf8) }))
+            }
+            for b in 0..<3 {
+                guard case .hash(let items)? = collected.key("big\(b)")?.value else { return XCTFail("big\(b)") }
+                var fields: [String: String] = [:]
+                for p in stride(from: 0, to: items.count, by: 2) {
+                    fields[String(decoding: items[p], as: UTF8.self)] = String(decoding: items[p + 1], as: UTF8.self)
+                }
+                XCTAssertEqual(fields.count, 2000)
+                XCTAssertEqual(fields["f0"], "v0")
+                XCTAssertEqual(fields["f2"], "v2")
             }
         }
     }

@@ -366,6 +366,51 @@ CASES: list[tuple[str, list]] = [
         "COMMAND GETKEYS nosuch a", "COMMAND GETKEYS ping", Unordered("COMMAND LIST FILTERBY PATTERN getr*"),
         "COMMAND GETKEYSANDFLAGS set k v",
     ]),
+    # Hashes: small ones are listpacks in both servers, so field order is insertion order.
+    ("hash-set-get", [
+        "HSET h f1 v1 f2 v2", "HSET h f1 x f3 v3", "HSET h", "HSET h f1", "HSET h a b c",
+        "HGET h f1", "HGET h nope", "HGET nokey f", "HMGET h f1 nope f3", "HMGET nokey a b",
+        "HMSET h f4 v4 f5 v5", "HMSET h f4", "HSETNX h f1 y", "HSETNX h f6 v6", "HSETNX new a b",
+        "HLEN h", "HLEN nokey", "HSTRLEN h f1", "HSTRLEN h nope", "HEXISTS h f2", "HEXISTS h nope",
+        "HGETALL h", "HKEYS h", "HVALS h", "HGETALL nokey", "HKEYS nokey", "TYPE h",
+        "OBJECT ENCODING h", "SET s str", "HSET s a b", "HGET s a", "HGETALL s", "HLEN s", "GET h",
+        ["HSET", "bin", b"\x00\xff", b"\r\n"], ["HGET", "bin", b"\x00\xff"],
+        "HSET nums 1 2 -3 4 9223372036854775807 x", "HGETALL nums", "DEBUG DIGEST-VALUE h nums",
+    ]),
+    ("hash-delete", [
+        "HSET h a 1 b 2 c 3", "HDEL h a nope", "HDEL h nope", "HDEL nokey a", "HDEL h b c a",
+        "EXISTS h", "HDEL h", "SET s x", "HDEL s a",
+    ]),
+    ("hash-counters", [
+        "HINCRBY h n 5", "HINCRBY h n -7", "HINCRBY h n x", "HINCRBY h n 9223372036854775807",
+        "HSET h n 9223372036854775800", "HINCRBY h n 7", "HINCRBY h n 8", "HSET h s abc", "HINCRBY h s 1",
+        "HINCRBYFLOAT h f 1.5", "HINCRBYFLOAT h f 0.1", "HINCRBYFLOAT h f -1.6e2", "HINCRBYFLOAT h f x",
+        "HINCRBYFLOAT h s 1", "HINCRBYFLOAT h n 1.5", "HINCRBYFLOAT h f inf", "HSET h big 1e308",
+        "HINCRBYFLOAT h big 1e308", "OBJECT ENCODING h", "HINCRBYFLOAT nokey2 a 3",
+        Unordered("HGETALL h"), "HGETALL nokey2",
+        "EXISTS nokey3", "HINCRBY nokey3 a x", "EXISTS nokey3", "SET s x", "HINCRBY s a 1",
+    ]),
+    ("hash-encoding-conversion", [
+        "CONFIG SET hash-max-listpack-entries 4", "CONFIG GET hash-max-ziplist-entries",
+        "HSET h a 1 b 2 c 3 d 4", "OBJECT ENCODING h", "HSET h e 5", "OBJECT ENCODING h",
+        "HDEL h a b c d", "OBJECT ENCODING h", "HGETALL h",
+        "HSET v k " + "y" * 64, "OBJECT ENCODING v", "HSET v k2 " + "y" * 65, "OBJECT ENCODING v",
+        "HSET w " + "z" * 65 + " 1", "OBJECT ENCODING w",
+        Unordered("HKEYS v"), Unordered("HVALS v"), "HLEN v", "HSTRLEN v k2",
+        "CONFIG SET hash-max-listpack-entries 512", "CONFIG SET hash-max-ziplist-value 32",
+        "CONFIG GET hash-max-listpack-value", "HSET x a " + "q" * 33, "OBJECT ENCODING x",
+        "CONFIG SET hash-max-listpack-value 64",
+    ]),
+    ("hash-random-and-scan", [
+        "HSET h a 1 b 2 c 3", "HRANDFIELD h 3", "HRANDFIELD h 5 WITHVALUES", "HRANDFIELD h 0",
+        "HRANDFIELD nokey", "HRANDFIELD nokey 3", "HRANDFIELD h 1 WITHVALUE", "HRANDFIELD h 1 a b",
+        "HRANDFIELD h x", "HRANDFIELD h -9223372036854775808",
+        Shape("HRANDFIELD h"), Cmd("HRANDFIELD h -5", normalize=lambda b: (b[:4], b.count(b"$1"))),
+        Cmd("HRANDFIELD h -4 WITHVALUES", normalize=lambda b: (b[:4], b.count(b"$1"))),
+        Cmd("HRANDFIELD h 2", normalize=lambda b: (b[:4], b.count(b"$1"))),
+        "HSCAN h 0", "HSCAN h 0 MATCH a*", "HSCAN h 0 COUNT 1", "HSCAN h 0 COUNT 0", "HSCAN h x",
+        "HSCAN h 0 TYPE string", "HSCAN nokey 0", "SET s x", "HSCAN s 0", "HRANDFIELD s",
+    ]),
 ]
 
 

@@ -101,6 +101,10 @@ public final class ServerConfig {
     public var maxmemorySamples: Int = 5
     public var maxmemoryEvictionTenacity: Int = 10
     public var lfuLogFactor: Int = 10
+    /// Hashes stay listpack-encoded up to this many fields, each field and value at most
+    /// `hashMaxListpackValue` bytes.
+    public var hashMaxListpackEntries: Int = 512
+    public var hashMaxListpackValue: Int = 64
     public var lfuDecayTime: Int = 1
     public var activeExpireEffort: Int = 1
 

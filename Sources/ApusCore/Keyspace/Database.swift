@@ -80,8 +80,12 @@ public final class Database {
 
     /// For callers that modified an entry obtained through `lookupWrite` in place
     /// (collection types): reports the change (dirty, WATCH, propagation hooks).
+    /// `changes` counts toward the save points as Redis counts them (HSET of three
+    /// fields is three changes).
     @inline(__always)
-    public func signalModified(_ e: KeyEntry) { didModify(e.key) }
+    public func signalModified(_ e: KeyEntry, changes: Int = 1) {
+        keyspace.keyModified(db: id, key: e.key, changes: changes)
+    }
 
     @inline(__always)
     func isExpired(_ e: KeyEntry, now: Int64) -> Bool {

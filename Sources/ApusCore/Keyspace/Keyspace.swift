@@ -131,8 +131,8 @@ public final class Keyspace {
     // client tracking and keyspace notifications are added here as those arrive.
 
     @inline(__always)
-    public func keyModified(db: Int, key: UnsafeRawBufferPointer) {
-        dirty &+= 1
+    public func keyModified(db: Int, key: UnsafeRawBufferPointer, changes: Int = 1) {
+        dirty &+= changes
     }
 
     @inline(__always)

@@ -14,11 +14,13 @@
 /// exists only once its type is implemented.
 public enum ObjectType: UInt8 {
     case string = 0
+    case hash = 4
 
     /// The name TYPE reports (and SCAN's TYPE filter matches).
     public var name: String {
         switch self {
         case .string: return "string"
+        case .hash: return "hash"
         }
     }
 }
@@ -77,6 +79,8 @@ extension KeyEntry {
     public var storedObject: (any StoredObject)? {
         switch type {
         case .string: return nil
+        // A snapshot's copy of an entry holds its serialized value, not the object.
+        case .hash: return isObject ? object(as: HashValue.self) : nil
         }
     }
 

@@ -95,7 +95,7 @@ enum DumpRestoreCommands {
         if ttl > 0 && !absTTL { ttl = ttl &+ now }
         // An expire time already past (or overflowed): the key only goes away.
         let expired = ttl != 0 && ttl <= now
-        let loader = RDBLoader(databases: c.server.keyspace.dbs.count)
+        let loader = c.server.makeRDBLoader(verifyChecksum: true)
         let db = c.db
         let stored: Bool
         do {

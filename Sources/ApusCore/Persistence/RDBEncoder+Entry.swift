@@ -7,6 +7,7 @@ extension RDBEncoder {
     static func rdbType(of e: KeyEntry) -> RDBType {
         switch e.type {
         case .string: return .string
+        case .hash: return e.reportedEncoding == .listpack ? .hashListpack : .hash
         }
     }
 
@@ -20,6 +21,24 @@ extension RDBEncoder {
             } else {
                 writeStringObject(e.stringBytes, compress: compress)
             }
+        case .hash:
+            // A snapshot copy carries the encoding made when it was taken.
+            guard e.isObject else { writeBytes(e.stringBytes); return }
+            writeHash(e.object(as: HashValue.self), compress: compress)
+        }
+    }
+
+    /// A hash as 7.0 saves it: the listpack as one string (HASH_LISTPACK), or the field
+    /// count and each field and value (HASH).
+    func writeHash(_ h: HashValue, compress: Bool) {
+        if let lp = h.listpack {
+            writeStringObject(lp.bytes, compress: compress)
+            return
+        }
+        writeLength(h.count)
+        h.forEach { f, v in
+            writeStringObject(f, compress: compress)
+            writeStringObject(v, compress: compress)
         }
     }
 

@@ -24,6 +24,7 @@ import Glibc
 public enum RDBValue {
     case string(UnsafeRawBufferPointer)
     case int(Int64)
+    case hash(HashValue)
 }
 
 /// Receives the contents of an RDB file in order. Borrowed buffers must be copied if kept.
@@ -156,6 +157,13 @@ public final class RDBLoader {
     /// Upper bound for one string when the source size is unknown (pipes, sockets).
     private static let maxUnboundedString = 1 << 32
     private static let readBlock = 256 * 1024
+
+    /// Where collection values built while loading count their memory (the keyspace's
+    /// meter when loading into a server).
+    public var meter = MemoryMeter()
+    /// hash-max-listpack-entries / -value: the encoding a loaded hash gets.
+    public var hashLimits = HashValue.Limits(maxEntries: 512, maxValue: 64)
+    private var fieldScratch: [UInt8] = []
 
     public init(databases: Int = 16, verifyChecksum: Bool = true) {
         self.databases = databases
@@ -508,14 +516,52 @@ public final class RDBLoader {
             case .bytes(let p): return .string(p)
             case .int(let v): return .int(v)
             }
+        case .hash:
+            return .hash(try readHashTable(itemOffset: itemOffset))
+        case .hashListpack:
+            return .hash(try readHashListpack(itemOffset: itemOffset))
         case .list, .listZiplist, .listQuicklist, .listQuicklist2,
              .set, .setIntset,
              .zset, .zset2, .zsetZiplist, .zsetListpack,
-             .hash, .hashZipmap, .hashZiplist, .hashListpack,
+             .hashZipmap, .hashZiplist,
              .modulePreGA, .module2,
              .streamListpacks, .streamListpacks2:
             throw RDBError.unsupportedType(type: t.rawValue, offset: itemOffset, key: keyScratch)
         }
+    }
+
+    /// RDB_TYPE_HASH: the field count, then each field and value. A listpack when the
+    /// hash is small enough, as 7.0 loads it; duplicate fields make the file corrupt.
+    private func readHashTable(itemOffset: Int) throws -> HashValue {
+        let n = try readPlainLength()
+        guard n > 0 else { throw RDBError.corrupt(reason: "empty hash", offset: itemOffset, key: currentKey) }
+        let h = HashValue(meter: meter)
+        if n > UInt64(hashLimits.maxEntries) { h.convertToTable() }
+        for _ in 0 ..< n {
+            // The field is copied: reading the value may move the read window.
+            fieldScratch.removeAll(keepingCapacity: true)
+            try withText(try readString()) { fieldScratch.append(contentsOf: $0) }
+            let value = try readString()
+            let added = try fieldScratch.withUnsafeBytes { f in
+                try withText(value) { v in h.set(f, v, limits: hashLimits) }
+            }
+            if !added { throw RDBError.corrupt(reason: "duplicate hash fields", offset: itemOffset, key: currentKey) }
+        }
+        return h
+    }
+
+    /// RDB_TYPE_HASH_LISTPACK: the listpack as one string, validated in full before use;
+    /// converted to a table when it exceeds the configured limits.
+    private func readHashListpack(itemOffset: Int) throws -> HashValue {
+        guard case .bytes(let blob) = try readString(),
+              let n = Listpack.validate(blob), n > 0, n % 2 == 0 else {
+            throw RDBError.corrupt(reason: "invalid hash listpack", offset: itemOffset, key: currentKey)
+        }
+        let h = HashValue(meter: meter, adopting: Listpack(copying: blob, count: n))
+        var tooLong = false
+        h.forEach { f, v in if f.count > hashLimits.maxValue || v.count > hashLimits.maxValue { tooLong = true } }
+        if tooLong || n / 2 > hashLimits.maxEntries { h.convertToTable() }
+        return h
     }
 
     /// After 0xFF: fold the CRC through the opcode and compare it with the stored one

@@ -48,6 +48,25 @@ struct EntryBatch {
         bytes.writeIndex += size
     }
 
+    /// Appends a copy of `entry`'s header and key followed by `value` — the RDB encoding
+    /// of an object value — with the copy marked as holding those bytes, not an object.
+    mutating func append(db: Int, entry: KeyEntry, serializedValue value: UnsafeRawBufferPointer) {
+        let head = entry.valueOffset
+        let entryBytes = head + value.count
+        let size = EntryBatch.recordSize(entryBytes: entryBytes)
+        bytes.reserve(size)
+        let p = bytes.base + bytes.writeIndex
+        p.storeBytes(of: UInt32(truncatingIfNeeded: db), as: UInt32.self)
+        p.storeBytes(of: UInt32(truncatingIfNeeded: entryBytes), toByteOffset: 4, as: UInt32.self)
+        memcpy(p + EntryBatch.headerSize, entry.raw, head)
+        if value.count > 0 { memcpy(p + EntryBatch.headerSize + head, value.baseAddress!, value.count) }
+        let copy = KeyEntry(p + EntryBatch.headerSize)
+        copy.clearObjectFlag()
+        copy.valueLength = value.count
+        copy.encoding = entry.reportedEncoding
+        bytes.writeIndex += size
+    }
+
     /// Calls `body` with each record's database index and entry copy.
     func forEach(_ body: (Int, KeyEntry) throws -> Void) rethrows {
         var off = 0

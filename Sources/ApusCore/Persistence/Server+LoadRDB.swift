@@ -61,6 +61,7 @@ extension Database {
         switch value {
         case .int(let v): return setString(key, .int(v), expireAt: expireAt, now: now)
         case .string(let b): return setString(key, .bytes(b), expireAt: expireAt, now: now)
+        case .hash(let h): return setObject(key, h, expireAt: expireAt, now: now)
         }
     }
 }
@@ -78,7 +79,7 @@ extension Server {
         defer { loading = false }
         let start = apus_monotonic_us()
         var handler = KeyspaceLoadHandler(server: self)
-        let loader = RDBLoader(databases: keyspace.dbs.count, verifyChecksum: config.rdbchecksum)
+        let loader = makeRDBLoader(verifyChecksum: config.rdbchecksum)
         do {
             _ = try loader.load(path: path, into: &handler)
         } catch {
@@ -92,6 +93,20 @@ extension Server {
         rdbLastLoadKeysExpired = handler.expired
         keyspace.dirty = 0
         return true
+    }
+
+    /// A loader that builds values for this keyspace: its memory meter, the configured
+    /// encoding thresholds.
+    func makeRDBLoader(verifyChecksum: Bool) -> RDBLoader {
+        let loader = RDBLoader(databases: keyspace.dbs.count, verifyChecksum: verifyChecksum)
+        loader.meter = keyspace.meter
+        loader.hashLimits = hashLimits
+        return loader
+    }
+
+    /// hash-max-listpack-entries / -value as the hash type applies them.
+    var hashLimits: HashValue.Limits {
+        HashValue.Limits(maxEntries: config.hashMaxListpackEntries, maxValue: config.hashMaxListpackValue)
     }
 
     /// Serves clients during a long load at start-up: they get `-LOADING` for data

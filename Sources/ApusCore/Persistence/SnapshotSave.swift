@@ -55,22 +55,42 @@ final class EntryCopySink: SnapshotSink {
     private(set) var batch = EntryBatch(capacity: EntryCopySink.batchSize)
     private var sealed = false
 
-    init(thread: RDBSaveThread) { self.thread = thread }
+    /// Serializes object values at emit time (one encoder reused).
+    private let scratch = RDBEncoder(initialCapacity: 4096)
+    private let compress: Bool
+
+    init(thread: RDBSaveThread, compress: Bool) {
+        self.thread = thread
+        self.compress = compress
+    }
 
     deinit { if !sealed { batch.free() } }
 
     override func emit(db: Int, entry: KeyEntry) {
-        let bytes: Int
         switch entry.type {
         case .string:
             // The whole value lives in the entry block: copying it is the snapshot.
-            bytes = entry.totalSize(valueBytes: entry.valueLength)
+            append(db: db, entry: entry, entryBytes: entry.totalSize(valueBytes: entry.valueLength), value: nil)
+        case .hash:
+            // The object keeps changing after this call: its image is its RDB encoding,
+            // made now, carried in the copy in place of the object reference.
+            scratch.writeValue(of: entry, compress: compress)
+            scratch.drainBuffered { v in
+                append(db: db, entry: entry, entryBytes: entry.valueOffset + v.count, value: v)
+            }
         }
-        let need = EntryBatch.recordSize(entryBytes: bytes)
+    }
+
+    private func append(db: Int, entry: KeyEntry, entryBytes: Int, value: UnsafeRawBufferPointer?) {
+        let need = EntryBatch.recordSize(entryBytes: entryBytes)
         if batch.count + need > batch.capacity {
             handOver(next: max(EntryCopySink.batchSize, need))
         }
-        batch.append(db: db, entry: entry, entryBytes: bytes)
+        if let v = value {
+            batch.append(db: db, entry: entry, serializedValue: v)
+        } else {
+            batch.append(db: db, entry: entry, entryBytes: entryBytes)
+        }
     }
 
     /// Bytes copied into the batch not yet handed over.
@@ -246,7 +266,7 @@ extension Server {
         let thread = RDBSaveThread(keys: makeRDBKeyWriter(), checksum: config.rdbchecksum, fd: fd,
                                    tempPath: tempPath, finalPath: finalPath, notifyFd: notifyFd,
                                    incrementalFsync: config.rdbSaveIncrementalFsync)
-        let sink = EntryCopySink(thread: thread)
+        let sink = EntryCopySink(thread: thread, compress: config.rdbcompression)
         let snap = keyspace.beginSnapshot(sink: sink)
         snapshotJob = SnapshotJob(snapshot: snap, sink: sink, thread: thread, tempPath: tempPath, finalPath: finalPath,
                                   startedAtMs: mstime, dirtyAtStart: keyspace.dirty)
