@@ -15,6 +15,8 @@ private enum RDBTestValue: Equatable, CustomStringConvertible {
     case int(Int64)
     /// A hash as its fields and values, flattened in storage order.
     case hash([[UInt8]])
+    /// A set's members, sorted.
+    case set([[UInt8]])
 
     static func text(_ s: String) -> RDBTestValue { .string(Array(s.utf8)) }
 
@@ -23,7 +25,7 @@ private enum RDBTestValue: Equatable, CustomStringConvertible {
         switch self {
         case .string(let b): return b
         case .int(let v): return Array(String(v).utf8)
-        case .hash(let items): return Array(items.joined(separator: [32]))
+        case .hash(let items), .set(let items): return Array(items.joined(separator: [32]))
         }
     }
 
@@ -32,6 +34,7 @@ private enum RDBTestValue: Equatable, CustomStringConvertible {
         case .string(let b): return "string(\(b.count > 60 ? "\(b.count) bytes" : String(decoding: b, as: UTF8.self)))"
         case .int(let v): return "int(\(v))"
         case .hash(let items): return "hash(\(items.count / 2) fields)"
+        case .set(let items): return "set(\(items.count) members)"
         }
     }
 }
@@ -86,6 +89,8 @@ private struct RDBTestCollector: RDBLoadHandler {
             var items: [[UInt8]] = []
             h.forEach { f, v in items.append(Array(f)); items.append(Array(v)) }
             v = .hash(items)
+        case .set(let s):
+            v = .set(s.members().sorted { $0.lexicographicallyPrecedes($1) })
         }
         events.append(.key(RDBTestKey(db: db, key: Array(key), value: v, expireMs: expireMs,
                                      lruIdle: lruIdleSeconds, lfuFreq: lfuFrequency)))
@@ -570,7 +575,7 @@ final class RDBErrorTests: XCTestCase {
     }
 
     func testEveryTypeApusLacksIsNamedInTheError() {
-        for type in RDBType.allCases where ![.string, .hash, .hashListpack].contains(type) {
+        for type in RDBType.allCases where ![.string, .hash, .hashListpack, .set, .setIntset].contains(type) {
             let bytes = file { e in
                 e.selectDB(0)
                 e.writeType(type)
@@ -647,6 +652,10 @@ final class RDBRedisCompatibilityTests: XCTestCase {
                         e.writeKeyPrefix(type: .hash, key: key, expireMs: expire, compress: true)
                         e.writeLength(items.count / 2)
                         for i in items { e.writeStringObject(i, compress: true) }
+                    case .set(let members):
+                        e.writeKeyPrefix(type: .set, key: key, expireMs: expire, compress: true)
+                        e.writeLength(members.count)
+                        for m in members { e.writeStringObject(m, compress: true) }
                     }
                 }
             }

@@ -142,6 +142,7 @@ public enum ConfigDirectives {
         unsigned("maxmemory", [], \.maxmemory, 0, UInt64.max, def: 0, style: .memory),
         stringEnum("maxmemory-policy", [], \.maxmemoryPolicy, values: maxmemoryPolicies, def: "noeviction"),
         integer("maxmemory-samples", [], \.maxmemorySamples, 1, Int64(Int32.max), def: 5),
+        unsigned("set-max-intset-entries", [], \.setMaxIntsetEntries, 0, UInt64(Int.max), def: 512),
         unsigned("hash-max-listpack-entries", alias: "hash-max-ziplist-entries", [], \.hashMaxListpackEntries,
                  0, UInt64(Int.max), def: 512),
         unsigned("hash-max-listpack-value", alias: "hash-max-ziplist-value", [], \.hashMaxListpackValue,

@@ -104,6 +104,8 @@ public final class ServerConfig {
     /// Hashes stay listpack-encoded up to this many fields, each field and value at most
     /// `hashMaxListpackValue` bytes.
     public var hashMaxListpackEntries: Int = 512
+    /// Sets of integers stay intset-encoded up to this many members.
+    public var setMaxIntsetEntries: Int = 512
     public var hashMaxListpackValue: Int = 64
     public var lfuDecayTime: Int = 1
     public var activeExpireEffort: Int = 1

@@ -14,12 +14,14 @@
 /// exists only once its type is implemented.
 public enum ObjectType: UInt8 {
     case string = 0
+    case set = 2
     case hash = 4
 
     /// The name TYPE reports (and SCAN's TYPE filter matches).
     public var name: String {
         switch self {
         case .string: return "string"
+        case .set: return "set"
         case .hash: return "hash"
         }
     }
@@ -81,6 +83,7 @@ extension KeyEntry {
         case .string: return nil
         // A snapshot's copy of an entry holds its serialized value, not the object.
         case .hash: return isObject ? object(as: HashValue.self) : nil
+        case .set: return isObject ? object(as: SetValue.self) : nil
         }
     }
 

@@ -8,6 +8,7 @@ extension RDBEncoder {
         switch e.type {
         case .string: return .string
         case .hash: return e.reportedEncoding == .listpack ? .hashListpack : .hash
+        case .set: return e.reportedEncoding == .intset ? .setIntset : .set
         }
     }
 
@@ -25,7 +26,21 @@ extension RDBEncoder {
             // A snapshot copy carries the encoding made when it was taken.
             guard e.isObject else { writeBytes(e.stringBytes); return }
             writeHash(e.object(as: HashValue.self), compress: compress)
+        case .set:
+            guard e.isObject else { writeBytes(e.stringBytes); return }
+            writeSet(e.object(as: SetValue.self), compress: compress)
         }
+    }
+
+    /// A set as 7.0 saves it: the intset as one string (SET_INTSET), or the member
+    /// count and each member (SET).
+    func writeSet(_ s: SetValue, compress: Bool) {
+        if let i = s.intset {
+            writeStringObject(i.bytes, compress: compress)
+            return
+        }
+        writeLength(s.count)
+        s.forEach { writeStringObject($0, compress: compress) }
     }
 
     /// A hash as 7.0 saves it: the listpack as one string (HASH_LISTPACK), or the field

@@ -25,6 +25,7 @@ public enum RDBValue {
     case string(UnsafeRawBufferPointer)
     case int(Int64)
     case hash(HashValue)
+    case set(SetValue)
 }
 
 /// Receives the contents of an RDB file in order. Borrowed buffers must be copied if kept.
@@ -163,7 +164,14 @@ public final class RDBLoader {
     public var meter = MemoryMeter()
     /// hash-max-listpack-entries / -value: the encoding a loaded hash gets.
     public var hashLimits = HashValue.Limits(maxEntries: 512, maxValue: 64)
+    /// set-max-intset-entries: the encoding a loaded set gets.
+    public var maxIntsetEntries = 512
     private var fieldScratch: [UInt8] = []
+    /// Empty collections met and skipped by the last load (7.0 skips them too).
+    public private(set) var emptyKeysSkipped = 0
+
+    /// A collection with no elements: skipped by a load, refused by RESTORE.
+    struct EmptyCollection: Error {}
 
     public init(databases: Int = 16, verifyChecksum: Bool = true) {
         self.databases = databases
@@ -232,6 +240,7 @@ public final class RDBLoader {
     }
 
     private func reset() {
+        emptyKeysSkipped = 0
         pos = 0; end = 0; windowOffset = 0; crc = 0; crcFrom = 0
         fd = -1; sourceRemaining = nil; readingValue = false
     }
@@ -495,12 +504,17 @@ public final class RDBLoader {
                 }
                 try readStringIntoKeyScratch()
                 readingValue = true
-                let value = try readValue(valueType, itemOffset: itemOffset)
-                try keyScratch.withUnsafeBytes { k in
-                    try handler.onKey(db: db, key: k, value: value, expireMs: expireMs,
-                                      lruIdleSeconds: lruIdle, lfuFrequency: lfuFreq)
+                do {
+                    let value = try readValue(valueType, itemOffset: itemOffset)
+                    try keyScratch.withUnsafeBytes { k in
+                        try handler.onKey(db: db, key: k, value: value, expireMs: expireMs,
+                                          lruIdleSeconds: lruIdle, lfuFrequency: lfuFreq)
+                    }
+                    keys += 1
+                } catch is EmptyCollection {
+                    // Redis skips an empty collection and goes on loading.
+                    emptyKeysSkipped += 1
                 }
-                keys += 1
                 readingValue = false
                 expireMs = -1; lruIdle = -1; lfuFreq = -1
             }
@@ -520,8 +534,11 @@ public final class RDBLoader {
             return .hash(try readHashTable(itemOffset: itemOffset))
         case .hashListpack:
             return .hash(try readHashListpack(itemOffset: itemOffset))
+        case .set:
+            return .set(try readSetMembers(itemOffset: itemOffset))
+        case .setIntset:
+            return .set(try readIntset(itemOffset: itemOffset))
         case .list, .listZiplist, .listQuicklist, .listQuicklist2,
-             .set, .setIntset,
              .zset, .zset2, .zsetZiplist, .zsetListpack,
              .hashZipmap, .hashZiplist,
              .modulePreGA, .module2,
@@ -530,11 +547,36 @@ public final class RDBLoader {
         }
     }
 
+    /// RDB_TYPE_SET: the member count, then each member; an intset while every member
+    /// is an integer and the count allows it, as 7.0 loads it.
+    private func readSetMembers(itemOffset: Int) throws -> SetValue {
+        let n = try readPlainLength()
+        guard n > 0 else { throw EmptyCollection() }
+        let s = SetValue(meter: meter)
+        if n > UInt64(maxIntsetEntries) { s.convertToTable(expected: Int(min(n, 1 << 24))) }
+        for _ in 0 ..< n {
+            let added = try withText(try readString()) { s.add($0, maxIntsetEntries: maxIntsetEntries) }
+            if !added { throw RDBError.corrupt(reason: "duplicate set members", offset: itemOffset, key: currentKey) }
+        }
+        return s
+    }
+
+    /// RDB_TYPE_SET_INTSET: the intset as one string, validated before use; converted
+    /// when it holds more members than set-max-intset-entries allows.
+    private func readIntset(itemOffset: Int) throws -> SetValue {
+        guard case .bytes(let blob) = try readString(), let n = Intset.validate(blob) else {
+            throw RDBError.corrupt(reason: "invalid intset", offset: itemOffset, key: currentKey)
+        }
+        let s = SetValue(meter: meter, adopting: Intset(copying: blob))
+        if n > maxIntsetEntries { s.convertToTable(expected: n) }
+        return s
+    }
+
     /// RDB_TYPE_HASH: the field count, then each field and value. A listpack when the
     /// hash is small enough, as 7.0 loads it; duplicate fields make the file corrupt.
     private func readHashTable(itemOffset: Int) throws -> HashValue {
         let n = try readPlainLength()
-        guard n > 0 else { throw RDBError.corrupt(reason: "empty hash", offset: itemOffset, key: currentKey) }
+        guard n > 0 else { throw EmptyCollection() }
         let h = HashValue(meter: meter)
         if n > UInt64(hashLimits.maxEntries) { h.convertToTable() }
         for _ in 0 ..< n {
@@ -553,14 +595,18 @@ public final class RDBLoader {
     /// RDB_TYPE_HASH_LISTPACK: the listpack as one string, validated in full before use;
     /// converted to a table when it exceeds the configured limits.
     private func readHashListpack(itemOffset: Int) throws -> HashValue {
-        guard case .bytes(let blob) = try readString(),
-              let n = Listpack.validate(blob), n > 0, n % 2 == 0 else {
+        guard case .bytes(let blob) = try readString(), let n = Listpack.validate(blob), n % 2 == 0 else {
             throw RDBError.corrupt(reason: "invalid hash listpack", offset: itemOffset, key: currentKey)
         }
+        if n == 0 { throw EmptyCollection() }
         let h = HashValue(meter: meter, adopting: Listpack(copying: blob, count: n))
-        var tooLong = false
-        h.forEach { f, v in if f.count > hashLimits.maxValue || v.count > hashLimits.maxValue { tooLong = true } }
-        if tooLong || n / 2 > hashLimits.maxEntries { h.convertToTable() }
+        // A field twice would break every later lookup and the table conversion.
+        var fields = Set<[UInt8]>()
+        var duplicate = false
+        h.forEach { f, _ in if !fields.insert(Array(f)).inserted { duplicate = true } }
+        if duplicate { throw RDBError.corrupt(reason: "duplicate hash fields", offset: itemOffset, key: currentKey) }
+        // 7.0 converts a loaded listpack on its field count only.
+        if n / 2 > hashLimits.maxEntries { h.convertToTable() }
         return h
     }
 

@@ -62,6 +62,7 @@ extension Database {
         case .int(let v): return setString(key, .int(v), expireAt: expireAt, now: now)
         case .string(let b): return setString(key, .bytes(b), expireAt: expireAt, now: now)
         case .hash(let h): return setObject(key, h, expireAt: expireAt, now: now)
+        case .set(let s): return setObject(key, s, expireAt: expireAt, now: now)
         }
     }
 }
@@ -86,7 +87,11 @@ extension Server {
             log(.warning, "Fatal error loading the DB (\(path)): \(error). Exiting.")
             return false
         }
-        log(.notice, "Done loading RDB, keys loaded: \(handler.loaded), keys expired: \(handler.expired).")
+        if loader.emptyKeysSkipped > 0 {
+            log(.warning, "Done loading RDB, keys loaded: \(handler.loaded), keys expired: \(handler.expired), empty keys skipped: \(loader.emptyKeysSkipped).")
+        } else {
+            log(.notice, "Done loading RDB, keys loaded: \(handler.loaded), keys expired: \(handler.expired).")
+        }
         let secs = Double(apus_monotonic_us() - start) / 1_000_000
         log(.notice, "DB loaded from disk: \(String(format3: secs)) seconds")
         rdbLastLoadKeysLoaded = handler.loaded
@@ -101,6 +106,7 @@ extension Server {
         let loader = RDBLoader(databases: keyspace.dbs.count, verifyChecksum: verifyChecksum)
         loader.meter = keyspace.meter
         loader.hashLimits = hashLimits
+        loader.maxIntsetEntries = config.setMaxIntsetEntries
         return loader
     }
 

@@ -238,7 +238,7 @@ enum HashCommands {
             c.addReplySyntaxError()
             return
         }
-        if withValues && l < -Int64.max / 2 {
+        if withValues && (l < -Int64.max / 2 || l > Int64.max / 2) {
             c.addReplyError("ERR value is out of range")
             return
         }
@@ -252,10 +252,20 @@ enum HashCommands {
         }
         let size = h.count
         if l < 0 {
-            // Repetitions allowed: |count| independent picks.
+            // Repetitions allowed: |count| independent picks. A listpack is indexed once;
+            // a client cut off at its output limit stops the loop.
             let n = Int(-l)
             c.addReplyArrayLen(withValues && c.resp < 3 ? n * 2 : n)
-            for _ in 0..<n { h.withRandomField { f, v in emit(f, v) } }
+            if h.encoding == .listpack {
+                var all: [([UInt8], [UInt8])] = []
+                h.forEach { f, v in all.append((Array(f), Array(v))) }
+                for _ in 0..<n where !c.flags.contains(.closeASAP) {
+                    let p = all[FastRandom.below(all.count)]
+                    p.0.withUnsafeBytes { f in p.1.withUnsafeBytes { v in emit(f, v) } }
+                }
+            } else {
+                for _ in 0..<n where !c.flags.contains(.closeASAP) { h.withRandomField { f, v in emit(f, v) } }
+            }
             return
         }
         let n = Int(l)

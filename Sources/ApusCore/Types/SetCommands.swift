@@ -1,0 +1,347 @@
+// The set commands (Redis 7.0's t_set.c): SADD, SREM, SCARD, SISMEMBER, SMISMEMBER,
+// SMEMBERS, SRANDMEMBER, SPOP, SMOVE, SINTER/SINTERCARD/SINTERSTORE, SUNION/SUNIONSTORE,
+// SDIFF/SDIFFSTORE and SSCAN, with 7.0's replies (sets as RESP3 set replies) and
+// errors. A set that loses its last member is deleted, as in Redis.
+
+import Glibc
+
+enum SetCommands {
+    private static func maxIntset(_ c: Client) -> Int { c.server.config.setMaxIntsetEntries }
+
+    /// The set at argv[i] for reading: nil after replying `missing` (or WRONGTYPE).
+    private static func readSet(_ c: Client, _ i: Int = 1, orReply missing: () -> Void) -> SetValue? {
+        guard let e = c.lookupRead(i) else { missing(); return nil }
+        guard c.checkType(e, .set) else { return nil }
+        return e.object(as: SetValue.self)
+    }
+
+    private static func replyEmptySet(_ c: Client) { c.addReplySetLen(0) }
+
+    // MARK: - Membership
+
+    static func sadd(_ c: Client) {
+        var added = 0
+        if let e = c.lookupWrite(1) {
+            guard c.checkType(e, .set) else { return }
+            let s = e.object(as: SetValue.self)
+            for j in 2..<c.argc where s.add(c.arg(j), maxIntsetEntries: maxIntset(c)) { added += 1 }
+            if added > 0 { c.db.signalModified(e, changes: added) }
+        } else {
+            let s = SetValue.forMember(c.arg(2), meter: c.server.keyspace.meter)
+            for j in 2..<c.argc where s.add(c.arg(j), maxIntsetEntries: maxIntset(c)) { added += 1 }
+            c.db.setObject(c.arg(1), s, now: c.server.mstime)
+        }
+        c.addReplyInteger(added)
+    }
+
+    static func srem(_ c: Client) {
+        guard let e = c.lookupWrite(1) else { c.addReplyInteger(0); return }
+        guard c.checkType(e, .set) else { return }
+        let s = e.object(as: SetValue.self)
+        var removed = 0
+        for j in 2..<c.argc where s.remove(c.arg(j)) {
+            removed += 1
+            if s.count == 0 { break }
+        }
+        if removed > 0 {
+            if s.count == 0 { c.db.delete(entry: e) } else { c.db.signalModified(e, changes: removed) }
+        }
+        c.addReplyInteger(removed)
+    }
+
+    static func scard(_ c: Client) {
+        guard let s = readSet(c, orReply: { c.addReplyInteger(0) }) else { return }
+        c.addReplyInteger(s.count)
+    }
+
+    static func sismember(_ c: Client) {
+        guard let s = readSet(c, orReply: { c.addReplyInteger(0) }) else { return }
+        c.addReplyInteger(s.contains(c.arg(2)) ? 1 : 0)
+    }
+
+    static func smismember(_ c: Client) {
+        var s: SetValue?
+        if let e = c.lookupRead(1) {
+            guard c.checkType(e, .set) else { return }
+            s = e.object(as: SetValue.self)
+        }
+        c.addReplyArrayLen(c.argc - 2)
+        for j in 2..<c.argc { c.addReplyInteger(s?.contains(c.arg(j)) == true ? 1 : 0) }
+    }
+
+    static func smove(_ c: Client) {
+        let src = c.lookupWrite(1)
+        let dst = c.lookupWrite(2)
+        guard let se = src else { c.addReplyInteger(0); return }
+        guard c.checkType(se, .set) else { return }
+        if let de = dst, !c.checkType(de, .set) { return }
+        let s = se.object(as: SetValue.self)
+        if let de = dst, de == se {
+            c.addReplyInteger(s.contains(c.arg(3)) ? 1 : 0)
+            return
+        }
+        guard s.remove(c.arg(3)) else { c.addReplyInteger(0); return }
+        if s.count == 0 { c.db.delete(entry: se) } else { c.db.signalModified(se) }
+        // The destination is looked up again: deleting the source may have moved nothing,
+        // but the entry handle must be current.
+        if let de = c.db.lookupWrite(c.arg(2), now: c.server.mstime) {
+            if de.object(as: SetValue.self).add(c.arg(3), maxIntsetEntries: maxIntset(c)) { c.db.signalModified(de) }
+        } else {
+            let d = SetValue.forMember(c.arg(3), meter: c.server.keyspace.meter)
+            d.add(c.arg(3), maxIntsetEntries: maxIntset(c))
+            c.db.setObject(c.arg(2), d, now: c.server.mstime)
+        }
+        c.addReplyInteger(1)
+    }
+
+    // MARK: - Random members
+
+    static func srandmember(_ c: Client) {
+        if c.argc > 3 { c.addReplySyntaxError(); return }
+        if c.argc == 3 { srandmemberWithCount(c); return }
+        guard let s = readSet(c, orReply: { c.addReplyNull() }) else { return }
+        c.addReplyBulk(s.randomMember())
+    }
+
+    private static func srandmemberWithCount(_ c: Client) {
+        guard let l = c.argInt64(2) else { c.addReplyError(ReplyErrors.notInteger); return }
+        if l < -Int64.max {
+            c.addReplyError("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807")
+            return
+        }
+        guard let s = readSet(c, orReply: { c.addReplyArrayLen(0) }) else { return }
+        if l == 0 { c.addReplyArrayLen(0); return }
+        if l < 0 || l == 1 {
+            let n = Int(l < 0 ? -l : l)
+            c.addReplyArrayLen(n)
+            // A client cut off at its output limit stops the loop (a huge count must not
+            // hold the server).
+            for _ in 0..<n where !c.flags.contains(.closeASAP) { c.addReplyBulk(s.randomMember()) }
+            return
+        }
+        let picked = distinctRandom(s, Int(l))
+        c.addReplyArrayLen(picked.count)
+        for m in picked { c.addReplyBulk(m) }
+    }
+
+    /// `n` distinct members (all of them when the set is not larger).
+    private static func distinctRandom(_ s: SetValue, _ n: Int) -> [[UInt8]] {
+        var all = s.members()
+        if n >= all.count { return all }
+        for i in 0..<n { all.swapAt(i, i + FastRandom.below(all.count - i)) }
+        return Array(all.prefix(n))
+    }
+
+    static func spop(_ c: Client) {
+        if c.argc > 3 { c.addReplySyntaxError(); return }
+        if c.argc == 3 { spopWithCount(c); return }
+        guard let e = c.lookupWrite(1) else { c.addReplyNull(); return }
+        guard c.checkType(e, .set) else { return }
+        let s = e.object(as: SetValue.self)
+        let m = s.randomMember()
+        m.withUnsafeBytes { _ = s.remove($0) }
+        // Replayed as the removal it was, so a replica drops the same member.
+        c.propagateAs([Array("SREM".utf8), c.argBytes(1), m])
+        if s.count == 0 { c.db.delete(entry: e) } else { c.db.signalModified(e) }
+        c.addReplyBulk(m)
+    }
+
+    private static func spopWithCount(_ c: Client) {
+        guard let l = c.argInt64(2), l >= 0 else {
+            c.addReplyError("ERR value is out of range, must be positive")
+            return
+        }
+        guard let e = c.lookupWrite(1) else { replyEmptySet(c); return }
+        guard c.checkType(e, .set) else { return }
+        if l == 0 { replyEmptySet(c); return }
+        let s = e.object(as: SetValue.self)
+        if l >= s.count {
+            let all = s.members()
+            c.db.delete(entry: e)
+            c.propagateAs([Array("DEL".utf8), c.argBytes(1)])
+            c.addReplySetLen(all.count)
+            for m in all { c.addReplyBulk(m) }
+            return
+        }
+        let picked = distinctRandom(s, Int(l))
+        for m in picked { m.withUnsafeBytes { _ = s.remove($0) } }
+        c.propagateAs([Array("SREM".utf8), c.argBytes(1)] + picked)
+        c.db.signalModified(e, changes: picked.count)
+        c.addReplySetLen(picked.count)
+        for m in picked { c.addReplyBulk(m) }
+    }
+
+    // MARK: - Algebra
+
+    /// The sets named by argv[from..<to]: nil entries for missing keys; nil overall after
+    /// a WRONGTYPE reply. Destination-writing forms look keys up for writing.
+    private static func sets(_ c: Client, _ from: Int, _ to: Int, write: Bool) -> [SetValue?]? {
+        var out: [SetValue?] = []
+        for j in from..<to {
+            let e = write ? c.db.lookupWrite(c.arg(j), now: c.server.mstime) : c.lookupRead(j)
+            guard let entry = e else { out.append(nil); continue }
+            guard c.checkType(entry, .set) else { return nil }
+            out.append(entry.object(as: SetValue.self))
+        }
+        return out
+    }
+
+    /// Members of the intersection, smallest set first, stopping at `limit` (0: none).
+    private static func intersection(_ sets: [SetValue], limit: Int = 0) -> [[UInt8]] {
+        let ordered = sets.sorted { $0.count < $1.count }
+        var out: [[UInt8]] = []
+        ordered[0].forEach { m in
+            if limit > 0 && out.count >= limit { return }
+            for other in ordered.dropFirst() where !other.contains(m) { return }
+            out.append(Array(m))
+        }
+        return out
+    }
+
+    private static func replySet(_ c: Client, _ members: [[UInt8]]) {
+        c.addReplySetLen(members.count)
+        for m in members { c.addReplyBulk(m) }
+    }
+
+    /// A result set built as 7.0 builds it (intset first, converting as members arrive).
+    private static func build(_ c: Client, _ members: [[UInt8]]) -> SetValue {
+        let s = SetValue(meter: c.server.keyspace.meter)
+        for m in members { m.withUnsafeBytes { _ = s.add($0, maxIntsetEntries: maxIntset(c)) } }
+        return s
+    }
+
+    /// Stores `members` at argv[1] (deleting it when empty) and replies the count.
+    private static func store(_ c: Client, _ members: [[UInt8]]) {
+        if members.isEmpty {
+            c.db.delete(c.arg(1), now: c.server.mstime)
+            c.addReplyInteger(0)
+            return
+        }
+        let s = build(c, members)
+        c.db.setObject(c.arg(1), s, now: c.server.mstime)
+        c.addReplyInteger(s.count)
+    }
+
+    static func sinter(_ c: Client) {
+        guard let all = sets(c, 1, c.argc, write: false) else { return }
+        if all.contains(where: { $0 == nil }) { replyEmptySet(c); return }
+        replySet(c, intersection(all.map { $0! }))
+    }
+
+    static func smembers(_ c: Client) { sinter(c) }
+
+    static func sinterstore(_ c: Client) {
+        guard let all = sets(c, 2, c.argc, write: true) else { return }
+        if all.contains(where: { $0 == nil }) { store(c, []); return }
+        store(c, intersection(all.map { $0! }))
+    }
+
+    static func sintercard(_ c: Client) {
+        guard let nk = c.argInt64(1), nk >= 1 else { c.addReplyError("ERR numkeys should be greater than 0"); return }
+        if nk > Int64(c.argc - 2) { c.addReplyError("ERR Number of keys can't be greater than number of args"); return }
+        let numkeys = Int(nk)
+        var limit = 0
+        var j = 2 + numkeys
+        while j < c.argc {
+            if c.argEquals(j, "limit") && j + 1 < c.argc {
+                guard let v = c.argInt64(j + 1), v >= 0 else { c.addReplyError("ERR LIMIT can't be negative"); return }
+                limit = Int(v)
+                j += 2
+            } else {
+                c.addReplySyntaxError()
+                return
+            }
+        }
+        guard let all = sets(c, 2, 2 + numkeys, write: false) else { return }
+        if all.contains(where: { $0 == nil }) { c.addReplyInteger(0); return }
+        c.addReplyInteger(intersection(all.map { $0! }, limit: limit).count)
+    }
+
+    private static func union(_ sets: [SetValue?]) -> [[UInt8]] {
+        var seen = Set<[UInt8]>()
+        var out: [[UInt8]] = []
+        for s in sets { s?.forEach { m in if seen.insert(Array(m)).inserted { out.append(Array(m)) } } }
+        return out
+    }
+
+    private static func difference(_ sets: [SetValue?]) -> [[UInt8]] {
+        guard let first = sets[0] else { return [] }
+        var out: [[UInt8]] = []
+        first.forEach { m in
+            for other in sets.dropFirst() where other?.contains(m) == true { return }
+            out.append(Array(m))
+        }
+        return out
+    }
+
+    /// Union and difference reply in the order of the set 7.0 builds for them.
+    private static func replyBuilt(_ c: Client, _ members: [[UInt8]]) {
+        let s = build(c, members)
+        c.addReplySetLen(s.count)
+        s.forEach { c.addReplyBulk($0) }
+    }
+
+    static func sunion(_ c: Client) {
+        guard let all = sets(c, 1, c.argc, write: false) else { return }
+        replyBuilt(c, union(all))
+    }
+
+    static func sunionstore(_ c: Client) {
+        guard let all = sets(c, 2, c.argc, write: true) else { return }
+        store(c, union(all))
+    }
+
+    static func sdiff(_ c: Client) {
+        guard let all = sets(c, 1, c.argc, write: false) else { return }
+        replyBuilt(c, difference(all))
+    }
+
+    static func sdiffstore(_ c: Client) {
+        guard let all = sets(c, 2, c.argc, write: true) else { return }
+        store(c, difference(all))
+    }
+
+    // MARK: - SSCAN
+
+    static func sscan(_ c: Client) {
+        guard var cursor = KeyCommands.parseScanCursor(c.arg(2)) else {
+            c.addReplyError("ERR invalid cursor")
+            return
+        }
+        guard let s = readSet(c, orReply: { c.addReplyRaw("*2\r\n$1\r\n0\r\n*0\r\n") }) else { return }
+        var count = 10
+        var pattern: [UInt8]?
+        var j = 3
+        while j < c.argc {
+            let more = c.argc - j - 1
+            if c.argEquals(j, "count") && more >= 1 {
+                guard let v = c.argInt64(j + 1) else { c.addReplyError(ReplyErrors.notInteger); return }
+                if v < 1 { c.addReplySyntaxError(); return }
+                count = Int(min(v, Int64(Int32.max)))
+                j += 2
+            } else if c.argEquals(j, "match") && more >= 1 {
+                let p = c.argBytes(j + 1)
+                pattern = p == [42] ? nil : p
+                j += 2
+            } else {
+                c.addReplySyntaxError()
+                return
+            }
+        }
+        var found: [[UInt8]] = []
+        if s.encoding == .intset {
+            cursor = s.scan(cursor: 0) { found.append(Array($0)) }
+        } else {
+            var iterations = count * 10
+            repeat {
+                cursor = s.scan(cursor: cursor) { found.append(Array($0)) }
+                iterations -= 1
+            } while cursor != 0 && iterations > 0 && found.count < count
+        }
+        if let p = pattern { found.removeAll { !Glob.match(p, $0, nocase: false) } }
+        c.addReplyArrayLen(2)
+        c.addReplyBulkString(String(cursor))
+        c.addReplyArrayLen(found.count)
+        for m in found { c.addReplyBulk(m) }
+    }
+}
