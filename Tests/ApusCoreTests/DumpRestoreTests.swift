@@ -70,3 +70,27 @@ final class DumpRestoreTests: XCTestCase {
         XCTAssertEqual(out[2], "0: DEL s", "an already expired RESTORE REPLACE only deletes")
     }
 }
+
+/// Collections count every byte they hold in used_memory, through every encoding change,
+/// and give it all back when they go.
+final class CollectionMemoryTests: XCTestCase {
+    func testUsedMemoryReturnsToBaselineAfterCollections() {
+        let h = InProcessServer()
+        let c = h.makeClient()
+        let base = h.server.keyspace.usedMemory
+        var load = ""
+        for i in 0..<200 {
+            load += "HSET h\(i) a 1 b \(String(repeating: "x", count: i % 90))\r\n"   // some convert (value > 64)
+            load += "SADD s\(i) 1 2 \(i * 100_000)\r\n"                              // intset widths
+            if i % 3 == 0 { load += "SADD s\(i) member\r\n" }                          // converts to table
+            if i % 5 == 0 { load += "HDEL h\(i) a\r\nSREM s\(i) 1\r\n" }
+        }
+        load += "HSET big" + (0..<700).map { " f\($0) v" }.joined() + "\r\n"        // over 512 fields
+        load += "SADD bigset" + (0..<700).map { " \($0)" }.joined() + "\r\n"
+        load += "COPY big big2\r\nCOPY bigset bigset2\r\nCOPY h1 h1copy\r\n"
+        _ = h.feed(c, load)
+        XCTAssertGreaterThan(h.server.keyspace.usedMemory, base + 100_000)
+        _ = h.feed(c, "FLUSHALL\r\n")
+        XCTAssertEqual(h.server.keyspace.usedMemory, base)
+    }
+}

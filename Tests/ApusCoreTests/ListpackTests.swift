@@ -48,7 +48,7 @@ final class ListpackTests: XCTestCase {
         let redis = Self.fixture()
         let n = redis.withUnsafeBytes { Listpack.validate($0) }
         XCTAssertEqual(n, 30)
-        let lp = redis.withUnsafeBytes { Listpack(copying: $0, count: n!) }
+        let lp = redis.withUnsafeBytes { Listpack(copying: $0) }
         defer { lp.free() }
         XCTAssertEqual(texts(lp), Self.fixtureElements)
         var back: [String] = []
@@ -136,7 +136,7 @@ final class ListpackTests: XCTestCase {
             }
             if Bool.random(using: &rng) { d = Array(d.prefix(Int.random(in: 0..<d.count, using: &rng))) }
             if let n = d.withUnsafeBytes({ Listpack.validate($0) }) {
-                let lp = d.withUnsafeBytes { Listpack(copying: $0, count: n) }
+                let lp = d.withUnsafeBytes { Listpack(copying: $0) }
                 XCTAssertEqual(texts(lp).count, n)
                 lp.free()
             }

@@ -19,40 +19,43 @@ public final class HashValue: StoredObject {
         public init(maxEntries: Int, maxValue: Int) { self.maxEntries = maxEntries; self.maxValue = maxValue }
     }
 
+    // Three words: a small hash costs one small object besides its listpack. The
+    // listpack's memory is counted in `meter` as it changes (`accounted`).
     let meter: MemoryMeter
     /// Listpack encoding: [field, value, field, value, ...].
     private(set) var listpack: Listpack?
     /// Hashtable encoding.
     private(set) var table: KeyTable?
-    /// Bytes of the listpack currently counted in `meter`.
-    private var countedListpackBytes = 0
 
     public init(meter: MemoryMeter) {
         self.meter = meter
-        listpack = Listpack()
-        accountListpack()
+        let lp = Listpack()
+        listpack = lp
+        meter.bytes += lp.allocatedBytes
     }
 
     /// A hash that takes over a validated listpack (RDB, RESTORE).
     init(meter: MemoryMeter, adopting lp: Listpack) {
         self.meter = meter
         listpack = lp
-        accountListpack()
+        meter.bytes += lp.allocatedBytes
     }
 
     deinit {
         if let lp = listpack {
-            meter.bytes -= countedListpackBytes
+            meter.bytes -= lp.allocatedBytes
             lp.free()
         }
         table?.removeAllAndFree()
     }
 
-    private func accountListpack() {
-        guard let lp = listpack else { return }
-        let now = lp.allocatedBytes
-        meter.bytes += now - countedListpackBytes
-        countedListpackBytes = now
+    /// Runs a change of the listpack and counts how its allocation changed.
+    @inline(__always)
+    private func accounted<R>(_ change: (inout Listpack) -> R) -> R {
+        let before = listpack!.allocatedBytes
+        let r = change(&listpack!)
+        meter.bytes += listpack!.allocatedBytes - before
+        return r
     }
 
     public var encoding: ObjectEncoding { listpack != nil ? .listpack : .hashtable }
@@ -137,13 +140,13 @@ public final class HashValue: StoredObject {
         }
         if listpack != nil {
             if let v = listpackValueOffset(listpack!, field) {
-                listpack!.replace(at: v, with: value)
-                accountListpack()
+                accounted { $0.replace(at: v, with: value) }
                 return false
             }
-            listpack!.append(field)
-            listpack!.append(value)
-            accountListpack()
+            accounted { lp in
+                lp.append(field)
+                lp.append(value)
+            }
             if count > limits.maxEntries { convertToTable() }
             return true
         }
@@ -171,8 +174,7 @@ public final class HashValue: StoredObject {
         if listpack != nil {
             guard let v = listpackValueOffset(listpack!, field) else { return false }
             let f = listpack!.previous(v)!
-            listpack!.delete(at: f, count: 2)
-            accountListpack()
+            accounted { $0.delete(at: f, count: 2) }
             return true
         }
         guard let e = table!.remove(field, hash: KeyHash.hash(field)) else { return false }
@@ -205,8 +207,7 @@ public final class HashValue: StoredObject {
             }
             o = lp.next(v)
         }
-        meter.bytes -= countedListpackBytes
-        countedListpackBytes = 0
+        meter.bytes -= lp.allocatedBytes
         lp.free()
         listpack = nil
         table = t

@@ -22,10 +22,9 @@ public struct Listpack {
     static let eof: UInt8 = 0xFF
     static let unknownCount = 65535
 
-    /// The malloc'd bytes; `totalBytes` of them are the listpack.
+    /// The malloc'd bytes; `totalBytes` of them are the listpack. The only stored
+    /// property, so an optional listpack is one word in the objects that hold one.
     public private(set) var base: UnsafeMutablePointer<UInt8>
-    /// Exact element count (the header's field saturates at 65535).
-    public private(set) var count: Int
 
     /// An element's value: an integer, or bytes borrowed from the listpack (valid until
     /// the next mutation).
@@ -46,24 +45,53 @@ public struct Listpack {
     public init(capacity: Int = 0) {
         let cap = max(capacity, Listpack.headerSize + 1)
         base = malloc(cap)!.assumingMemoryBound(to: UInt8.self)
-        count = 0
         setTotalBytes(Listpack.headerSize + 1)
         setHeaderCount(0)
         base[Listpack.headerSize] = Listpack.eof
     }
 
     /// Adopts a copy of `bytes`, which must have passed `validate`.
-    public init(copying bytes: UnsafeRawBufferPointer, count: Int) {
+    public init(copying bytes: UnsafeRawBufferPointer) {
         base = malloc(max(bytes.count, 1))!.assumingMemoryBound(to: UInt8.self)
         memcpy(base, bytes.baseAddress!, bytes.count)
-        self.count = count
+        // A writer may leave the count unknown even when it fits: store it once.
+        if headerCount == Listpack.unknownCount {
+            let n = count
+            if n < Listpack.unknownCount { setHeaderCount(n) }
+        }
     }
 
     public func free() { Glibc.free(base) }
 
     /// A deep copy.
     public func duplicate() -> Listpack {
-        Listpack(copying: bytes, count: count)
+        Listpack(copying: bytes)
+    }
+
+    /// The element count: the header's, or counted when the header says 65535 ("more
+    /// than fits"), as Redis's lpLength does.
+    public var count: Int {
+        let h = Int(base[4]) | Int(base[5]) << 8
+        if h != Listpack.unknownCount { return h }
+        var n = 0
+        var o = first
+        while let off = o {
+            n += 1
+            o = next(off)
+        }
+        return n
+    }
+
+    private var headerCount: Int { Int(base[4]) | Int(base[5]) << 8 }
+
+    /// Adjusts the header count; once unknown it stays unknown until counted again.
+    private func adjustCount(by delta: Int) {
+        let h = headerCount
+        if h == Listpack.unknownCount {
+            if delta < 0 { let n = count; if n < Listpack.unknownCount { setHeaderCount(n) } }
+            return
+        }
+        setHeaderCount(h + delta)
     }
 
     public var totalBytes: Int {
@@ -93,10 +121,10 @@ public struct Listpack {
     // MARK: - Walking
 
     /// Offset of the first element, nil when empty.
-    public var first: Int? { count == 0 ? nil : Listpack.headerSize }
+    public var first: Int? { base[Listpack.headerSize] == Listpack.eof ? nil : Listpack.headerSize }
 
     /// Offset of the last element, nil when empty.
-    public var last: Int? { count == 0 ? nil : previous(totalBytes - 1) }
+    public var last: Int? { base[Listpack.headerSize] == Listpack.eof ? nil : previous(totalBytes - 1) }
 
     /// The element after the one at `offset`, nil at the end.
     public func next(_ offset: Int) -> Int? {
@@ -174,8 +202,7 @@ public struct Listpack {
         withEncoded(s) { enc in
             replaceRange(offset, removing: 0, with: enc)
         }
-        count += 1
-        setHeaderCount(count)
+        adjustCount(by: 1)
         return offset
     }
 
@@ -195,8 +222,7 @@ public struct Listpack {
     public mutating func delete(at offset: Int) -> Int? {
         let size = Listpack.encodedSize(base + offset)
         replaceRange(offset, removing: size + Listpack.backlenSize(size), with: UnsafeRawBufferPointer(start: nil, count: 0))
-        count -= 1
-        setHeaderCount(count)
+        adjustCount(by: -1)
         return base[offset] == Listpack.eof ? nil : offset
     }
 
@@ -210,8 +236,7 @@ public struct Listpack {
             removed += 1
         }
         replaceRange(offset, removing: end - offset, with: UnsafeRawBufferPointer(start: nil, count: 0))
-        count -= removed
-        setHeaderCount(count)
+        adjustCount(by: -removed)
     }
 
     /// Replaces `removing` bytes at `offset` with `new`, moving the tail and resizing.
@@ -232,11 +257,10 @@ public struct Listpack {
     }
 
     private mutating func grow(to total: Int) {
-        let usable = apus_malloc_usable_size(base)
-        if usable >= total { return }
-        // Room for a few more small elements without a realloc each time.
-        let want = total < 4096 ? total + total / 4 : total
-        base = realloc(base, want)!.assumingMemoryBound(to: UInt8.self)
+        // Exactly what is needed, as Redis does: small collections are many, and slack
+        // in each would cost more than the reallocations (malloc rounds up anyway).
+        if apus_malloc_usable_size(base) >= total { return }
+        base = realloc(base, total)!.assumingMemoryBound(to: UInt8.self)
     }
 
     // MARK: - Encoding

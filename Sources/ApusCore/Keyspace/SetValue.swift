@@ -10,22 +10,23 @@ import CApusSys
 public final class SetValue: StoredObject {
     public static var objectType: ObjectType { .set }
 
+    // Three words, as HashValue: the intset's memory is counted as it changes.
     let meter: MemoryMeter
     private(set) var intset: Intset?
     private(set) var table: KeyTable?
-    private var countedIntsetBytes = 0
 
     /// An empty set, intset-encoded (it converts on its first non-integer member).
     public init(meter: MemoryMeter) {
         self.meter = meter
-        intset = Intset()
-        accountIntset()
+        let s = Intset()
+        intset = s
+        meter.bytes += s.allocatedBytes
     }
 
     init(meter: MemoryMeter, adopting s: Intset) {
         self.meter = meter
         intset = s
-        accountIntset()
+        meter.bytes += s.allocatedBytes
     }
 
     /// An empty set with the encoding 7.0 gives a set created for `firstMember`.
@@ -37,17 +38,19 @@ public final class SetValue: StoredObject {
 
     deinit {
         if let s = intset {
-            meter.bytes -= countedIntsetBytes
+            meter.bytes -= s.allocatedBytes
             s.free()
         }
         table?.removeAllAndFree()
     }
 
-    private func accountIntset() {
-        guard let s = intset else { return }
-        let now = s.allocatedBytes
-        meter.bytes += now - countedIntsetBytes
-        countedIntsetBytes = now
+    /// Runs a change of the intset and counts how its allocation changed.
+    @inline(__always)
+    private func accounted<R>(_ change: (inout Intset) -> R) -> R {
+        let before = intset!.allocatedBytes
+        let r = change(&intset!)
+        meter.bytes += intset!.allocatedBytes - before
+        return r
     }
 
     public var encoding: ObjectEncoding { intset != nil ? .intset : .hashtable }
@@ -113,8 +116,7 @@ public final class SetValue: StoredObject {
     public func add(_ m: UnsafeRawBufferPointer, maxIntsetEntries: Int) -> Bool {
         if intset != nil {
             if let v = SetValue.integer(m) {
-                if !intset!.insert(v) { return false }
-                accountIntset()
+                if !accounted({ $0.insert(v) }) { return false }
                 if intset!.count > maxIntsetEntries { convertToTable(expected: intset!.count) }
                 return true
             }
@@ -130,8 +132,7 @@ public final class SetValue: StoredObject {
     @discardableResult
     public func remove(_ m: UnsafeRawBufferPointer) -> Bool {
         if intset != nil {
-            guard let v = SetValue.integer(m), intset!.remove(v) else { return false }
-            accountIntset()
+            guard let v = SetValue.integer(m), accounted({ $0.remove(v) }) else { return false }
             return true
         }
         guard let e = table!.remove(m, hash: KeyHash.hash(m)) else { return false }
@@ -158,8 +159,7 @@ public final class SetValue: StoredObject {
                 t.add(SetValue.memberEntry(m, meter: meter), hash: KeyHash.hash(m))
             }
         }
-        meter.bytes -= countedIntsetBytes
-        countedIntsetBytes = 0
+        meter.bytes -= s.allocatedBytes
         s.free()
         intset = nil
         table = t

@@ -599,7 +599,7 @@ public final class RDBLoader {
             throw RDBError.corrupt(reason: "invalid hash listpack", offset: itemOffset, key: currentKey)
         }
         if n == 0 { throw EmptyCollection() }
-        let h = HashValue(meter: meter, adopting: Listpack(copying: blob, count: n))
+        let h = HashValue(meter: meter, adopting: Listpack(copying: blob))
         // A field twice would break every later lookup and the table conversion.
         var fields = Set<[UInt8]>()
         var duplicate = false
