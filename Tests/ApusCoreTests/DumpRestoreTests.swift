@@ -94,3 +94,24 @@ final class CollectionMemoryTests: XCTestCase {
         XCTAssertEqual(h.server.keyspace.usedMemory, base)
     }
 }
+
+/// The save points count changes as Redis does: one per field or member written.
+final class CollectionDirtyTests: XCTestCase {
+    func testChangesCountedPerElement() {
+        let h = InProcessServer()
+        let c = h.makeClient()
+        func delta(_ cmd: String) -> Int {
+            let before = h.server.keyspace.dirty
+            _ = h.feed(c, cmd + "\r\n")
+            return h.server.keyspace.dirty - before
+        }
+        XCTAssertEqual(delta("HSET h a 1 b 2 c 3"), 3)
+        XCTAssertEqual(delta("HSET h a 9"), 1)
+        XCTAssertEqual(delta("HDEL h a b c"), 3)
+        XCTAssertEqual(delta("SADD s 1 2 3 4"), 4)
+        XCTAssertEqual(delta("SADD s 4"), 0)
+        XCTAssertEqual(delta("SREM s 1 2"), 2)
+        XCTAssertEqual(delta("SREM s 3 4"), 2)
+        XCTAssertEqual(delta("HMSET m x 1"), 1)
+    }
+}

@@ -15,15 +15,16 @@ enum HashCommands {
         return e.object(as: HashValue.self)
     }
 
-    /// The hash at argv[1] for writing, created when absent; nil after WRONGTYPE.
-    private static func writeHash(_ c: Client) -> (KeyEntry, HashValue)? {
+    /// The hash at argv[1] for writing, created when absent (`created`; the creation
+    /// already counted one change); nil after WRONGTYPE.
+    private static func writeHash(_ c: Client) -> (KeyEntry, HashValue, created: Bool)? {
         if let e = c.lookupWrite(1) {
             guard c.checkType(e, .hash) else { return nil }
-            return (e, e.object(as: HashValue.self))
+            return (e, e.object(as: HashValue.self), false)
         }
         let h = HashValue(meter: c.server.keyspace.meter)
         let e = c.db.setObject(c.arg(1), h, now: c.server.mstime)
-        return (e, h)
+        return (e, h, true)
     }
 
     // MARK: - Setting
@@ -31,7 +32,7 @@ enum HashCommands {
     /// HSET key field value [field value ...]: the number of fields added.
     static func hset(_ c: Client) {
         guard c.argc % 2 == 0 else { c.addReplyErrorArity(); return }
-        guard let (e, h) = writeHash(c) else { return }
+        guard let (e, h, created) = writeHash(c) else { return }
         let limits = c.server.hashLimits
         var added = 0
         var j = 2
@@ -39,21 +40,22 @@ enum HashCommands {
             if h.set(c.arg(j), c.arg(j + 1), limits: limits) { added += 1 }
             j += 2
         }
-        c.db.signalModified(e, changes: (c.argc - 2) / 2)
+        // Each field set is a change, as Redis counts them for the save points.
+        c.db.signalModified(e, changes: (c.argc - 2) / 2 - (created ? 1 : 0))
         c.addReplyInteger(added)
     }
 
     /// HMSET: HSET answering OK.
     static func hmset(_ c: Client) {
         guard c.argc % 2 == 0 else { c.addReplyErrorArity(); return }
-        guard let (e, h) = writeHash(c) else { return }
+        guard let (e, h, created) = writeHash(c) else { return }
         let limits = c.server.hashLimits
         var j = 2
         while j < c.argc {
             h.set(c.arg(j), c.arg(j + 1), limits: limits)
             j += 2
         }
-        c.db.signalModified(e, changes: (c.argc - 2) / 2)
+        c.db.signalModified(e, changes: (c.argc - 2) / 2 - (created ? 1 : 0))
         c.addReplyOK()
     }
 
@@ -83,6 +85,8 @@ enum HashCommands {
         }
         if deleted > 0 {
             if h.count == 0 {
+                // Deleting counts one change; Redis counts each field removed.
+                c.db.signalModified(e, changes: deleted - 1)
                 c.db.delete(entry: e)
             } else {
                 c.db.signalModified(e, changes: deleted)

@@ -29,7 +29,9 @@ enum SetCommands {
         } else {
             let s = SetValue.forMember(c.arg(2), meter: c.server.keyspace.meter)
             for j in 2..<c.argc where s.add(c.arg(j), maxIntsetEntries: maxIntset(c)) { added += 1 }
-            c.db.setObject(c.arg(1), s, now: c.server.mstime)
+            let e = c.db.setObject(c.arg(1), s, now: c.server.mstime)
+            // Creating counted one change; Redis counts each member added.
+            c.db.signalModified(e, changes: added - 1)
         }
         c.addReplyInteger(added)
     }
@@ -44,7 +46,12 @@ enum SetCommands {
             if s.count == 0 { break }
         }
         if removed > 0 {
-            if s.count == 0 { c.db.delete(entry: e) } else { c.db.signalModified(e, changes: removed) }
+            if s.count == 0 {
+                c.db.signalModified(e, changes: removed - 1)
+                c.db.delete(entry: e)
+            } else {
+                c.db.signalModified(e, changes: removed)
+            }
         }
         c.addReplyInteger(removed)
     }
