@@ -79,3 +79,19 @@ def test_redis_py_set_api(r):
     assert set(r.spop("other", 10)) == {b"a", b"c", b"d"} and not r.exists("other")
     assert r.srandmember("tags") in (b"b", b"c")
     assert sorted(r.sscan_iter("tags")) == [b"b", b"c"]
+
+
+def test_huge_negative_random_counts_do_not_hold_the_server(apus):
+    """SRANDMEMBER/HRANDFIELD with a count near -2^63: the client is cut off at its output
+    limit and the server goes on serving others at once."""
+    c = apus.client()
+    c.sadd("s", 1, 2, 3)
+    c.hset("h", "a", "1")
+    c.config_set("client-output-buffer-limit", "normal 1mb 1mb 0")
+    for cmd in (b"SRANDMEMBER s -9223372036854775807", b"HRANDFIELD h -9223372036854775807",
+                b"HRANDFIELD h -4611686018427387903 WITHVALUES"):
+        with apus.raw() as raw:
+            raw.send(b"*%d\r\n" % len(cmd.split()) + b"".join(b"$%d\r\n%s\r\n" % (len(a), a) for a in cmd.split()))
+            other = apus.client()
+            assert other.ping()
+            other.close()

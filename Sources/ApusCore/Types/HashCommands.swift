@@ -263,12 +263,16 @@ enum HashCommands {
             if h.encoding == .listpack {
                 var all: [([UInt8], [UInt8])] = []
                 h.forEach { f, v in all.append((Array(f), Array(v))) }
-                for _ in 0..<n where !c.flags.contains(.closeASAP) {
+                for _ in 0..<n {
+                    if c.flags.contains(.closeASAP) { break }
                     let p = all[FastRandom.below(all.count)]
                     p.0.withUnsafeBytes { f in p.1.withUnsafeBytes { v in emit(f, v) } }
                 }
             } else {
-                for _ in 0..<n where !c.flags.contains(.closeASAP) { h.withRandomField { f, v in emit(f, v) } }
+                for _ in 0..<n {
+                    if c.flags.contains(.closeASAP) { break }
+                    h.withRandomField { f, v in emit(f, v) }
+                }
             }
             return
         }
@@ -326,7 +330,7 @@ enum HashCommands {
             cursor = h.scan(cursor: 0) { f, v in found.append((Array(f), Array(v))) }
         } else {
             // Elements (fields and values) count toward COUNT, as in Redis.
-            var iterations = count * 10
+            var iterations = count * 10 + 1    // Redis's `maxiterations--` test runs one more
             repeat {
                 cursor = h.scan(cursor: cursor) { f, v in found.append((Array(f), Array(v))) }
                 iterations -= 1

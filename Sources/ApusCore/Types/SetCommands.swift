@@ -123,7 +123,10 @@ enum SetCommands {
             c.addReplyArrayLen(n)
             // A client cut off at its output limit stops the loop (a huge count must not
             // hold the server).
-            for _ in 0..<n where !c.flags.contains(.closeASAP) { c.addReplyBulk(s.randomMember()) }
+            for _ in 0..<n {
+                if c.flags.contains(.closeASAP) { break }
+                c.addReplyBulk(s.randomMember())
+            }
             return
         }
         let picked = distinctRandom(s, Int(l))
@@ -131,8 +134,18 @@ enum SetCommands {
         for m in picked { c.addReplyBulk(m) }
     }
 
-    /// `n` distinct members (all of them when the set is not larger).
+    /// `n` distinct members (all of them when the set is not larger). A count small next
+    /// to the set draws members until it has enough, without copying the set.
     private static func distinctRandom(_ s: SetValue, _ n: Int) -> [[UInt8]] {
+        if n * 3 < s.count {
+            var picked = Set<[UInt8]>()
+            var out: [[UInt8]] = []
+            while out.count < n {
+                let m = s.randomMember()
+                if picked.insert(m).inserted { out.append(m) }
+            }
+            return out
+        }
         var all = s.members()
         if n >= all.count { return all }
         for i in 0..<n { all.swapAt(i, i + FastRandom.below(all.count - i)) }
@@ -164,6 +177,7 @@ enum SetCommands {
         let s = e.object(as: SetValue.self)
         if l >= s.count {
             let all = s.members()
+            c.db.signalModified(e, changes: all.count - 1)
             c.db.delete(entry: e)
             c.propagateAs([Array("DEL".utf8), c.argBytes(1)])
             c.addReplySetLen(all.count)
@@ -194,8 +208,12 @@ enum SetCommands {
     }
 
     /// Members of the intersection, smallest set first, stopping at `limit` (0: none).
+    /// A key named twice is one set: it is walked once and never probed while walked (a
+    /// probe may move the table's rehash along under the walk).
     private static func intersection(_ sets: [SetValue], limit: Int = 0) -> [[UInt8]] {
-        let ordered = sets.sorted { $0.count < $1.count }
+        var distinct: [SetValue] = []
+        for s in sets where !distinct.contains(where: { $0 === s }) { distinct.append(s) }
+        let ordered = distinct.sorted { $0.count < $1.count }
         var out: [[UInt8]] = []
         ordered[0].forEach { m in
             if limit > 0 && out.count >= limit { return }
@@ -273,6 +291,8 @@ enum SetCommands {
 
     private static func difference(_ sets: [SetValue?]) -> [[UInt8]] {
         guard let first = sets[0] else { return [] }
+        // The first set minus itself is empty (and must not be probed while walked).
+        if sets.dropFirst().contains(where: { $0 === first }) { return [] }
         var out: [[UInt8]] = []
         first.forEach { m in
             for other in sets.dropFirst() where other?.contains(m) == true { return }
@@ -339,7 +359,7 @@ enum SetCommands {
         if s.encoding == .intset {
             cursor = s.scan(cursor: 0) { found.append(Array($0)) }
         } else {
-            var iterations = count * 10
+            var iterations = count * 10 + 1    // Redis's `maxiterations--` test runs one more
             repeat {
                 cursor = s.scan(cursor: cursor) { found.append(Array($0)) }
                 iterations -= 1
