@@ -180,34 +180,47 @@ enum KeyCommands {
         for k in out { c.addReplyBulk(k) }
     }
 
+    /// The options of SCAN and its per-type forms (Redis's scanGenericCommand): COUNT
+    /// (at least 1), MATCH (`*` means none), and TYPE for SCAN only.
+    struct ScanOptions {
+        var count = 10
+        var pattern: [UInt8]?
+        var type: String?
+
+        /// Parses argv[from...]; nil after replying the error.
+        static func parse(_ c: Client, from start: Int, allowType: Bool) -> ScanOptions? {
+            var o = ScanOptions()
+            var j = start
+            while j < c.argc {
+                let more = c.argc - j - 1
+                if c.argEquals(j, "count") && more >= 1 {
+                    guard let v = c.argInt64(j + 1) else { c.addReplyError(ReplyErrors.notInteger); return nil }
+                    if v < 1 { c.addReplySyntaxError(); return nil }
+                    o.count = Int(min(v, Int64(Int32.max)))
+                    j += 2
+                } else if c.argEquals(j, "match") && more >= 1 {
+                    let p = c.argBytes(j + 1)
+                    o.pattern = p == [42] ? nil : p
+                    j += 2
+                } else if allowType && c.argEquals(j, "type") && more >= 1 {
+                    o.type = c.argLowercased(j + 1)
+                    j += 2
+                } else {
+                    c.addReplySyntaxError()
+                    return nil
+                }
+            }
+            return o
+        }
+    }
+
     static func scan(_ c: Client) {
         guard var cursor = parseScanCursor(c.arg(1)) else {
             c.addReplyError("ERR invalid cursor")
             return
         }
-        var count = 10
-        var pattern: [UInt8]? = nil
-        var typeFilter: String? = nil
-        var j = 2
-        while j < c.argc {
-            let more = c.argc - j - 1
-            if c.argEquals(j, "count") && more >= 1 {
-                guard let v = c.argInt64(j + 1) else { c.addReplyError(ReplyErrors.notInteger); return }
-                if v < 1 { c.addReplySyntaxError(); return }
-                count = Int(min(v, Int64(Int32.max)))
-                j += 2
-            } else if c.argEquals(j, "match") && more >= 1 {
-                let p = c.argBytes(j + 1)
-                pattern = p == [42] ? nil : p
-                j += 2
-            } else if c.argEquals(j, "type") && more >= 1 {
-                typeFilter = c.argLowercased(j + 1)
-                j += 2
-            } else {
-                c.addReplySyntaxError()
-                return
-            }
-        }
+        guard let options = ScanOptions.parse(c, from: 2, allowType: true) else { return }
+        let count = options.count, pattern = options.pattern, typeFilter = options.type
         var found: [[UInt8]] = []
         var iterations = count * 10
         repeat {

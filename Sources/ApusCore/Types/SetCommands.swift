@@ -113,7 +113,7 @@ enum SetCommands {
     private static func srandmemberWithCount(_ c: Client) {
         guard let l = c.argInt64(2) else { c.addReplyError(ReplyErrors.notInteger); return }
         if l < -Int64.max {
-            c.addReplyError("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807")
+            c.addReplyError(ReplyErrors.countOutOfRange)
             return
         }
         guard let s = readSet(c, orReply: { c.addReplyArrayLen(0) }) else { return }
@@ -336,25 +336,8 @@ enum SetCommands {
             return
         }
         guard let s = readSet(c, orReply: { c.addReplyRaw("*2\r\n$1\r\n0\r\n*0\r\n") }) else { return }
-        var count = 10
-        var pattern: [UInt8]?
-        var j = 3
-        while j < c.argc {
-            let more = c.argc - j - 1
-            if c.argEquals(j, "count") && more >= 1 {
-                guard let v = c.argInt64(j + 1) else { c.addReplyError(ReplyErrors.notInteger); return }
-                if v < 1 { c.addReplySyntaxError(); return }
-                count = Int(min(v, Int64(Int32.max)))
-                j += 2
-            } else if c.argEquals(j, "match") && more >= 1 {
-                let p = c.argBytes(j + 1)
-                pattern = p == [42] ? nil : p
-                j += 2
-            } else {
-                c.addReplySyntaxError()
-                return
-            }
-        }
+        guard let options = KeyCommands.ScanOptions.parse(c, from: 3, allowType: false) else { return }
+        let count = options.count, pattern = options.pattern
         var found: [[UInt8]] = []
         if s.encoding == .intset {
             cursor = s.scan(cursor: 0) { found.append(Array($0)) }
