@@ -575,7 +575,8 @@ final class RDBErrorTests: XCTestCase {
     }
 
     func testEveryTypeApusLacksIsNamedInTheError() {
-        for type in RDBType.allCases where ![.string, .hash, .hashListpack, .set, .setIntset].contains(type) {
+        for type in RDBType.allCases where ![.string, .hash, .hashListpack, .hashZiplist, .hashZipmap,
+                                             .set, .setIntset].contains(type) {
             let bytes = file { e in
                 e.selectDB(0)
                 e.writeType(type)

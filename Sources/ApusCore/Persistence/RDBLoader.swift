@@ -534,13 +534,14 @@ public final class RDBLoader {
             return .hash(try readHashTable(itemOffset: itemOffset))
         case .hashListpack:
             return .hash(try readHashListpack(itemOffset: itemOffset))
+        case .hashZiplist, .hashZipmap:
+            return .hash(try readLegacyHash(t, itemOffset: itemOffset))
         case .set:
             return .set(try readSetMembers(itemOffset: itemOffset))
         case .setIntset:
             return .set(try readIntset(itemOffset: itemOffset))
         case .list, .listZiplist, .listQuicklist, .listQuicklist2,
              .zset, .zset2, .zsetZiplist, .zsetListpack,
-             .hashZipmap, .hashZiplist,
              .modulePreGA, .module2,
              .streamListpacks, .streamListpacks2:
             throw RDBError.unsupportedType(type: t.rawValue, offset: itemOffset, key: keyScratch)
@@ -570,6 +571,27 @@ public final class RDBLoader {
         let s = SetValue(meter: meter, adopting: Intset(copying: blob))
         if n > maxIntsetEntries { s.convertToTable(expected: n) }
         return s
+    }
+
+    /// RDB_TYPE_HASH_ZIPLIST and RDB_TYPE_HASH_ZIPMAP (written by Redis before 7.0):
+    /// decoded, checked, and rebuilt as a listpack or table as 7.0 converts them.
+    private func readLegacyHash(_ t: RDBType, itemOffset: Int) throws -> HashValue {
+        guard case .bytes(let blob) = try readString(),
+              let items = t == .hashZiplist ? RDBLegacyEncodings.ziplistEntries(blob) : RDBLegacyEncodings.zipmapPairs(blob),
+              items.count % 2 == 0 else {
+            throw RDBError.corrupt(reason: "invalid \(t == .hashZiplist ? "ziplist" : "zipmap") hash",
+                                   offset: itemOffset, key: currentKey)
+        }
+        if items.isEmpty { throw EmptyCollection() }
+        let h = HashValue(meter: meter)
+        if items.count / 2 > hashLimits.maxEntries { h.convertToTable() }
+        var i = 0
+        while i < items.count {
+            let added = items[i].withUnsafeBytes { f in items[i + 1].withUnsafeBytes { v in h.set(f, v, limits: hashLimits) } }
+            if !added { throw RDBError.corrupt(reason: "duplicate hash fields", offset: itemOffset, key: currentKey) }
+            i += 2
+        }
+        return h
     }
 
     /// RDB_TYPE_HASH: the field count, then each field and value. A listpack when the
