@@ -454,6 +454,14 @@ CASES: list[tuple[str, list]] = [
         "SINTERCARD 2 t t", "SINTERSTORE t2 t t", "SCARD t2", "SDIFFSTORE t3 t t", "EXISTS t3",
         Unordered("SINTER t t a"), "SINTERCARD 3 t a t",
     ]),
+    ("collections-generic-key-commands", [
+        "HSET h a 1 b 2", "SADD s 1 2 x", "RENAME h h2", "HGETALL h2", "EXISTS h", "RENAME s s2",
+        Unordered("SMEMBERS s2"), "COPY h2 h3", "HSET h3 c 3", "HGETALL h2", "HGETALL h3",
+        "COPY s2 s3", "SADD s3 y", "SCARD s2", "SCARD s3", "MOVE h3 1", "SELECT 1", "HGETALL h3",
+        "SELECT 0", "SET h2 str", "GET h2", "HSET s2 f v", "TYPE s2", "EXPIRE s3 100", "RENAME s3 s4",
+        Approx("TTL s4", 1), "OBJECT ENCODING s4", "SWAPDB 0 1", "HGETALL h3", "SWAPDB 0 1",
+        "DEBUG DIGEST-VALUE s4 h3", "DEL s4", "UNLINK s2", "EXISTS s2 s4",
+    ]),
     ("set-scan", [
         "SADD s 1 2 3 10 20", "SSCAN s 0", "SSCAN s 0 MATCH 1*", "SSCAN s 0 COUNT 1", "SSCAN s 0 COUNT 0",
         "SSCAN s x", "SSCAN nokey 0", "SSCAN s 0 TYPE set", "SET str v", "SSCAN str 0",
