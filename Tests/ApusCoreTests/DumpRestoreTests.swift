@@ -6,17 +6,6 @@ import XCTest
 @testable import ApusCore
 
 final class DumpRestoreTests: XCTestCase {
-    private func hex(_ s: String) -> [UInt8] {
-        var out: [UInt8] = []
-        var i = s.startIndex
-        while i < s.endIndex {
-            let j = s.index(i, offsetBy: 2)
-            out.append(UInt8(s[i..<j], radix: 16)!)
-            i = j
-        }
-        return out
-    }
-
     private func payload(_ h: InProcessServer, _ key: String) -> [UInt8] {
         let e = Array(key.utf8).withUnsafeBytes { h.server.keyspace.dbs[0].peek($0) }!
         return DumpPayload.encode(e, compress: true)
@@ -26,13 +15,13 @@ final class DumpRestoreTests: XCTestCase {
         let h = InProcessServer()
         let c = h.makeClient()
         _ = h.feed(c, "SET s hello\r\nSET i 12345\r\nSET big \(String(repeating: "x", count: 100))\r\n")
-        XCTAssertEqual(payload(h, "s"), hex("000568656c6c6f0a006372df766534200a"))
-        XCTAssertEqual(payload(h, "i"), hex("00c139300a009d94ea2793fc08b9"))
-        XCTAssertEqual(payload(h, "big"), hex("00c3094064017878e057000178780a005db7f663bb08625f"))
+        XCTAssertEqual(payload(h, "s"), hexBytes("000568656c6c6f0a006372df766534200a"))
+        XCTAssertEqual(payload(h, "i"), hexBytes("00c139300a009d94ea2793fc08b9"))
+        XCTAssertEqual(payload(h, "big"), hexBytes("00c3094064017878e057000178780a005db7f663bb08625f"))
     }
 
     func testVerifyChecksTrailer() {
-        let good = hex("000568656c6c6f0a006372df766534200a")
+        let good = hexBytes("000568656c6c6f0a006372df766534200a")
         XCTAssertTrue(good.withUnsafeBytes { DumpPayload.verify($0) })
         var newer = good
         newer[newer.count - 10] = 11

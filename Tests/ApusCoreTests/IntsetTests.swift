@@ -7,17 +7,6 @@ import XCTest
 @testable import ApusCore
 
 final class IntsetTests: XCTestCase {
-    private func hex(_ s: String) -> [UInt8] {
-        var out: [UInt8] = []
-        var i = s.startIndex
-        while i < s.endIndex {
-            let j = s.index(i, offsetBy: 2)
-            out.append(UInt8(s[i..<j], radix: 16)!)
-            i = j
-        }
-        return out
-    }
-
     private func build(_ values: [Int64]) -> Intset {
         var s = Intset()
         for v in values { s.insert(v) }
@@ -33,7 +22,7 @@ final class IntsetTests: XCTestCase {
         ]
         for (values, want) in cases {
             let s = build(values)
-            XCTAssertEqual(Array(s.bytes), hex(want), "\(values)")
+            XCTAssertEqual(Array(s.bytes), hexBytes(want), "\(values)")
             XCTAssertEqual(Intset.validate(s.bytes), values.count)
             s.free()
         }

@@ -373,3 +373,9 @@ def wait_for(pred, timeout: float = 10.0, interval: float = 0.02, what: str = "c
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {what}")
         time.sleep(interval)
+
+
+def assert_rdb_ok(path: str) -> None:
+    """redis-check-rdb (Redis 7.0.15's own checker) accepts the file."""
+    p = subprocess.run(["redis-check-rdb", path], capture_output=True, timeout=120)
+    assert p.returncode == 0 and b"RDB looks OK" in p.stdout, p.stdout.decode() + p.stderr.decode()

@@ -6,8 +6,9 @@ redis-py's hash API works in RESP2 and RESP3.
 
 from __future__ import annotations
 
-import subprocess
 import time
+
+from harness import assert_rdb_ok
 
 DEBUG = ["--enable-debug-command", "yes"]
 
@@ -30,10 +31,6 @@ def snapshot(c) -> dict:
     return out
 
 
-def check_rdb(path):
-    p = subprocess.run(["redis-check-rdb", path], capture_output=True, timeout=120)
-    assert p.returncode == 0 and b"RDB looks OK" in p.stdout, p.stdout.decode() + p.stderr.decode()
-
 
 def test_apus_rdb_with_hashes_loads_in_redis_and_back(servers):
     apus = servers.new("apus", args=DEBUG)
@@ -44,7 +41,7 @@ def test_apus_rdb_with_hashes_loads_in_redis_and_back(servers):
     assert before[b"long"][2] == b"hashtable"
     digest = a.execute_command("DEBUG", "DIGEST")
     assert a.save()
-    check_rdb(apus.rdb_path())
+    assert_rdb_ok(apus.rdb_path())
     ref = servers.new("redis", workdir=apus.dir, args=DEBUG)
     r = ref.client()
     assert snapshot(r) == before
@@ -105,7 +102,7 @@ def test_bgsave_under_hash_writes_keeps_the_cut(servers):
         assert time.time() < deadline
         time.sleep(0.05)
     assert a.info("persistence")["rdb_last_bgsave_status"] == "ok"
-    check_rdb(apus.rdb_path())
+    assert_rdb_ok(apus.rdb_path())
     ref = servers.new("redis", workdir=apus.dir, args=DEBUG)
     assert ref.client().execute_command("DEBUG", "DIGEST") == before
 

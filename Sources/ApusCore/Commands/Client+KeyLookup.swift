@@ -66,6 +66,8 @@ enum ReplyErrors {
     static let noSuchKey = "ERR no such key"
     static let outOfRangeDB = "ERR DB index is out of range"
     static let stringTooLong = "ERR string exceeds maximum allowed size (proto-max-bulk-len)"
+    static let incrementOverflow = "ERR increment or decrement would overflow"
+    static let incrementNaN = "ERR increment would produce NaN or Infinity"
     /// A random-element count outside what Redis accepts (getRangeLongFromObjectOrReply).
     static let countOutOfRange = "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807"
 }

@@ -225,6 +225,19 @@ public final class Database {
         return e
     }
 
+    /// After `n` elements left the collection held by `e`: counts them as changes (Redis
+    /// counts each field or member) and deletes the key once the collection is empty,
+    /// as Redis never keeps an empty collection. `e` is freed when `empty`.
+    public func elementsRemoved(_ e: KeyEntry, count n: Int, empty: Bool) {
+        if n == 0 { return }
+        if empty {
+            signalModified(e, changes: n - 1)    // the deletion counts the last one
+            delete(entry: e)
+        } else {
+            signalModified(e, changes: n)
+        }
+    }
+
     /// False for an entry whose TTL has passed.
     @inline(__always)
     public func isLive(_ e: KeyEntry, now: Int64) -> Bool { !isExpired(e, now: now) }

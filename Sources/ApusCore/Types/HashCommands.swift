@@ -59,21 +59,6 @@ enum HashCommands {
         c.addReplyOK()
     }
 
-    static func hsetnx(_ c: Client) {
-        if let e = c.lookupWrite(1) {
-            guard c.checkType(e, .hash) else { return }
-            let h = e.object(as: HashValue.self)
-            if h.contains(c.arg(2)) { c.addReplyInteger(0); return }
-            h.set(c.arg(2), c.arg(3), limits: c.server.hashLimits)
-            c.db.signalModified(e)
-        } else {
-            let h = HashValue(meter: c.server.keyspace.meter)
-            h.set(c.arg(2), c.arg(3), limits: c.server.hashLimits)
-            c.db.setObject(c.arg(1), h, now: c.server.mstime)
-        }
-        c.addReplyInteger(1)
-    }
-
     static func hdel(_ c: Client) {
         guard let e = c.lookupWrite(1) else { c.addReplyInteger(0); return }
         guard c.checkType(e, .hash) else { return }
@@ -83,15 +68,7 @@ enum HashCommands {
             deleted += 1
             if h.count == 0 { break }
         }
-        if deleted > 0 {
-            if h.count == 0 {
-                // Deleting counts one change; Redis counts each field removed.
-                c.db.signalModified(e, changes: deleted - 1)
-                c.db.delete(entry: e)
-            } else {
-                c.db.signalModified(e, changes: deleted)
-            }
-        }
+        c.db.elementsRemoved(e, count: deleted, empty: h.count == 0)
         c.addReplyInteger(deleted)
     }
 
@@ -117,6 +94,13 @@ enum HashCommands {
         c.db.setObject(c.arg(1), nh, now: c.server.mstime)
     }
 
+    static func hsetnx(_ c: Client) {
+        guard let (e, h) = existingHash(c) else { return }
+        if h?.contains(c.arg(2)) == true { c.addReplyInteger(0); return }
+        storeField(c, e, h, c.arg(3))
+        c.addReplyInteger(1)
+    }
+
     static func hincrby(_ c: Client) {
         guard let incr = c.argIntOrReply(3) else { return }
         guard let (e, h) = existingHash(c) else { return }
@@ -130,7 +114,7 @@ enum HashCommands {
         }
         let (sum, overflow) = value.addingReportingOverflow(incr)
         if overflow {
-            c.addReplyError("ERR increment or decrement would overflow")
+            c.addReplyError(ReplyErrors.incrementOverflow)
             return
         }
         Numbers.ll2string(sum).withUnsafeBytes { storeField(c, e, h, $0) }
@@ -157,7 +141,7 @@ enum HashCommands {
         }
         let result = value + incr
         if result.isNaN || result.isInfinite {
-            c.addReplyError("ERR increment would produce NaN or Infinity")
+            c.addReplyError(ReplyErrors.incrementNaN)
             return
         }
         let text = Numbers.formatLongDouble(result, humanFriendly: true)

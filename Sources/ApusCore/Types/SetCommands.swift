@@ -45,14 +45,7 @@ enum SetCommands {
             removed += 1
             if s.count == 0 { break }
         }
-        if removed > 0 {
-            if s.count == 0 {
-                c.db.signalModified(e, changes: removed - 1)
-                c.db.delete(entry: e)
-            } else {
-                c.db.signalModified(e, changes: removed)
-            }
-        }
+        c.db.elementsRemoved(e, count: removed, empty: s.count == 0)
         c.addReplyInteger(removed)
     }
 
@@ -88,9 +81,9 @@ enum SetCommands {
             return
         }
         guard s.remove(c.arg(3)) else { c.addReplyInteger(0); return }
-        if s.count == 0 { c.db.delete(entry: se) } else { c.db.signalModified(se) }
-        // The destination is looked up again: deleting the source may have moved nothing,
-        // but the entry handle must be current.
+        c.db.elementsRemoved(se, count: 1, empty: s.count == 0)
+        // The destination is looked up again rather than trusting `dst`: the source's
+        // removal ran the write path (and maybe a deletion) in between.
         if let de = c.db.lookupWrite(c.arg(2), now: c.server.mstime) {
             if de.object(as: SetValue.self).add(c.arg(3), maxIntsetEntries: maxIntset(c)) { c.db.signalModified(de) }
         } else {
@@ -162,7 +155,7 @@ enum SetCommands {
         m.withUnsafeBytes { _ = s.remove($0) }
         // Replayed as the removal it was, so a replica drops the same member.
         c.propagateAs([Array("SREM".utf8), c.argBytes(1), m])
-        if s.count == 0 { c.db.delete(entry: e) } else { c.db.signalModified(e) }
+        c.db.elementsRemoved(e, count: 1, empty: s.count == 0)
         c.addReplyBulk(m)
     }
 
@@ -177,8 +170,7 @@ enum SetCommands {
         let s = e.object(as: SetValue.self)
         if l >= s.count {
             let all = s.members()
-            c.db.signalModified(e, changes: all.count - 1)
-            c.db.delete(entry: e)
+            c.db.elementsRemoved(e, count: all.count, empty: true)
             c.propagateAs([Array("DEL".utf8), c.argBytes(1)])
             c.addReplySetLen(all.count)
             for m in all { c.addReplyBulk(m) }

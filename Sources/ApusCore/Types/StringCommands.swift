@@ -358,7 +358,7 @@ enum StringCommands {
         }
         let (result, overflow) = value.addingReportingOverflow(incr)
         if overflow {
-            c.addReplyError("ERR increment or decrement would overflow")
+            c.addReplyError(ReplyErrors.incrementOverflow)
             return
         }
         if let e = e {
@@ -404,7 +404,7 @@ enum StringCommands {
         }
         let result = value + incr
         if result.isNaN || result.isInfinite {
-            c.addReplyError("ERR increment would produce NaN or Infinity")
+            c.addReplyError(ReplyErrors.incrementNaN)
             return
         }
         let text = Numbers.formatLongDouble(result, humanFriendly: true)
