@@ -17,6 +17,8 @@ private enum RDBTestValue: Equatable, CustomStringConvertible {
     case hash([[UInt8]])
     /// A set's members, sorted.
     case set([[UInt8]])
+    /// A list's elements, head first.
+    case list([[UInt8]])
 
     static func text(_ s: String) -> RDBTestValue { .string(Array(s.utf8)) }
 
@@ -25,7 +27,7 @@ private enum RDBTestValue: Equatable, CustomStringConvertible {
         switch self {
         case .string(let b): return b
         case .int(let v): return Array(String(v).utf8)
-        case .hash(let items), .set(let items): return Array(items.joined(separator: [32]))
+        case .hash(let items), .set(let items), .list(let items): return Array(items.joined(separator: [32]))
         }
     }
 
@@ -35,6 +37,7 @@ private enum RDBTestValue: Equatable, CustomStringConvertible {
         case .int(let v): return "int(\(v))"
         case .hash(let items): return "hash(\(items.count / 2) fields)"
         case .set(let items): return "set(\(items.count) members)"
+        case .list(let items): return "list(\(items.count) elements)"
         }
     }
 }
@@ -91,6 +94,8 @@ private struct RDBTestCollector: RDBLoadHandler {
             v = .hash(items)
         case .set(let s):
             v = .set(s.members().sorted { $0.lexicographicallyPrecedes($1) })
+        case .list(let l):
+            v = .list(l.elements())
         }
         events.append(.key(RDBTestKey(db: db, key: Array(key), value: v, expireMs: expireMs,
                                      lruIdle: lruIdleSeconds, lfuFreq: lfuFrequency)))
@@ -576,7 +581,8 @@ final class RDBErrorTests: XCTestCase {
 
     func testEveryTypeApusLacksIsNamedInTheError() {
         for type in RDBType.allCases where ![.string, .hash, .hashListpack, .hashZiplist, .hashZipmap,
-                                             .set, .setIntset].contains(type) {
+                                             .set, .setIntset, .list, .listZiplist, .listQuicklist,
+                                             .listQuicklist2].contains(type) {
             let bytes = file { e in
                 e.selectDB(0)
                 e.writeType(type)
@@ -657,6 +663,12 @@ final class RDBRedisCompatibilityTests: XCTestCase {
                         e.writeKeyPrefix(type: .set, key: key, expireMs: expire, compress: true)
                         e.writeLength(members.count)
                         for m in members { e.writeStringObject(m, compress: true) }
+                    case .list(let elements):
+                        // Re-encoded as one node, as Redis wrote these small lists.
+                        e.writeKeyPrefix(type: .listQuicklist2, key: key, expireMs: expire, compress: true)
+                        let l = ListValue(meter: MemoryMeter())
+                        for x in elements { x.withUnsafeBytes { l.push($0, atHead: false, fill: -2) } }
+                        e.writeList(l, compress: true)
                     }
                 }
             }
@@ -680,11 +692,10 @@ final class RDBRedisCompatibilityTests: XCTestCase {
         }
     }
 
-    func testRedisListIsReportedAsUnsupportedWithOffsetAndKey() throws {
-        let error = rdbLoadError(try rdbFixture("redis-7.0.15-list.rdb"))
-        XCTAssertEqual(error, .unsupportedType(type: RDBType.listQuicklist2.rawValue, offset: 85, key: Array("mylist".utf8)))
-        XCTAssertEqual(error?.description, "RDB file contains a list value at offset 85 (key 'mylist'): "
-                       + "this type is not supported by this Apus version yet")
+    func testRedisListLoads() throws {
+        let (c, _) = try rdbLoad(try rdbFixture("redis-7.0.15-list.rdb"))
+        XCTAssertEqual(c.key("mylist")?.value, .list(["a", "b", "c"].map { Array($0.utf8) }))
+        XCTAssertEqual(c.key("before")?.value, .text("value"))
     }
 
     func testRedisHashListpackLoads() throws {

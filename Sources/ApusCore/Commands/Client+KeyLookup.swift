@@ -55,6 +55,30 @@ extension Client {
         addReplyError(ReplyErrors.notInteger)
         return nil
     }
+
+    /// Redis's getRangeLongFromObjectOrReply: an integer within `min...max`; `message`
+    /// replaces both errors (not a number, out of range) when given.
+    func argRangeOrReply(_ i: Int, _ min: Int64, _ max: Int64, message: String? = nil) -> Int64? {
+        guard let v = argInt64(i) else {
+            addReplyError(message ?? ReplyErrors.notInteger)
+            return nil
+        }
+        if v < min || v > max {
+            addReplyError(message ?? "ERR value is out of range, value must between \(min) and \(max)")
+            return nil
+        }
+        return v
+    }
+
+    /// Redis's getPositiveLongFromObjectOrReply: an integer ≥ 0.
+    func argNonNegativeOrReply(_ i: Int, message: String = ReplyErrors.mustBePositive) -> Int64? {
+        argRangeOrReply(i, 0, Int64.max, message: message)
+    }
+
+    /// RESP2 `*-1`, RESP3 null: what a pop that found nothing or timed out answers.
+    func addReplyNullArray() {
+        if prepareToWrite() { RESPReplyEncoder.nullArray(resp: resp, into: &reply) }
+    }
 }
 
 /// Error texts shared by many commands, exactly as Redis 7.0 words them.
@@ -69,5 +93,6 @@ enum ReplyErrors {
     static let incrementOverflow = "ERR increment or decrement would overflow"
     static let incrementNaN = "ERR increment would produce NaN or Infinity"
     /// A random-element count outside what Redis accepts (getRangeLongFromObjectOrReply).
+    static let mustBePositive = "ERR value is out of range, must be positive"
     static let countOutOfRange = "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807"
 }

@@ -68,7 +68,7 @@ public enum CommandSpecs {
     }
 
     static func allSpecs() -> [Spec] {
-        connectionAndKeyspace() + strings() + hashes() + sets() + server()
+        connectionAndKeyspace() + strings() + lists() + hashes() + sets() + server()
     }
 
     private static func make(_ s: Spec, _ handler: CommandHandler?) -> RedisCommand {

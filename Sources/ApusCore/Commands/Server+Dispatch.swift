@@ -83,10 +83,12 @@ extension Server {
         if keyspace.propagator.isActive { propagate(c, dirtied: keyspace.dirty > dirtyBefore) }
         // Like Redis, monitors see the command after it ran (so SELECT shows the new db),
         // with secrets redacted; a monitor sees its own commands too.
-        if !monitors.isEmpty && !cmd.flags.contains(.skipMonitor) && !cmd.flags.contains(.admin) {
+        // A served blocked command was counted and shown to monitors when it blocked.
+        let again = c.flags.contains(.reprocessing)
+        if !again && !monitors.isEmpty && !cmd.flags.contains(.skipMonitor) && !cmd.flags.contains(.admin) {
             feedMonitors(c)
         }
-        cmd.calls += 1
+        if !again { cmd.calls += 1 }
         cmd.microseconds += duration
         if errorRepliedDuringCommand { cmd.failedCalls += 1 }
         if config.latencyTracking { recordLatency(cmd, duration) }

@@ -107,6 +107,11 @@ public final class ServerConfig {
     /// Sets of integers stay intset-encoded up to this many members.
     public var setMaxIntsetEntries: Int = 512
     public var hashMaxListpackValue: Int = 64
+    /// List nodes: negative, a byte budget per node (-1 4 KB ... -5 64 KB); positive, an
+    /// element count per node.
+    public var listMaxListpackSize: Int = -2
+    /// Nodes kept uncompressed at each end of a list (0: none compressed).
+    public var listCompressDepth: Int = 0
     public var lfuDecayTime: Int = 1
     public var activeExpireEffort: Int = 1
 

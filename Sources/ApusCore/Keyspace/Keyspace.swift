@@ -133,6 +133,32 @@ public final class Keyspace {
     @inline(__always)
     public func keyModified(db: Int, key: UnsafeRawBufferPointer, changes: Int = 1) {
         dirty &+= changes
+        if !waitedKeys.isEmpty { signalKeyAsReady(db: db, key: key) }
+    }
+
+    // MARK: - Keys clients are blocked on
+
+    /// Keys some client is blocked on (BLPOP ...), kept by the server's blocking code.
+    /// Any change to one of them queues it in `readyKeys`; the server then serves its
+    /// blocked clients after the command (Redis's signalKeyAsReady / ready_keys).
+    public internal(set) var waitedKeys = Set<WaitedKey>()
+    private(set) var readyKeys: [WaitedKey] = []
+    private var readySet = Set<WaitedKey>()
+
+    @inline(never)
+    func signalKeyAsReady(db: Int, key: UnsafeRawBufferPointer) {
+        let k = WaitedKey(db: db, key: Array(key))
+        guard waitedKeys.contains(k), readySet.insert(k).inserted else { return }
+        readyKeys.append(k)
+    }
+
+    /// The ready keys in the order they became ready; the queue starts afresh, so keys
+    /// readied while these are served come in the next batch.
+    func takeReadyKeys() -> [WaitedKey] {
+        let r = readyKeys
+        readyKeys.removeAll()
+        readySet.removeAll()
+        return r
     }
 
     @inline(__always)
@@ -153,6 +179,10 @@ public final class Keyspace {
         if a == b { return }
         dbs[a].swapContents(with: dbs[b])
         dirty &+= 1
+        // Clients blocked in either database may now find their keys (scanDatabaseForReadyKeys).
+        for k in waitedKeys where k.db == a || k.db == b {
+            k.key.withUnsafeBytes { signalKeyAsReady(db: k.db, key: $0) }
+        }
     }
 
     /// FLUSHALL: empties every database; returns the number of keys removed. Does not
@@ -319,4 +349,10 @@ public final class Keyspace {
         activeSnapshot = nil
         snapshotCut = 0
     }
+}
+
+/// A key in a numbered database, as the blocking code tracks it.
+public struct WaitedKey: Hashable {
+    public let db: Int
+    public let key: [UInt8]
 }

@@ -239,6 +239,13 @@ public struct Listpack {
         adjustCount(by: -removed)
     }
 
+    /// Appends `n` elements already in listpack encoding (a run copied from another
+    /// listpack, as a node split does).
+    mutating func appendRaw(_ encoded: UnsafeRawBufferPointer, elements n: Int) {
+        replaceRange(totalBytes - 1, removing: 0, with: encoded)
+        adjustCount(by: n)
+    }
+
     /// Replaces `removing` bytes at `offset` with `new`, moving the tail and resizing.
     private mutating func replaceRange(_ offset: Int, removing: Int, with new: UnsafeRawBufferPointer) {
         let old = totalBytes

@@ -14,6 +14,7 @@
 /// exists only once its type is implemented.
 public enum ObjectType: UInt8 {
     case string = 0
+    case list = 1
     case set = 2
     case hash = 4
 
@@ -21,6 +22,7 @@ public enum ObjectType: UInt8 {
     public var name: String {
         switch self {
         case .string: return "string"
+        case .list: return "list"
         case .set: return "set"
         case .hash: return "hash"
         }
@@ -84,6 +86,7 @@ extension KeyEntry {
         // A snapshot's copy of an entry holds its serialized value, not the object.
         case .hash: return isObject ? object(as: HashValue.self) : nil
         case .set: return isObject ? object(as: SetValue.self) : nil
+        case .list: return isObject ? object(as: ListValue.self) : nil
         }
     }
 

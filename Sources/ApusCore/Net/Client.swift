@@ -25,6 +25,10 @@ public struct ClientFlags: OptionSet {
     public static let blocked = ClientFlags(rawValue: 1 << 13)
     /// Holding a parsed command until CLIENT PAUSE ends.
     public static let postponed = ClientFlags(rawValue: 1 << 15)
+    /// Blocking commands answer at once as if timed out (inside MULTI, scripts).
+    public static let denyBlocking = ClientFlags(rawValue: 1 << 16)
+    /// Running a blocked command again now that one of its keys is ready.
+    public static let reprocessing = ClientFlags(rawValue: 1 << 17)
 }
 
 public final class Client {
@@ -60,6 +64,20 @@ public final class Client {
     /// Arguments (bit i = argv[i], first 64) shown as "(redacted)" in MONITOR and the
     /// slow log: passwords given to AUTH, HELLO AUTH, CONFIG SET of sensitive values.
     public var redactedArguments: UInt64 = 0
+
+    // MARK: - Blocking state (Server+Blocking)
+    /// The keys this client is blocked on, in its database.
+    var blockedOn: [WaitedKey] = []
+    /// The type a key must have to serve this client.
+    var blockedForType: ObjectType = .list
+    /// Unix ms at which the block times out; 0 = never.
+    var blockDeadline: Int64 = 0
+    /// Bumped on every block, so stale timeout entries are recognised.
+    var blockGeneration: UInt32 = 0
+    /// While the blocked command runs again: the key that became ready.
+    var servingKey: [UInt8]?
+    /// Queued for processing of its remaining input after an unblock.
+    var queuedAfterUnblock = false
 
     // MARK: - Reply state
     public var reply: ByteBuffer

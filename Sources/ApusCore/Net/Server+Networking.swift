@@ -134,7 +134,7 @@ extension Server {
 
     /// Parses and runs every complete command in the query buffer (pipelining).
     func processInputBuffer(_ c: Client) {
-        if c.flags.contains(.postponed) { return }
+        if c.flags.contains(.postponed) || c.flags.contains(.blocked) { return }
         while c.query.readableBytes > 0 {
             if c.flags.contains(.closeAfterReply) || c.flags.contains(.closeASAP) { break }
             let r = c.parseRequest()
@@ -149,6 +149,8 @@ extension Server {
             }
             runParsedCommand(c)
             if clientsByFd[Int(c.fd)] !== c { return }  // freed while executing (QUIT etc.)
+            // Parked by a blocking command: the rest waits until it is served.
+            if c.flags.contains(.blocked) { return }
         }
         if c.query.readIndex == c.query.writeIndex && c.request.type == .unknown {
             c.query.readIndex = 0
@@ -162,6 +164,13 @@ extension Server {
 
     @inline(__always) func runParsedCommand(_ c: Client) {
         processCommand(c)
+        // A blocked command keeps its arguments until it is served or released.
+        if !c.flags.contains(.blocked) { finishCommand(c) }
+        if !keyspace.readyKeys.isEmpty { handleClientsBlockedOnKeys() }
+    }
+
+    /// Forgets the command just completed (Redis's resetClient).
+    @inline(__always) func finishCommand(_ c: Client) {
         c.resetRequest()
         // CLIENT REPLY SKIP silences exactly the next command's reply.
         if c.flags.contains(.replySkip) { c.flags.remove(.replySkip) }
@@ -228,6 +237,7 @@ extension Server {
         if let i = clientList.firstIndex(where: { $0 === c }) { clientList.remove(at: i) }
         if c.flags.contains(.monitor), let i = monitors.firstIndex(where: { $0 === c }) { monitors.remove(at: i) }
         if let i = pausedClients.firstIndex(where: { $0 === c }) { pausedClients.remove(at: i) }
+        if c.flags.contains(.blocked) { removeFromBlockingQueues(c) }
         c.flags.insert(.closeASAP)
     }
 

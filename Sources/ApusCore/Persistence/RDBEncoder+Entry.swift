@@ -9,6 +9,7 @@ extension RDBEncoder {
         case .string: return .string
         case .hash: return e.reportedEncoding == .listpack ? .hashListpack : .hash
         case .set: return e.reportedEncoding == .intset ? .setIntset : .set
+        case .list: return .listQuicklist2
         }
     }
 
@@ -29,6 +30,19 @@ extension RDBEncoder {
         case .set:
             guard e.isObject else { writeBytes(e.stringBytes); return }
             writeSet(e.object(as: SetValue.self), compress: compress)
+        case .list:
+            guard e.isObject else { writeBytes(e.stringBytes); return }
+            writeList(e.object(as: ListValue.self), compress: compress)
+        }
+    }
+
+    /// A list as 7.0 saves it (QUICKLIST_2): the node count, then each node as a packed
+    /// container holding its listpack.
+    func writeList(_ l: ListValue, compress: Bool) {
+        writeLength(Int(l.nodeCount))
+        for i in 0..<Int(l.nodeCount) {
+            writeLength(2)
+            writeStringObject(l.node(i).bytes, compress: compress)
         }
     }
 

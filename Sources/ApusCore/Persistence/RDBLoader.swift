@@ -26,6 +26,7 @@ public enum RDBValue {
     case int(Int64)
     case hash(HashValue)
     case set(SetValue)
+    case list(ListValue)
 }
 
 /// Receives the contents of an RDB file in order. Borrowed buffers must be copied if kept.
@@ -166,6 +167,8 @@ public final class RDBLoader {
     public var hashLimits = HashValue.Limits(maxEntries: 512, maxValue: 64)
     /// set-max-intset-entries: the encoding a loaded set gets.
     public var maxIntsetEntries = 512
+    /// list-max-listpack-size: how elements of older list encodings are packed.
+    public var listFill = -2
     private var fieldScratch: [UInt8] = []
     /// Empty collections met and skipped by the last load (7.0 skips them too).
     public private(set) var emptyKeysSkipped = 0
@@ -540,12 +543,65 @@ public final class RDBLoader {
             return .set(try readSetMembers(itemOffset: itemOffset))
         case .setIntset:
             return .set(try readIntset(itemOffset: itemOffset))
-        case .list, .listZiplist, .listQuicklist, .listQuicklist2,
-             .zset, .zset2, .zsetZiplist, .zsetListpack,
+        case .listQuicklist2:
+            return .list(try readQuicklist2(itemOffset: itemOffset))
+        case .list, .listZiplist, .listQuicklist:
+            return .list(try readLegacyList(t, itemOffset: itemOffset))
+        case .zset, .zset2, .zsetZiplist, .zsetListpack,
              .modulePreGA, .module2,
              .streamListpacks, .streamListpacks2:
             throw RDBError.unsupportedType(type: t.rawValue, offset: itemOffset, key: keyScratch)
         }
+    }
+
+    /// RDB_TYPE_LIST_QUICKLIST_2: the node count, then per node its container (1 plain:
+    /// one element as a string; 2 packed: a listpack) — packed nodes are validated and
+    /// adopted as they are, empty ones skipped as 7.0 skips them.
+    private func readQuicklist2(itemOffset: Int) throws -> ListValue {
+        let nodes = try readPlainLength()
+        let l = ListValue(meter: meter)
+        for _ in 0 ..< nodes {
+            let container = try readPlainLength()
+            switch container {
+            case 1:
+                withText(try readString()) { l.push($0, atHead: false, fill: listFill) }
+            case 2:
+                guard case .bytes(let blob) = try readString(), Listpack.validate(blob) != nil else {
+                    throw RDBError.corrupt(reason: "invalid list listpack", offset: itemOffset, key: currentKey)
+                }
+                l.adoptNode(Listpack(copying: blob))
+            default:
+                throw RDBError.corrupt(reason: "unknown quicklist node container \(container)", offset: itemOffset,
+                                       key: currentKey)
+            }
+        }
+        if l.count == 0 { throw EmptyCollection() }
+        return l
+    }
+
+    /// The list encodings of older files: RDB_TYPE_LIST (a count, then each element),
+    /// RDB_TYPE_LIST_ZIPLIST (one ziplist) and RDB_TYPE_LIST_QUICKLIST (a node count, then
+    /// a ziplist per node); the elements are repacked into listpack nodes.
+    private func readLegacyList(_ t: RDBType, itemOffset: Int) throws -> ListValue {
+        let l = ListValue(meter: meter)
+        func pushZiplist() throws {
+            guard case .bytes(let blob) = try readString(), let items = RDBLegacyEncodings.ziplistEntries(blob) else {
+                throw RDBError.corrupt(reason: "invalid list ziplist", offset: itemOffset, key: currentKey)
+            }
+            for item in items { item.withUnsafeBytes { l.push($0, atHead: false, fill: listFill) } }
+        }
+        switch t {
+        case .list:
+            let n = try readPlainLength()
+            for _ in 0 ..< n { withText(try readString()) { l.push($0, atHead: false, fill: listFill) } }
+        case .listZiplist:
+            try pushZiplist()
+        default:
+            let n = try readPlainLength()
+            for _ in 0 ..< n { try pushZiplist() }
+        }
+        if l.count == 0 { throw EmptyCollection() }
+        return l
     }
 
     /// RDB_TYPE_SET: the member count, then each member; an intset while every member
@@ -556,7 +612,7 @@ public final class RDBLoader {
         let s = SetValue(meter: meter)
         if n > UInt64(maxIntsetEntries) { s.convertToTable(expected: Int(min(n, 1 << 24))) }
         for _ in 0 ..< n {
-            let added = try withText(try readString()) { s.add($0, maxIntsetEntries: maxIntsetEntries) }
+            let added = withText(try readString()) { s.add($0, maxIntsetEntries: maxIntsetEntries) }
             if !added { throw RDBError.corrupt(reason: "duplicate set members", offset: itemOffset, key: currentKey) }
         }
         return s

@@ -63,6 +63,7 @@ extension Database {
         case .string(let b): return setString(key, .bytes(b), expireAt: expireAt, now: now)
         case .hash(let h): return setObject(key, h, expireAt: expireAt, now: now)
         case .set(let s): return setObject(key, s, expireAt: expireAt, now: now)
+        case .list(let l): return setObject(key, l, expireAt: expireAt, now: now)
         }
     }
 }
@@ -107,6 +108,7 @@ extension Server {
         loader.meter = keyspace.meter
         loader.hashLimits = hashLimits
         loader.maxIntsetEntries = config.setMaxIntsetEntries
+        loader.listFill = config.listMaxListpackSize
         return loader
     }
 

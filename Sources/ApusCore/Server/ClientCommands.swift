@@ -276,8 +276,8 @@ enum ClientCommands {
         }
     }
 
-    /// CLIENT UNBLOCK id [TIMEOUT|ERROR]: 1 when a blocked client was released, else 0.
-    /// No command blocks yet, so no client is ever found blocked.
+    /// CLIENT UNBLOCK id [TIMEOUT|ERROR]: 1 when a client blocked in a blocking command
+    /// was released (answered as timed out, or with an UNBLOCKED error), else 0.
     static func unblock(_ c: Client) {
         if c.argc > 4 {
             c.addReplyUnknownSubcommandOrArity()
@@ -287,12 +287,22 @@ enum ClientCommands {
             c.addReplyError("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR")
             return
         }
-        guard c.argInt64(2) != nil else {
+        guard let id = c.argInt64(2) else {
             c.addReplyError("ERR value is not an integer or out of range")
             return
         }
-        // The blocking-command subsystem will release the target here and reply 1.
-        c.addReplyInteger(0)
+        let s = c.server
+        guard let target = s.clientList.first(where: { $0.id == Int(id) }), target.flags.contains(.blocked) else {
+            c.addReplyInteger(0)
+            return
+        }
+        if c.argc == 4 && c.argEquals(3, "error") {
+            target.addReplyError("UNBLOCKED client unblocked via CLIENT UNBLOCK")
+        } else {
+            s.replyBlockedTimedOut(target)
+        }
+        s.unblockClient(target)
+        c.addReplyInteger(1)
     }
 
     // MARK: - HELP

@@ -120,7 +120,7 @@ public enum ServerInfo {
         f.add("client_recent_max_output_buffer", maxOut)
         f.add("blocked_clients", blocked)
         f.add("tracking_clients", 0)
-        f.add("clients_in_timeout_table", 0)
+        f.add("clients_in_timeout_table", s.blockedClientsWithTimeout)
         return f.text
     }
 

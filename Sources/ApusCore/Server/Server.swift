@@ -43,6 +43,11 @@ public final class Server {
     public var pauseWritesOnly = false
     var pausedClients: [Client] = []
     public var currentClient: Client?
+    /// Blocked clients (Server+Blocking): per waited key, in the order they blocked.
+    var blockedQueues: [WaitedKey: [Client]] = [:]
+    public internal(set) var blockedClients = 0
+    var blockTimeouts = BlockTimeoutHeap()
+    var unblockedClients: [Client] = []
 
     // MARK: - Statistics (INFO stats)
     /// Every counter INFO stats reports; CONFIG RESETSTAT replaces the whole value.
@@ -132,6 +137,7 @@ public final class Server {
             // request), so that requests find the loop waiting, not copying.
             if let job = snapshotJob, job.wantsToRun { timeout = lastPollEvents > 0 ? min(timeout, 1) : 0 }
             if !pausedClients.isEmpty && timeout > 10 { timeout = 10 }
+            if let ms = msUntilNextBlockTimeout, ms < Int64(timeout) { timeout = Int32(ms) }
             let n = loop.poll(timeoutMs: timeout)
             refreshTime()
             lastPollEvents = dispatchEvents(n, notifications: true)
@@ -181,6 +187,7 @@ public final class Server {
         // Whatever entered the command stream outside a command (expiries found by
         // timers) reaches its consumers before replies go out.
         keyspace.propagator.flush()
+        blockedBeforeSleep()
         handleClientsWithPendingWrites()
         // After the writes: a save's slice never delays the replies of this turn.
         snapshotBeforeSleep()
