@@ -19,6 +19,8 @@ private enum RDBTestValue: Equatable, CustomStringConvertible {
     case set([[UInt8]])
     /// A list's elements, head first.
     case list([[UInt8]])
+    /// A sorted set's members and scores, lowest first.
+    case zset([[UInt8]], [Double])
 
     static func text(_ s: String) -> RDBTestValue { .string(Array(s.utf8)) }
 
@@ -27,7 +29,8 @@ private enum RDBTestValue: Equatable, CustomStringConvertible {
         switch self {
         case .string(let b): return b
         case .int(let v): return Array(String(v).utf8)
-        case .hash(let items), .set(let items), .list(let items): return Array(items.joined(separator: [32]))
+        case .hash(let items), .set(let items), .list(let items), .zset(let items, _):
+            return Array(items.joined(separator: [32]))
         }
     }
 
@@ -38,6 +41,7 @@ private enum RDBTestValue: Equatable, CustomStringConvertible {
         case .hash(let items): return "hash(\(items.count / 2) fields)"
         case .set(let items): return "set(\(items.count) members)"
         case .list(let items): return "list(\(items.count) elements)"
+        case .zset(let items, _): return "zset(\(items.count) members)"
         }
     }
 }
@@ -96,6 +100,10 @@ private struct RDBTestCollector: RDBLoadHandler {
             v = .set(s.members().sorted { $0.lexicographicallyPrecedes($1) })
         case .list(let l):
             v = .list(l.elements())
+        case .zset(let z):
+            var members: [[UInt8]] = [], scores: [Double] = []
+            z.forEach { m, s in members.append(Array(m)); scores.append(s); return true }
+            v = .zset(members, scores)
         }
         events.append(.key(RDBTestKey(db: db, key: Array(key), value: v, expireMs: expireMs,
                                      lruIdle: lruIdleSeconds, lfuFreq: lfuFrequency)))
@@ -582,7 +590,8 @@ final class RDBErrorTests: XCTestCase {
     func testEveryTypeApusLacksIsNamedInTheError() {
         for type in RDBType.allCases where ![.string, .hash, .hashListpack, .hashZiplist, .hashZipmap,
                                              .set, .setIntset, .list, .listZiplist, .listQuicklist,
-                                             .listQuicklist2].contains(type) {
+                                             .listQuicklist2, .zset, .zset2, .zsetZiplist,
+                                             .zsetListpack].contains(type) {
             let bytes = file { e in
                 e.selectDB(0)
                 e.writeType(type)
@@ -669,6 +678,13 @@ final class RDBRedisCompatibilityTests: XCTestCase {
                         let l = ListValue(meter: MemoryMeter())
                         for x in elements { x.withUnsafeBytes { l.push($0, atHead: false, fill: -2) } }
                         e.writeList(l, compress: true)
+                    case .zset(let members, let scores):
+                        e.writeKeyPrefix(type: .zset2, key: key, expireMs: expire, compress: true)
+                        e.writeLength(members.count)
+                        for i in members.indices.reversed() {
+                            e.writeStringObject(members[i], compress: true)
+                            e.writeBinaryDouble(scores[i])
+                        }
                     }
                 }
             }

@@ -171,8 +171,11 @@ def test_client_unblock_disconnect_and_pipelining(servers):
     w.join(5)
     assert "UNBLOCKED client unblocked via CLIENT UNBLOCK" in str(w.error)
     # A client that goes away while blocked is forgotten: the push stays in the list.
-    w = start_blocked(apus, c, "BLPOP", "k", "0")
-    w.client.connection_pool.disconnect()
+    # (A raw socket: redis-py would retry the command on a new connection.)
+    gone = socket.create_connection(("127.0.0.1", apus.port), timeout=5)
+    gone.sendall(encode_command(["BLPOP", "k", "0"]))
+    wait_for(lambda: blocked_count(c) == 1, what="the raw BLPOP to block")
+    gone.close()
     wait_for(lambda: blocked_count(c) == 0, what="the disconnected client to be dropped")
     assert c.rpush("k", "kept") == 1 and c.lrange("k", 0, -1) == [b"kept"]
     c.delete("k")

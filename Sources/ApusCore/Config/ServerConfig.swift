@@ -112,6 +112,10 @@ public final class ServerConfig {
     public var listMaxListpackSize: Int = -2
     /// Nodes kept uncompressed at each end of a list (0: none compressed).
     public var listCompressDepth: Int = 0
+    /// Sorted sets stay listpack-encoded up to this many members, each at most
+    /// `zsetMaxListpackValue` bytes.
+    public var zsetMaxListpackEntries: Int = 128
+    public var zsetMaxListpackValue: Int = 64
     public var lfuDecayTime: Int = 1
     public var activeExpireEffort: Int = 1
 

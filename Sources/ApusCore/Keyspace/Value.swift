@@ -16,6 +16,7 @@ public enum ObjectType: UInt8 {
     case string = 0
     case list = 1
     case set = 2
+    case zset = 3
     case hash = 4
 
     /// The name TYPE reports (and SCAN's TYPE filter matches).
@@ -24,6 +25,7 @@ public enum ObjectType: UInt8 {
         case .string: return "string"
         case .list: return "list"
         case .set: return "set"
+        case .zset: return "zset"
         case .hash: return "hash"
         }
     }
@@ -87,6 +89,7 @@ extension KeyEntry {
         case .hash: return isObject ? object(as: HashValue.self) : nil
         case .set: return isObject ? object(as: SetValue.self) : nil
         case .list: return isObject ? object(as: ListValue.self) : nil
+        case .zset: return isObject ? object(as: ZSetValue.self) : nil
         }
     }
 

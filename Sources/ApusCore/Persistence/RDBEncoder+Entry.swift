@@ -10,6 +10,7 @@ extension RDBEncoder {
         case .hash: return e.reportedEncoding == .listpack ? .hashListpack : .hash
         case .set: return e.reportedEncoding == .intset ? .setIntset : .set
         case .list: return .listQuicklist2
+        case .zset: return e.reportedEncoding == .listpack ? .zsetListpack : .zset2
         }
     }
 
@@ -33,6 +34,25 @@ extension RDBEncoder {
         case .list:
             guard e.isObject else { writeBytes(e.stringBytes); return }
             writeList(e.object(as: ListValue.self), compress: compress)
+        case .zset:
+            guard e.isObject else { writeBytes(e.stringBytes); return }
+            writeZSet(e.object(as: ZSetValue.self), compress: compress)
+        }
+    }
+
+    /// A sorted set as 7.0 saves it: the listpack as one string (ZSET_LISTPACK), or the
+    /// member count then each member with its binary score, highest first (ZSET_2), so
+    /// that a loader inserting them finds each new one at the head.
+    func writeZSet(_ z: ZSetValue, compress: Bool) {
+        if let lp = z.listpack {
+            writeStringObject(lp.bytes, compress: compress)
+            return
+        }
+        writeLength(z.count)
+        z.forEach(reverse: true) { m, s in
+            writeStringObject(m, compress: compress)
+            writeBinaryDouble(s)
+            return true
         }
     }
 

@@ -169,6 +169,11 @@ public final class RDBEncoder {
     }
 
     @inline(__always)
+    /// rdbSaveBinaryDoubleValue: the IEEE 754 bits, little endian.
+    public func writeBinaryDouble(_ v: Double) {
+        withUnsafeBytes(of: v.bitPattern.littleEndian) { writeBytes($0) }
+    }
+
     public func writeByte(_ b: UInt8) {
         reserve(1)
         storage.storeBytes(of: b, toByteOffset: bufferedCount, as: UInt8.self)

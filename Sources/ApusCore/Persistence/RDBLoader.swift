@@ -27,6 +27,7 @@ public enum RDBValue {
     case hash(HashValue)
     case set(SetValue)
     case list(ListValue)
+    case zset(ZSetValue)
 }
 
 /// Receives the contents of an RDB file in order. Borrowed buffers must be copied if kept.
@@ -169,6 +170,8 @@ public final class RDBLoader {
     public var maxIntsetEntries = 512
     /// list-max-listpack-size: how elements of older list encodings are packed.
     public var listFill = -2
+    /// zset-max-listpack-entries / -value: the encoding a loaded sorted set gets.
+    public var zsetLimits = ZSetValue.Limits(maxEntries: 128, maxValue: 64)
     private var fieldScratch: [UInt8] = []
     /// Empty collections met and skipped by the last load (7.0 skips them too).
     public private(set) var emptyKeysSkipped = 0
@@ -322,6 +325,30 @@ public final class RDBLoader {
         }
         pos += width
         return v
+    }
+
+    /// rdbLoadBinaryDoubleValue: 8 bytes, little endian IEEE 754.
+    private func readBinaryDouble() throws -> Double {
+        Double(bitPattern: try readLE(8))
+    }
+
+    /// rdbLoadDoubleValue (RDB versions before ZSET_2): a length byte (253 NaN, 254 +inf,
+    /// 255 -inf) then that many bytes of decimal text.
+    private func readTextDouble() throws -> Double {
+        let n = try readByte()
+        switch n {
+        case 253: return .nan
+        case 254: return .infinity
+        case 255: return -.infinity
+        default:
+            try need(Int(n))
+            let text = UnsafeRawBufferPointer(start: window + pos, count: Int(n))
+            pos += Int(n)
+            guard let v = Numbers.parseDouble(text) else {
+                throw RDBError.corrupt(reason: "invalid double value", offset: pos, key: currentKey)
+            }
+            return v
+        }
     }
 
     private func readBE(_ width: Int) throws -> UInt64 {
@@ -547,11 +574,83 @@ public final class RDBLoader {
             return .list(try readQuicklist2(itemOffset: itemOffset))
         case .list, .listZiplist, .listQuicklist:
             return .list(try readLegacyList(t, itemOffset: itemOffset))
-        case .zset, .zset2, .zsetZiplist, .zsetListpack,
-             .modulePreGA, .module2,
+        case .zset, .zset2:
+            return .zset(try readZSetMembers(binaryScores: t == .zset2, itemOffset: itemOffset))
+        case .zsetListpack, .zsetZiplist:
+            return .zset(try readZSetListpack(ziplist: t == .zsetZiplist, itemOffset: itemOffset))
+        case .modulePreGA, .module2,
              .streamListpacks, .streamListpacks2:
             throw RDBError.unsupportedType(type: t.rawValue, offset: itemOffset, key: keyScratch)
         }
+    }
+
+    /// RDB_TYPE_ZSET_2 / RDB_TYPE_ZSET: the member count, then each member and its score
+    /// (binary double, or the old length-prefixed text). Built as a skiplist, then
+    /// converted to a listpack when it fits, as 7.0 loads it; NaN and duplicate members
+    /// make the file corrupt.
+    private func readZSetMembers(binaryScores: Bool, itemOffset: Int) throws -> ZSetValue {
+        let n = try readPlainLength()
+        guard n > 0 else { throw EmptyCollection() }
+        let z = ZSetValue(meter: meter)
+        z.convertToSkiplist()
+        for _ in 0 ..< n {
+            let member = try readString()
+            let score = binaryScores ? try readBinaryDouble() : try readTextDouble()
+            if score.isNaN { throw RDBError.corrupt(reason: "NaN score in sorted set", offset: itemOffset, key: currentKey) }
+            let added = withText(member) { m -> Bool in
+                if z.score(of: m) != nil { return false }
+                z.set(m, score: score, limits: zsetLimits)
+                return true
+            }
+            if !added { throw RDBError.corrupt(reason: "duplicate sorted set members", offset: itemOffset, key: currentKey) }
+        }
+        z.convertToListpackIfFits(zsetLimits)
+        return z
+    }
+
+    /// RDB_TYPE_ZSET_LISTPACK (and the older ZSET_ZIPLIST, repacked): validated, in
+    /// order, no duplicates; converted when it holds more members than allowed.
+    private func readZSetListpack(ziplist: Bool, itemOffset: Int) throws -> ZSetValue {
+        guard case .bytes(let blob) = try readString() else {
+            throw RDBError.corrupt(reason: "invalid sorted set encoding", offset: itemOffset, key: currentKey)
+        }
+        let lp: Listpack
+        if ziplist {
+            guard let items = RDBLegacyEncodings.ziplistEntries(blob), items.count % 2 == 0 else {
+                throw RDBError.corrupt(reason: "invalid sorted set ziplist", offset: itemOffset, key: currentKey)
+            }
+            var l = Listpack()
+            for i in items { i.withUnsafeBytes { l.append($0) } }
+            lp = l
+        } else {
+            guard let n = Listpack.validate(blob), n % 2 == 0 else {
+                throw RDBError.corrupt(reason: "invalid sorted set listpack", offset: itemOffset, key: currentKey)
+            }
+            lp = Listpack(copying: blob)
+        }
+        let z = ZSetValue(meter: meter, adopting: lp)
+        if z.count == 0 { throw EmptyCollection() }
+        var members = Set<[UInt8]>()
+        var valid = true
+        var previous: Double = -.infinity
+        var o = lp.first
+        while let m = o, valid {
+            guard let s = lp.next(m) else { valid = false; break }
+            let score: Double?
+            switch lp.element(at: s) {
+            case .int(let v): score = Double(v)
+            case .bytes(let b): score = Numbers.parseDouble(b)
+            }
+            if let sc = score, sc >= previous, members.insert(lp.withElementBytes(at: m) { Array($0) }).inserted {
+                previous = sc
+            } else {
+                valid = false
+            }
+            o = lp.next(s)
+        }
+        if !valid { throw RDBError.corrupt(reason: "invalid sorted set listpack", offset: itemOffset, key: currentKey) }
+        if z.count > zsetLimits.maxEntries { z.convertToSkiplist() }
+        return z
     }
 
     /// RDB_TYPE_LIST_QUICKLIST_2: the node count, then per node its container (1 plain:

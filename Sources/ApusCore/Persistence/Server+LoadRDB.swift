@@ -64,6 +64,7 @@ extension Database {
         case .hash(let h): return setObject(key, h, expireAt: expireAt, now: now)
         case .set(let s): return setObject(key, s, expireAt: expireAt, now: now)
         case .list(let l): return setObject(key, l, expireAt: expireAt, now: now)
+        case .zset(let z): return setObject(key, z, expireAt: expireAt, now: now)
         }
     }
 }
@@ -109,6 +110,8 @@ extension Server {
         loader.hashLimits = hashLimits
         loader.maxIntsetEntries = config.setMaxIntsetEntries
         loader.listFill = config.listMaxListpackSize
+        loader.zsetLimits = ZSetValue.Limits(maxEntries: config.zsetMaxListpackEntries,
+                                             maxValue: config.zsetMaxListpackValue)
         return loader
     }
 

@@ -71,7 +71,7 @@ final class EntryCopySink: SnapshotSink {
         case .string:
             // The whole value lives in the entry block: copying it is the snapshot.
             append(db: db, entry: entry, entryBytes: entry.totalSize(valueBytes: entry.valueLength), value: nil)
-        case .hash, .set, .list:
+        case .hash, .set, .list, .zset:
             // The object keeps changing after this call: its image is its RDB encoding,
             // made now, carried in the copy in place of the object reference.
             scratch.writeValue(of: entry, compress: compress)
