@@ -145,6 +145,8 @@ enum CommandHandlers {
             "zintercard": SortedSetCommands.zintercard,
             "zrandmember": SortedSetCommands.zrandmember,
             "zscan": SortedSetCommands.zscan,
+            "sort": SortCommand.sort,
+            "sort_ro": SortCommand.sortRO,
             // sets
             "sadd": SetCommands.sadd,
             "srem": SetCommands.srem,

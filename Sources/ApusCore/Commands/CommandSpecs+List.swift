@@ -261,4 +261,70 @@ extension CommandSpecs {
             ]))
         return t
     }
+
+    /// SORT and SORT_RO (group "generic", kept with the list commands they mostly serve).
+    static func sorting() -> [Spec] {
+        var t: [Spec] = []
+        t.append(cmd("sort", -2, [.write, .denyOOM, .movableKeys], 1, 1, 1, acl: "@write @set @sortedset @list @slow @dangerous",
+            group: "generic", since: "1.0.0", complexity: "O(N+M*log(M)), N the number of elements in the list or set and M the number returned; O(N) without sorting.",
+            summary: "Sort the elements of a list, set or sorted set, optionally by external keys, fetching other keys and storing the result.",
+            keys: [KeySpec([.RO, .access], .index(1), .range(lastKey: 0, step: 1, limit: 0)),
+                   KeySpec([.RO, .access], .unknown, .unknown, notes: "Keys named by the BY and GET patterns, which only the arguments reveal"),
+                   KeySpec([.OW, .update], .unknown, .unknown, notes: "The STORE destination, found by the command's own key parser")],
+            args: [
+                .key("key", ks: 0),
+                .pattern("pattern", token: "BY", .optional),
+                .block("offset_count", token: "LIMIT", .optional, args: [
+                    .integer("offset"),
+                    .integer("count"),
+                ]),
+                .pattern("pattern", token: "GET", [.optional, .multiple, .multipleToken]),
+                .oneof("order", .optional, args: [
+                    .pureToken("asc", "ASC"),
+                    .pureToken("desc", "DESC"),
+                ]),
+                .pureToken("sorting", "ALPHA", .optional),
+                .key("destination", ks: 2, token: "STORE", .optional),
+            ],
+            getKeys: sortKeys))
+        t.append(cmd("sort_ro", -2, [.readonly, .movableKeys], 1, 1, 1, acl: "@read @set @sortedset @list @slow @dangerous",
+            group: "generic", since: "7.0.0", complexity: "O(N+M*log(M)), N the number of elements in the list or set and M the number returned; O(N) without sorting.",
+            summary: "Read-only SORT: sort the elements of a list, set or sorted set, optionally by external keys and fetching other keys.",
+            keys: [KeySpec([.RO, .access], .index(1), .range(lastKey: 0, step: 1, limit: 0)),
+                   KeySpec([.RO, .access], .unknown, .unknown, notes: "Keys named by the BY and GET patterns, which only the arguments reveal")],
+            args: [
+                .key("key", ks: 0),
+                .pattern("pattern", token: "BY", .optional),
+                .block("offset_count", token: "LIMIT", .optional, args: [
+                    .integer("offset"),
+                    .integer("count"),
+                ]),
+                .pattern("pattern", token: "GET", [.optional, .multiple, .multipleToken]),
+                .oneof("order", .optional, args: [
+                    .pureToken("asc", "ASC"),
+                    .pureToken("desc", "DESC"),
+                ]),
+                .pureToken("sorting", "ALPHA", .optional),
+            ],
+            getKeys: { _ in [(1, [.RO, .access])] }))
+        return t
+    }
+
+    /// SORT's keys (Redis's sortGetKeys): the sorted key, and the last STORE destination;
+    /// the keys its BY and GET patterns name are not reported.
+    static func sortKeys(_ argv: [[UInt8]]) -> [(pos: Int, flags: KeySpecFlags)]? {
+        func named(_ a: [UInt8], _ s: String) -> Bool {
+            a.count == s.utf8.count && zip(a, s.utf8).allSatisfy { asciiLower($0) == $1 }
+        }
+        var keys: [(pos: Int, flags: KeySpecFlags)] = [(1, [.RO, .access])]
+        var store: Int?
+        var i = 2
+        while i < argv.count {
+            if named(argv[i], "limit") { i += 2 } else if named(argv[i], "get") || named(argv[i], "by") { i += 1 }
+            else if named(argv[i], "store") && i + 1 < argv.count { store = i + 1 }
+            i += 1
+        }
+        if let s = store { keys.append((s, [.OW, .update])) }
+        return keys
+    }
 }
