@@ -273,12 +273,12 @@ extension CommandSpecs {
                    KeySpec([.OW, .update], .unknown, .unknown, notes: "The STORE destination, found by the command's own key parser")],
             args: [
                 .key("key", ks: 0),
-                .pattern("pattern", token: "BY", .optional),
+                CommandArg(name: "pattern", type: .pattern, keySpecIndex: 1, token: "BY", flags: [.optional]),
                 .block("offset_count", token: "LIMIT", .optional, args: [
                     .integer("offset"),
                     .integer("count"),
                 ]),
-                .pattern("pattern", token: "GET", [.optional, .multiple, .multipleToken]),
+                CommandArg(name: "pattern", type: .pattern, keySpecIndex: 1, token: "GET", flags: [.optional, .multiple, .multipleToken]),
                 .oneof("order", .optional, args: [
                     .pureToken("asc", "ASC"),
                     .pureToken("desc", "DESC"),
@@ -294,12 +294,12 @@ extension CommandSpecs {
                    KeySpec([.RO, .access], .unknown, .unknown, notes: "Keys named by the BY and GET patterns, which only the arguments reveal")],
             args: [
                 .key("key", ks: 0),
-                .pattern("pattern", token: "BY", .optional),
+                CommandArg(name: "pattern", type: .pattern, keySpecIndex: 1, token: "BY", flags: [.optional]),
                 .block("offset_count", token: "LIMIT", .optional, args: [
                     .integer("offset"),
                     .integer("count"),
                 ]),
-                .pattern("pattern", token: "GET", [.optional, .multiple, .multipleToken]),
+                CommandArg(name: "pattern", type: .pattern, keySpecIndex: 1, token: "GET", flags: [.optional, .multiple, .multipleToken]),
                 .oneof("order", .optional, args: [
                     .pureToken("asc", "ASC"),
                     .pureToken("desc", "DESC"),
