@@ -107,6 +107,19 @@ final class PropagationTests: XCTestCase {
         XCTAssertEqual(run("EXISTS e"), ["0: UNLINK e"])
     }
 
+    func testListAndSortedSetWritesPropagateAsRedisReplaysThem() {
+        XCTAssertEqual(run("RPUSH l a b c", "LPOP l 0", "LRANGE l 0 -1", "LMPOP 1 l RIGHT COUNT 5", "LPOP nokey"),
+                       ["0: RPUSH l a b c", "0: RPOP l 3"])
+        // Blocking forms served at once go out as their non-blocking forms.
+        XCTAssertEqual(run("RPUSH q 1 2", "BLPOP q 0", "BLMOVE q r LEFT RIGHT 0", "BRPOPLPUSH r q 0"),
+                       ["0: RPUSH q 1 2", "0: LPOP q", "0: LMOVE q r LEFT RIGHT", "0: RPOPLPUSH r q"])
+        XCTAssertEqual(run("ZADD z 1 a 2 b 3 c", "ZADD z NX 5 a", "ZINCRBY z 1 a", "ZRANGE z 0 -1", "ZPOPMIN z"),
+                       ["0: ZADD z 1 a 2 b 3 c", "0: ZINCRBY z 1 a", "0: ZPOPMIN z"])
+        XCTAssertEqual(run("BZPOPMAX z 0", "ZMPOP 1 z MIN COUNT 9"),
+                       ["0: ZPOPMAX z", "0: ZPOPMIN z 1"])
+        XCTAssertEqual(run("RPUSH s 3 1 2", "SORT s STORE d", "SORT s"), ["0: RPUSH s 3 1 2", "0: SORT s STORE d"])
+    }
+
     func testNothingIsRecordedWithoutAConsumer() {
         h.server.keyspace.propagator.detach(stream)
         _ = run("SET a 1 EX 10", "INCRBYFLOAT f 2")

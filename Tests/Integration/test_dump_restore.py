@@ -98,11 +98,17 @@ def test_payloads_cross_between_apus_and_redis(apus, redis_ref):
 def test_damaged_payloads_are_refused(apus):
     c = apus.client()
     c.set("s", "x" * 300)
-    good = c.dump("s")
+    c.rpush("l", *[f"e{i}" for i in range(40)], "y" * 30)
+    c.zadd("zl", {"a": 1, "b": 2.5, "c": -3})
+    c.zadd("zs", {f"m{i}": i / 3 for i in range(200)})
+    c.hset("h", mapping={"f1": "v1", "f2": 22})
+    c.sadd("si", 1, 2, 300000)
+    c.sadd("ss", "a", "b")
+    goods = [c.dump(k) for k in ("s", "l", "zl", "zs", "h", "si", "ss")]
     rnd = random.Random(17)
     answers = set()
-    for n in range(2000):
-        p = bytearray(good)
+    for n in range(3000):
+        p = bytearray(goods[n % len(goods)])
         for _ in range(rnd.randint(1, 4)):
             p[rnd.randrange(len(p))] = rnd.randrange(256)
         if rnd.random() < 0.3:
