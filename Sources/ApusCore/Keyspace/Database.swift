@@ -257,7 +257,7 @@ public final class Database {
         }
         willModify(e)
         if e.isObject {
-            e.releaseObject()
+            keyspace.releaseOverwrittenObject(e)
             e.clearObjectFlag()
         }
         let had = e.hasExpire
@@ -363,14 +363,14 @@ public final class Database {
 
     /// DEL of one key: true if a live key was removed (an expired one is expired instead).
     @discardableResult
-    public func delete(_ key: UnsafeRawBufferPointer, now: Int64? = nil) -> Bool {
+    public func delete(_ key: UnsafeRawBufferPointer, now: Int64? = nil, lazy: Bool = false) -> Bool {
         let h = KeyHash.hash(key)
         guard let e = table.find(key, hash: h) else { return false }
         if let now = now, isExpired(e, now: now) {
             expireIfAllowed(e, hash: h)
             return false
         }
-        deleteEntry(e, hash: h)
+        deleteEntry(e, hash: h, lazy: lazy)
         return true
     }
 
@@ -379,11 +379,11 @@ public final class Database {
         deleteEntry(e, hash: KeyHash.hash(e.key))
     }
 
-    func deleteEntry(_ e: KeyEntry, hash h: UInt64) {
+    func deleteEntry(_ e: KeyEntry, hash h: UInt64, lazy: Bool = false) {
         willModify(e)
         unlink(e, hash: h)
         didModify(e.key)
-        e.free(meter: meter)
+        keyspace.freeEntry(e, lazy: lazy)
     }
 
 
@@ -400,7 +400,7 @@ public final class Database {
         willModify(e)
         unlink(e, hash: h)
         keyspace.keyExpired(db: id, key: e.key)
-        e.free(meter: meter)
+        keyspace.freeEntry(e, lazy: keyspace.lazyExpire)
     }
 
     // MARK: - TTL
@@ -517,7 +517,7 @@ public final class Database {
         avgTTL = 0
         if old.snapshotIndex >= 0, let s = keyspace.activeSnapshot {
             s.detach(old)
-        } else if async && removed > 64 {
+        } else if async && removed > 0 {
             keyspace.queueLazyFree(old)
         } else {
             old.removeAllAndFree()

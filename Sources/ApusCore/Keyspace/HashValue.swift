@@ -21,7 +21,7 @@ public final class HashValue: StoredObject {
 
     // Three words: a small hash costs one small object besides its listpack. The
     // listpack's memory is counted in `meter` as it changes (`accounted`).
-    let meter: MemoryMeter
+    private(set) var meter: MemoryMeter
     /// Listpack encoding: [field, value, field, value, ...].
     private(set) var listpack: Listpack?
     /// Hashtable encoding.
@@ -242,6 +242,13 @@ public final class HashValue: StoredObject {
         }
         let fields = sampled == 0 ? 0 : bytes * t.count / sampled
         return fields + t.memoryBytes
+    }
+
+    public var freeEffort: Int { listpack != nil ? 1 : table!.count }
+
+    public func detachMeter(_ m: MemoryMeter) {
+        meter = m
+        table?.detachMeter(m)
     }
 
     public func digest(into d: inout DebugDigest) {

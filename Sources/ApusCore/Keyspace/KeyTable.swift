@@ -24,7 +24,7 @@ public final class KeyTable {
     @usableFromInline var used1 = 0
     /// Next t0 bucket to migrate; -1 when not rehashing.
     @usableFromInline var rehashIndex = -1
-    let meter: MemoryMeter
+    private(set) var meter: MemoryMeter
 
     /// Cut index while this table belongs to an active snapshot, else -1.
     var snapshotIndex = -1
@@ -377,6 +377,9 @@ public final class KeyTable {
 
     // MARK: - Teardown
 
+    /// Counts this table's memory (buckets and entries) in `m` from now on.
+    func detachMeter(_ m: MemoryMeter) { meter = m }
+
     /// Frees every entry (releasing objects) and the bucket arrays.
     public func removeAllAndFree() {
         while freeSome(maxEntries: Int.max) {}
@@ -413,6 +416,9 @@ public final class KeyTable {
     }
 
     private var freeCursor = 0
+    /// Set on a flushed table freed asynchronously: its big values go to the lazy-free
+    /// thread as its entries are freed.
+    unowned(unsafe) var lazyOwner: Keyspace?
 
     /// Frees chains starting at `freeCursor`; returns true when the array is empty.
     private func freeBuckets(_ t: UnsafeMutablePointer<Bucket>, size: Int, used: inout Int, budget: inout Int) -> Bool {
@@ -423,7 +429,7 @@ public final class KeyTable {
             while let cur = p {
                 let e = KeyEntry(cur)
                 p = e.next
-                e.free(meter: meter)
+                if let k = lazyOwner { k.freeEntry(e, lazy: true) } else { e.free(meter: meter) }
                 used -= 1
                 budget -= 1
                 if budget <= 0 { break }

@@ -32,6 +32,12 @@ public final class Keyspace {
     public var deleteExpiredOnAccess = true
     /// lazyfree-lazy-expire: expired keys are propagated as UNLINK instead of DEL.
     public var lazyExpire = false
+    /// lazyfree-lazy-server-del: values replaced or deleted by the server itself (an
+    /// overwrite, RENAME over a key) are freed on the lazy-free thread when big.
+    public var lazyServerDel = false
+    /// The lazy-free thread and what it has freed so far (INFO lazyfreed_objects).
+    let lazyFree = LazyFree()
+    public internal(set) var lazyfreedObjects = 0
     /// Where the deletions of expired keys enter the command stream, in order with the
     /// commands around them.
     public let propagator: Propagator
@@ -41,6 +47,7 @@ public final class Keyspace {
     var snapshotCut: UInt32 = 0
 
     var lazyFreeQueue: [KeyTable] = []
+    private var lazyFreeQueueKeys: [Int] = []
     /// Next database the active expire cycle starts with (Redis current_db).
     var expireCursor = 0
 
@@ -68,6 +75,8 @@ public final class Keyspace {
 
     /// Tables still queued for incremental freeing (INFO lazyfree_pending_objects).
     public var lazyFreePendingTables: Int { lazyFreeQueue.count }
+    /// Tables and big values still being freed in the background (INFO lazyfree_pending_objects).
+    public var lazyFreePending: Int { lazyFreeQueue.count + lazyFree.pending }
 
     /// Sets the LRU clock from wall time (call from cron).
     public func updateLRUClock(nowMs: Int64) {
@@ -227,7 +236,7 @@ public final class Keyspace {
         let dh = KeyHash.hash(destinationKey)
         if let d = dst.lookupWrite(destinationKey, hash: dh, now: now) {
             if !replace { return false }
-            dst.deleteEntry(d, hash: dh)
+            dst.deleteEntry(d, hash: dh, lazy: lazyServerDel)
         }
         dst.removeStale(destinationKey, hash: dh)
         let ne = KeyEntry.allocate(key: destinationKey, valueBytes: e.valueLength, withExpire: e.hasExpire,
@@ -260,7 +269,7 @@ public final class Keyspace {
         let th = KeyHash.hash(to)
         if let d = db.lookupWrite(to, hash: th, now: now) {
             if nx { return .targetExists }
-            db.deleteEntry(d, hash: th)
+            db.deleteEntry(d, hash: th, lazy: lazyServerDel)
         }
         db.removeStale(to, hash: th)
         // A new block with the new key; the value (bytes or object reference) moves.
@@ -310,7 +319,11 @@ public final class Keyspace {
         }
     }
 
-    func queueLazyFree(_ t: KeyTable) { lazyFreeQueue.append(t) }
+    func queueLazyFree(_ t: KeyTable) {
+        t.lazyOwner = self
+        lazyFreeQueue.append(t)
+        lazyFreeQueueKeys.append(t.count)
+    }
 
     /// Frees up to about `maxEntries` entries of asynchronously flushed tables.
     /// Returns true while work remains.
@@ -324,6 +337,8 @@ public final class Keyspace {
             }
             budget -= before
             lazyFreeQueue.removeFirst()
+            // Like Redis, a flushed database counts its keys as lazily freed objects.
+            lazyfreedObjects += lazyFreeQueueKeys.removeFirst()
         }
         return !lazyFreeQueue.isEmpty
     }
@@ -355,4 +370,19 @@ public final class Keyspace {
 public struct WaitedKey: Hashable {
     public let db: Int
     public let key: [UInt8]
+}
+
+extension Keyspace {
+    /// An overwrite drops the old object: on the lazy-free thread with
+    /// lazyfree-lazy-server-del when it is big, else now.
+    func releaseOverwrittenObject(_ e: KeyEntry) {
+        if lazyServerDel, let obj = e.storedObject, obj.freeEffort > LazyFree.threshold {
+            obj.detachMeter(lazyFree.threadMeter)
+            let handed = Unmanaged.passRetained(obj as AnyObject)
+            e.releaseObject()
+            lazyFree.submit(handed)
+            return
+        }
+        e.releaseObject()
+    }
 }

@@ -23,7 +23,7 @@ public final class ListValue: StoredObject {
     static let estimateOverhead = 8
     static let maxFill = (1 << 15) - 1
 
-    let meter: MemoryMeter
+    private(set) var meter: MemoryMeter
     private var nodes: UnsafeMutablePointer<Listpack>
     private var nodeCapacity: Int32
     private(set) var nodeCount: Int32 = 0
@@ -380,6 +380,10 @@ public final class ListValue: StoredObject {
         for i in 0..<sampled { bytes += nodes[i].allocatedBytes }
         return arrayBytes + bytes * n / sampled
     }
+
+    public var freeEffort: Int { Int(nodeCount) }
+
+    public func detachMeter(_ m: MemoryMeter) { meter = m }
 
     public func digest(into d: inout DebugDigest) {
         forEach { d.mix($0); return true }

@@ -11,7 +11,7 @@ public final class SetValue: StoredObject {
     public static var objectType: ObjectType { .set }
 
     // Three words, as HashValue: the intset's memory is counted as it changes.
-    let meter: MemoryMeter
+    private(set) var meter: MemoryMeter
     private(set) var intset: Intset?
     private(set) var table: KeyTable?
 
@@ -188,6 +188,13 @@ public final class SetValue: StoredObject {
             } while cursor != 0 && sampled < samples
         }
         return (sampled == 0 ? 0 : bytes * t.count / sampled) + t.memoryBytes
+    }
+
+    public var freeEffort: Int { intset != nil ? 1 : table!.count }
+
+    public func detachMeter(_ m: MemoryMeter) {
+        meter = m
+        table?.detachMeter(m)
     }
 
     public func digest(into d: inout DebugDigest) {

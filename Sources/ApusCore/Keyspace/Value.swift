@@ -69,6 +69,11 @@ public protocol StoredObject: AnyObject {
     /// Feeds the elements into `digest` as Redis's xorObjectDigest does for this type
     /// (ordered types mix each element, set-like ones xor them).
     func digest(into digest: inout DebugDigest)
+    /// What freeing costs, in allocations (Redis's lazyfreeGetFreeEffort): 1 for a
+    /// compact encoding, the element (or node) count otherwise.
+    var freeEffort: Int { get }
+    /// Counts the value's memory in `meter` from now on (the lazy-free thread's own).
+    func detachMeter(_ meter: MemoryMeter)
 }
 
 extension KeyEntry {

@@ -77,7 +77,7 @@ public final class ZSetValue: StoredObject {
         public init(maxEntries: Int, maxValue: Int) { self.maxEntries = maxEntries; self.maxValue = maxValue }
     }
 
-    let meter: MemoryMeter
+    private(set) var meter: MemoryMeter
     /// Listpack encoding: [member, score, member, score, ...] in (score, member) order.
     private(set) var listpack: Listpack?
     /// Skiplist encoding.
@@ -445,6 +445,13 @@ public final class ZSetValue: StoredObject {
         return (sampled == 0 ? 0 : bytes * sl.length / sampled) + sl.table.memoryBytes + ZSkiplist.headerBytes
     }
 
+    public var freeEffort: Int { listpack != nil ? 1 : skiplist!.length }
+
+    public func detachMeter(_ m: MemoryMeter) {
+        meter = m
+        skiplist?.detachMeter(m)
+    }
+
     /// Redis's xorObjectDigest for sorted sets: each member mixed with its score
     /// (formatted "%.17g"), the results xor-ed.
     public func digest(into d: inout DebugDigest) {
@@ -468,7 +475,7 @@ final class ZSkiplist {
     static let headerBytes = maxLevel * levelBytes
 
     let table: KeyTable
-    let meter: MemoryMeter
+    private(set) var meter: MemoryMeter
     /// The header's level array (forward pointers and spans only).
     let header: UnsafeMutableRawPointer
     var tail: UnsafeMutableRawPointer?
@@ -487,6 +494,11 @@ final class ZSkiplist {
         meter.bytes -= apus_malloc_usable_size(header)
         free(header)
         table.removeAllAndFree()
+    }
+
+    func detachMeter(_ m: MemoryMeter) {
+        meter = m
+        table.detachMeter(m)
     }
 
     // MARK: Node fields

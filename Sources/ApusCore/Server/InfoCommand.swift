@@ -177,8 +177,8 @@ public enum ServerInfo {
         f.add("mem_aof_buffer", 0)
         f.add("mem_allocator", "libc")
         f.add("active_defrag_running", 0)
-        f.add("lazyfree_pending_objects", s.keyspace.lazyFreePendingTables)
-        f.add("lazyfreed_objects", 0)
+        f.add("lazyfree_pending_objects", s.keyspace.lazyFreePending)
+        f.add("lazyfreed_objects", s.keyspace.lazyfreedObjects)
         return f.text
     }
 

@@ -87,6 +87,7 @@ public final class Server {
         loop = try EventLoop()
         keyspace = Keyspace(databases: config.databases)
         keyspace.lazyExpire = config.lazyfreeLazyExpire
+        keyspace.lazyServerDel = config.lazyfreeLazyServerDel
         keyspace.updateLRUClock(nowMs: Int64(apus_mstime()))
         runId = Server.randomHex(40)
         startTimeMs = Int64(apus_mstime())
@@ -187,6 +188,7 @@ public final class Server {
         // Whatever entered the command stream outside a command (expiries found by
         // timers) reaches its consumers before replies go out.
         keyspace.propagator.flush()
+        keyspace.collectLazyFreed()
         blockedBeforeSleep()
         handleClientsWithPendingWrites()
         // After the writes: a save's slice never delays the replies of this turn.

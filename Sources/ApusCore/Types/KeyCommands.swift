@@ -7,15 +7,16 @@ import Glibc
 enum KeyCommands {
     // MARK: - Existence and deletion
 
-    static func del(_ c: Client) {
+    static func del(_ c: Client) { delGeneric(c, lazy: c.server.config.lazyfreeLazyUserDel) }
+
+    /// UNLINK: like DEL, but a big value is freed on the lazy-free thread.
+    static func unlink(_ c: Client) { delGeneric(c, lazy: true) }
+
+    private static func delGeneric(_ c: Client, lazy: Bool) {
         var n = 0
-        for i in 1..<c.argc where c.db.delete(c.arg(i), now: c.server.mstime) { n += 1 }
+        for i in 1..<c.argc where c.db.delete(c.arg(i), now: c.server.mstime, lazy: lazy) { n += 1 }
         c.addReplyInteger(n)
     }
-
-    /// UNLINK frees large values lazily in Redis; here deletion of a string is O(1)
-    /// already, so both share the same path.
-    static func unlink(_ c: Client) { del(c) }
 
     static func exists(_ c: Client) {
         var n = 0
