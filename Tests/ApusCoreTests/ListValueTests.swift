@@ -14,22 +14,34 @@ final class ListValueTests: XCTestCase {
         XCTAssertEqual(l.count, model.count, file: file, line: line)
         XCTAssertEqual(l.elements(), model, file: file, line: line)
         var total = 0
-        for i in 0..<Int(l.nodeCount) {
-            let n = l.node(i)
-            XCTAssertEqual(Listpack.validate(n.bytes), n.count, "node \(i) is a valid listpack", file: file, line: line)
-            XCTAssertGreaterThan(n.count, 0, "no empty node", file: file, line: line)
-            total += n.count
-            if fill > 0 { XCTAssertLessThanOrEqual(n.count, fill + 1, file: file, line: line) }
+        let nodes = Int(l.nodeCount), depth = Int(l.compressDepth)
+        for i in 0..<nodes {
+            l.withNode(i) { n in
+                XCTAssertEqual(Listpack.validate(n.bytes), n.count, "node \(i) is a valid listpack", file: file, line: line)
+                XCTAssertGreaterThan(n.count, 0, "no empty node", file: file, line: line)
+                total += n.count
+                if fill > 0 { XCTAssertLessThanOrEqual(n.count, fill + 1, file: file, line: line) }
+                // With a compress depth: the ends plain, inner nodes compressed when LZF
+                // saves enough (our elements repeat, so every big enough node qualifies).
+                if depth > 0 {
+                    let inner = i >= depth && i < nodes - depth
+                    if !inner {
+                        XCTAssertFalse(l.nodeIsCompressed(i), "end node \(i) of \(nodes) is plain", file: file, line: line)
+                    } else if n.totalBytes >= 600 {
+                        XCTAssertTrue(l.nodeIsCompressed(i), "inner node \(i) of \(nodes) is compressed", file: file, line: line)
+                    }
+                }
+            }
         }
         XCTAssertEqual(total, model.count, file: file, line: line)
     }
 
     func testRandomOperationsMatchAnArrayModel() {
-        for fill in [3, 16, -1, -2] {
+        for (fill, depth) in [(3, 0), (16, 0), (-1, 0), (-2, 0), (4, 1), (16, 2), (-1, 1)] {
             var rng = SystemRandomNumberGenerator()
             let meter = MemoryMeter()
             do {
-                let l = ListValue(meter: meter)
+                let l = ListValue(meter: meter, compressDepth: depth)
                 var model: [[UInt8]] = []
                 func element() -> [UInt8] {
                     switch Int.random(in: 0..<4, using: &rng) {
@@ -96,7 +108,7 @@ final class ListValueTests: XCTestCase {
                 let copy = l.duplicate()
                 XCTAssertEqual(copy.elements(), model)
             }
-            XCTAssertEqual(meter.bytes, 0, "fill \(fill): every byte counted is given back")
+            XCTAssertEqual(meter.bytes, 0, "fill \(fill) depth \(depth): every byte counted is given back")
         }
     }
 
@@ -104,12 +116,12 @@ final class ListValueTests: XCTestCase {
         let l = ListValue(meter: MemoryMeter())
         let v = [UInt8](repeating: 97, count: 100)
         for _ in 0..<1000 { v.withUnsafeBytes { l.push($0, atHead: false, fill: -2) } }
-        for i in 0..<Int(l.nodeCount) { XCTAssertLessThanOrEqual(l.node(i).totalBytes, 8192) }
+        for i in 0..<Int(l.nodeCount) { XCTAssertLessThanOrEqual(l.withNode(i) { $0.totalBytes }, 8192) }
         XCTAssertGreaterThan(l.nodeCount, 10)
         // One element bigger than the budget gets a node of its own.
         let big = [UInt8](repeating: 98, count: 20_000)
         big.withUnsafeBytes { l.push($0, atHead: true, fill: -2) }
-        XCTAssertEqual(l.node(0).count, 1)
+        XCTAssertEqual(l.withNode(0) { $0.count }, 1)
         XCTAssertEqual(l.withElement(at: 0) { $0.count }, 20_000)
     }
 }

@@ -518,6 +518,12 @@ CASES: list[tuple[str, list]] = [
         "RPUSH big " + " ".join("e" + "x" * 200 + str(i) for i in range(100)), "LLEN big", "LINDEX big 57",
         "LRANGE big 40 42", "LPOS big e" + "x" * 200 + "77", "LREM big 0 e" + "x" * 200 + "5", "LLEN big",
         "DEBUG DIGEST-VALUE big", "OBJECT ENCODING big",
+        # Compressed inner nodes answer the same.
+        "CONFIG SET list-compress-depth 1", "CONFIG SET list-max-listpack-size 8",
+        "RPUSH c " + " ".join(f"item-{i % 17}-" + "z" * 30 for i in range(200)), "LINDEX c 100", "LRANGE c 95 105",
+        "LSET c 100 changed", "LINSERT c BEFORE changed before", "LREM c 3 item-5-" + "z" * 30, "LPOS c before",
+        "LRANGE c 90 110", "LTRIM c 10 -10", "LLEN c", "LPOP c 3", "RPOP c 3", "DEBUG DIGEST-VALUE c",
+        "SORT c ALPHA LIMIT 0 5", "CONFIG SET list-compress-depth 0", "CONFIG SET list-max-listpack-size -2",
     ]),
     ("list-generic-key-commands", [
         "RPUSH l a b c", "RENAME l l2", "LRANGE l2 0 -1", "COPY l2 l3", "RPUSH l3 d", "LRANGE l2 0 -1",

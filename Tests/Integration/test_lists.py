@@ -225,3 +225,21 @@ def test_wrong_type_does_not_serve_in_7_0(servers):
     c.rpush("k", "v")
     w.join(5)
     assert w.reply == [b"k", b"v"]
+
+
+def test_compressed_lists_save_as_lzf_nodes_redis_loads(servers):
+    # list-compress-depth 1: inner nodes are kept compressed and written as they are.
+    apus = servers.new("apus", args=DEBUG + ["--list-compress-depth", "1"])
+    a = apus.client()
+    a.rpush("c", *[f"item-{i % 17}-" + "z" * 30 for i in range(3000)])
+    a.lset("c", 1500, "middle")
+    before = a.lrange("c", 0, -1)
+    used = a.memory_usage("c")
+    assert a.save()
+    assert_rdb_ok(apus.rdb_path())
+    ref = servers.new("redis", workdir=apus.dir, args=DEBUG)
+    assert ref.client().lrange("c", 0, -1) == before
+    # Compression is worth it: the same list plain costs clearly more.
+    plain = servers.new("apus", args=DEBUG).client()
+    plain.rpush("c", *[f"item-{i % 17}-" + "z" * 30 for i in range(3000)])
+    assert used * 3 < plain.memory_usage("c")

@@ -9,6 +9,13 @@
 // header as Redis's 32-byte quicklistNode): a small list costs this object, a
 // one-slot array and its listpack. OBJECT ENCODING answers "quicklist" for every list,
 // as 7.0 does.
+//
+// With list-compress-depth d > 0 every node but the d at each end is kept LZF-compressed
+// (Redis's compressed quicklist nodes): a compressed node's pointer carries tag bit 0
+// and points to [LZF length, raw length, element count (UInt32 each)][LZF bytes]. Reads
+// of an inner node decompress into a temporary copy; writes decompress it in place and
+// the operation recompresses what it touched before returning, so the invariant holds
+// between commands. The RDB writer copies compressed nodes as LZF strings, as Redis does.
 
 import Glibc
 import CApusSys
@@ -25,25 +32,29 @@ public final class ListValue: StoredObject {
 
     private(set) var meter: MemoryMeter
     private var nodes: UnsafeMutablePointer<Listpack>
-    private var nodeCapacity: Int32
     private(set) var nodeCount: Int32 = 0
+    /// list-compress-depth at creation (Redis applies it per list, when created).
+    let compressDepth: Int32
     public private(set) var count: Int = 0
 
-    public init(meter: MemoryMeter) {
+    public init(meter: MemoryMeter, compressDepth: Int = 0) {
         self.meter = meter
-        nodeCapacity = 1
+        self.compressDepth = Int32(min(max(compressDepth, 0), 65535))
         nodes = UnsafeMutablePointer<Listpack>.allocate(capacity: 1)
         meter.bytes += apus_malloc_usable_size(nodes)
     }
 
     deinit {
         for i in 0..<Int(nodeCount) {
-            meter.bytes -= nodes[i].allocatedBytes
-            nodes[i].free()
+            meter.bytes -= nodeAllocatedBytes(i)
+            freeNode(i)
         }
         meter.bytes -= apus_malloc_usable_size(nodes)
         nodes.deallocate()
     }
+
+    /// Slots in the node array (its malloc size tells).
+    private var nodeCapacity: Int { apus_malloc_usable_size(nodes) / MemoryLayout<Listpack>.stride }
 
     public var encoding: ObjectEncoding { .quicklist }
 
@@ -64,13 +75,15 @@ public final class ListValue: StoredObject {
     }
 
     @inline(__always) private func allowsInsert(_ i: Int, size: Int, fill: Int) -> Bool {
-        ListValue.allows(nodeBytes: nodes[i].totalBytes, nodeCount: nodes[i].count, adding: size,
+        ensureRaw(i)
+        return ListValue.allows(nodeBytes: nodes[i].totalBytes, nodeCount: nodes[i].count, adding: size,
                          fill: ListValue.clampFill(fill))
     }
 
     /// Runs a change of node `i` and counts how its allocation changed.
     @inline(__always)
     private func changeNode<R>(_ i: Int, _ change: (inout Listpack) -> R) -> R {
+        ensureRaw(i)
         let before = nodes[i].allocatedBytes
         let r = change(&nodes[i])
         meter.bytes += nodes[i].allocatedBytes - before
@@ -79,14 +92,13 @@ public final class ListValue: StoredObject {
 
     /// Inserts `lp` as node `i` (0 = new head); takes ownership.
     private func insertNode(_ lp: Listpack, at i: Int) {
-        if nodeCount == nodeCapacity {
+        if Int(nodeCount) == nodeCapacity {
             let old = apus_malloc_usable_size(nodes)
-            let cap = Int(nodeCapacity) * 2
+            let cap = nodeCapacity * 2
             let grown = UnsafeMutablePointer<Listpack>.allocate(capacity: cap)
             grown.moveInitialize(from: nodes, count: Int(nodeCount))
             nodes.deallocate()
             nodes = grown
-            nodeCapacity = Int32(cap)
             meter.bytes += apus_malloc_usable_size(nodes) - old
         }
         let n = Int(nodeCount)
@@ -94,29 +106,165 @@ public final class ListValue: StoredObject {
         (nodes + i).initialize(to: lp)
         nodeCount += 1
         meter.bytes += lp.allocatedBytes
+        if compressDepth > 0 { nodesShifted(at: i, inserted: true) }
     }
 
     /// Frees node `i` and closes the gap.
     private func removeNode(_ i: Int) {
-        meter.bytes -= nodes[i].allocatedBytes
-        nodes[i].free()
+        meter.bytes -= nodeAllocatedBytes(i)
+        freeNode(i)
         let n = Int(nodeCount)
         if i < n - 1 { (nodes + i).moveInitialize(from: nodes + i + 1, count: n - i - 1) }
         nodeCount -= 1
-        if nodeCapacity > 8 && Int(nodeCount) * 4 < Int(nodeCapacity) {
+        if nodeCapacity > 8 && Int(nodeCount) * 4 < nodeCapacity {
             let old = apus_malloc_usable_size(nodes)
-            let cap = Int(nodeCapacity) / 2
-            let shrunk = UnsafeMutablePointer<Listpack>.allocate(capacity: cap)
+            let shrunk = UnsafeMutablePointer<Listpack>.allocate(capacity: nodeCapacity / 2)
             shrunk.moveInitialize(from: nodes, count: Int(nodeCount))
             nodes.deallocate()
             nodes = shrunk
-            nodeCapacity = Int32(cap)
             meter.bytes += apus_malloc_usable_size(nodes) - old
         }
+        if compressDepth > 0 { nodesShifted(at: i, inserted: false) }
     }
 
-    /// Node `i` as it is stored (the RDB writer copies it).
-    func node(_ i: Int) -> Listpack { nodes[i] }
+    /// Calls `body` with node `i` as a plain listpack (a decompressed copy when it is
+    /// compressed); the list is left as it was.
+    func withNode<R>(_ i: Int, _ body: (Listpack) -> R) -> R { withRaw(i, body) }
+
+    /// True when node `i` is kept compressed.
+    func nodeIsCompressed(_ i: Int) -> Bool { isCompressed(i) }
+
+    /// Node `i` as the RDB writer stores it: the listpack, or its LZF form.
+    enum StoredNode {
+        case packed(Listpack)
+        case compressed(lzf: UnsafeRawBufferPointer, rawLength: Int)
+    }
+
+    func storedNode(_ i: Int) -> StoredNode {
+        if !isCompressed(i) { return .packed(nodes[i]) }
+        let b = blob(i)
+        return .compressed(lzf: UnsafeRawBufferPointer(start: b + 12, count: Int(b.load(as: UInt32.self))),
+                           rawLength: Int(b.load(fromByteOffset: 4, as: UInt32.self)))
+    }
+
+    // MARK: - Compression (list-compress-depth)
+
+    /// Redis's thresholds: nodes under 48 bytes stay raw, and so does a node LZF
+    /// cannot shrink by at least 8 bytes.
+    static let minCompressBytes = 48
+    static let minCompressImprove = 8
+    nonisolated(unsafe) private static let compressor = LZFCompressor()
+    /// Indexes of nodes whose compression state may be wrong until `settle` runs. One
+    /// shared list: list operations never nest (reads decompress into copies).
+    nonisolated(unsafe) private static var touched: [Int] = []
+
+    @inline(__always) private func isCompressed(_ i: Int) -> Bool {
+        UInt(bitPattern: nodes[i].base) & 1 != 0
+    }
+
+    @inline(__always) private func blob(_ i: Int) -> UnsafeMutableRawPointer {
+        UnsafeMutableRawPointer(bitPattern: UInt(bitPattern: nodes[i].base) & ~1)!
+    }
+
+    /// Elements in node `i`, without decompressing it.
+    @inline(__always) private func elementCount(_ i: Int) -> Int {
+        isCompressed(i) ? Int(blob(i).load(fromByteOffset: 8, as: UInt32.self)) : nodes[i].count
+    }
+
+    private func nodeAllocatedBytes(_ i: Int) -> Int {
+        isCompressed(i) ? apus_malloc_usable_size(blob(i)) : nodes[i].allocatedBytes
+    }
+
+    private func freeNode(_ i: Int) {
+        if isCompressed(i) { Glibc.free(blob(i)) } else { nodes[i].free() }
+    }
+
+    /// The listpack of a compressed node, decompressed into a new allocation.
+    private func decompressed(_ i: Int) -> Listpack {
+        let b = blob(i)
+        let lzfLength = Int(b.load(as: UInt32.self)), rawLength = Int(b.load(fromByteOffset: 4, as: UInt32.self))
+        let raw = malloc(rawLength)!
+        let n = LZF.decompress(UnsafeRawBufferPointer(start: b + 12, count: lzfLength),
+                               into: UnsafeMutableRawBufferPointer(start: raw, count: rawLength))
+        precondition(n == rawLength, "corrupt compressed list node")
+        return Listpack(adoptingBase: raw.assumingMemoryBound(to: UInt8.self))
+    }
+
+    /// Makes node `i` a plain listpack (in place), remembering to settle it later.
+    @inline(__always) private func ensureRaw(_ i: Int) {
+        guard isCompressed(i) else { return }
+        let lp = decompressed(i)
+        meter.bytes += lp.allocatedBytes - nodeAllocatedBytes(i)
+        Glibc.free(blob(i))
+        nodes[i] = lp
+        ListValue.touched.append(i)
+    }
+
+    /// Calls `body` with node `i` as a listpack; a compressed node is decompressed into
+    /// a temporary copy, so reading leaves the list as it was.
+    @inline(__always) private func withRaw<R>(_ i: Int, _ body: (Listpack) -> R) -> R {
+        if !isCompressed(i) { return body(nodes[i]) }
+        let lp = decompressed(i)
+        defer { lp.free() }
+        return body(lp)
+    }
+
+    /// Compresses node `i` when that saves enough (__quicklistCompressNode).
+    private func compress(_ i: Int) {
+        let lp = nodes[i]
+        let size = lp.totalBytes
+        if size < ListValue.minCompressBytes { return }
+        let b = malloc(12 + size)!
+        let n = ListValue.compressor.compress(lp.bytes, into: UnsafeMutableRawBufferPointer(start: b + 12, count: size))
+        if n == 0 || n + ListValue.minCompressImprove >= size {
+            Glibc.free(b)
+            return
+        }
+        b.storeBytes(of: UInt32(n), as: UInt32.self)
+        b.storeBytes(of: UInt32(size), toByteOffset: 4, as: UInt32.self)
+        b.storeBytes(of: UInt32(lp.count), toByteOffset: 8, as: UInt32.self)
+        let shrunk = realloc(b, 12 + n)!
+        meter.bytes += apus_malloc_usable_size(shrunk) - lp.allocatedBytes
+        lp.free()
+        nodes[i] = Listpack(adoptingBase: UnsafeMutablePointer<UInt8>(bitPattern: UInt(bitPattern: shrunk) | 1)!)
+    }
+
+    /// A node entered or left at `i`: indexes of touched nodes move, and the nodes at the
+    /// depth boundaries may have crossed them.
+    private func nodesShifted(at i: Int, inserted: Bool) {
+        var t = ListValue.touched
+        for k in t.indices {
+            if inserted { if t[k] >= i { t[k] += 1 } } else if t[k] > i { t[k] -= 1 } else if t[k] == i { t[k] = -1 }
+        }
+        let n = Int(nodeCount), d = Int(compressDepth)
+        t.append(contentsOf: [i, i - 1, i + 1, d - 1, d, n - d - 1, n - d])
+        ListValue.touched = t
+    }
+
+    /// Restores the invariant for the touched nodes: the `compressDepth` nodes at each
+    /// end plain, the others compressed. Ends every public operation that may have
+    /// decompressed or moved nodes.
+    @inline(__always) private func settle() {
+        if ListValue.touched.isEmpty { return }
+        settleTouched()
+    }
+
+    private func settleTouched() {
+        let t = ListValue.touched
+        ListValue.touched.removeAll(keepingCapacity: true)
+        if compressDepth == 0 { return }
+        let n = Int(nodeCount), d = Int(compressDepth)
+        for i in Set(t) where i >= 0 && i < n {
+            let inner = i >= d && i < n - d
+            if inner && !isCompressed(i) {
+                compress(i)
+            } else if !inner && isCompressed(i) {
+                ensureRaw(i)
+            }
+        }
+        // Decompressing above only adds indexes that are outer by construction.
+        ListValue.touched.removeAll(keepingCapacity: true)
+    }
 
     /// Appends a validated listpack as the new tail node (RDB, RESTORE); empty ones are
     /// freed, as Redis skips them.
@@ -125,27 +273,32 @@ public final class ListValue: StoredObject {
         if n == 0 { lp.free(); return }
         insertNode(lp, at: Int(nodeCount))
         count += n
+        settle()
     }
 
     // MARK: - Positions
 
     /// The node holding element `index` (0-based from the head) and the element's
     /// offset in it, walking from whichever end is nearer.
-    private func locate(_ index: Int) -> (node: Int, offset: Int) {
+    private func locate(_ index: Int) -> (node: Int, local: Int) {
         precondition(index >= 0 && index < count)
         var i: Int
         var local: Int
         if index < count / 2 {
             i = 0
             local = index
-            while local >= nodes[i].count { local -= nodes[i].count; i += 1 }
+            while local >= elementCount(i) { local -= elementCount(i); i += 1 }
         } else {
             i = Int(nodeCount) - 1
             var fromEnd = count - 1 - index
-            while fromEnd >= nodes[i].count { fromEnd -= nodes[i].count; i -= 1 }
-            local = nodes[i].count - 1 - fromEnd
+            while fromEnd >= elementCount(i) { fromEnd -= elementCount(i); i -= 1 }
+            local = elementCount(i) - 1 - fromEnd
         }
-        let lp = nodes[i]
+        return (i, local)
+    }
+
+    /// The offset of element `local` (0-based) inside `lp`, walking from the nearer end.
+    private static func offset(in lp: Listpack, of local: Int) -> Int {
         let n = lp.count
         var off: Int
         if local < n / 2 {
@@ -155,7 +308,7 @@ public final class ListValue: StoredObject {
             off = lp.last!
             for _ in 0..<(n - 1 - local) { off = lp.previous(off)! }
         }
-        return (i, off)
+        return off
     }
 
     // MARK: - Reading
@@ -163,8 +316,8 @@ public final class ListValue: StoredObject {
     /// Calls `body` with element `index` (0 = head); nil when out of range.
     public func withElement<R>(at index: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R? {
         guard index >= 0 && index < count else { return nil }
-        let (i, off) = locate(index)
-        return nodes[i].withElementBytes(at: off, body)
+        let (i, local) = locate(index)
+        return withRaw(i) { lp in lp.withElementBytes(at: ListValue.offset(in: lp, of: local), body) }
     }
 
     /// Walks the elements from `start` (0 = head) towards the tail, or with `reverse`
@@ -173,16 +326,20 @@ public final class ListValue: StoredObject {
         guard start >= 0 && start < count else { return }
         let first = locate(reverse ? count - 1 - start : start)
         var i = first.node
-        var off: Int? = first.offset
+        var local: Int? = first.local
         while true {
-            let lp = nodes[i]
-            while let cur = off {
-                if !lp.withElementBytes(at: cur, body) { return }
-                off = reverse ? lp.previous(cur) : lp.next(cur)
+            let more = withRaw(i) { lp -> Bool in
+                var off: Int? = local.map { ListValue.offset(in: lp, of: $0) } ?? (reverse ? lp.last : lp.first)
+                while let cur = off {
+                    if !lp.withElementBytes(at: cur, body) { return false }
+                    off = reverse ? lp.previous(cur) : lp.next(cur)
+                }
+                return true
             }
+            if !more { return }
             i += reverse ? -1 : 1
             if i < 0 || i >= Int(nodeCount) { return }
-            off = reverse ? nodes[i].last : nodes[i].first
+            local = nil
         }
     }
 
@@ -198,6 +355,7 @@ public final class ListValue: StoredObject {
 
     /// Pushes `s` at the head or the tail.
     public func push(_ s: UnsafeRawBufferPointer, atHead: Bool, fill: Int) {
+        defer { settle() }
         let n = Int(nodeCount)
         let end = atHead ? 0 : n - 1
         if n > 0 && allowsInsert(end, size: s.count, fill: fill) {
@@ -215,7 +373,9 @@ public final class ListValue: StoredObject {
     /// Removes and returns the head or tail element; nil when empty.
     public func pop(fromHead: Bool) -> [UInt8]? {
         if count == 0 { return nil }
+        defer { settle() }
         let i = fromHead ? 0 : Int(nodeCount) - 1
+        ensureRaw(i)
         let off = fromHead ? nodes[i].first! : nodes[i].last!
         let value = nodes[i].withElementBytes(at: off) { Array($0) }
         deleteElement(node: i, offset: off)
@@ -230,16 +390,23 @@ public final class ListValue: StoredObject {
         count -= 1
         if nodes[i].count == 0 {
             removeNode(i)
-            return i < Int(nodeCount) ? (i, nodes[i].first!) : nil
+            guard i < Int(nodeCount) else { return nil }
+            ensureRaw(i)
+            return (i, nodes[i].first!)
         }
         if let o = next { return (i, o) }
-        return i + 1 < Int(nodeCount) ? (i + 1, nodes[i + 1].first!) : nil
+        guard i + 1 < Int(nodeCount) else { return nil }
+        ensureRaw(i + 1)
+        return (i + 1, nodes[i + 1].first!)
     }
 
     /// LSET: replaces element `index`; false when out of range.
     public func replace(at index: Int, with s: UnsafeRawBufferPointer) -> Bool {
         guard index >= 0 && index < count else { return false }
-        let (i, off) = locate(index)
+        defer { settle() }
+        let (i, local) = locate(index)
+        ensureRaw(i)
+        let off = ListValue.offset(in: nodes[i], of: local)
         changeNode(i) { _ = $0.replace(at: off, with: s) }
         return true
     }
@@ -247,14 +414,21 @@ public final class ListValue: StoredObject {
     /// LINSERT: inserts `s` before or after the first element equal to `pivot`; false
     /// when there is no such element.
     public func insert(_ s: UnsafeRawBufferPointer, pivot: UnsafeRawBufferPointer, after: Bool, fill: Int) -> Bool {
+        defer { settle() }
         for i in 0..<Int(nodeCount) {
-            var off = nodes[i].first
-            while let o = off {
-                if nodes[i].elementEquals(at: o, pivot) {
-                    insert(s, node: i, pivotOffset: o, after: after, fill: fill)
-                    return true
+            // Searched in a copy when compressed: the same bytes, so the same offset.
+            let found = withRaw(i) { lp -> Int? in
+                var off = lp.first
+                while let o = off {
+                    if lp.elementEquals(at: o, pivot) { return o }
+                    off = lp.next(o)
                 }
-                off = nodes[i].next(o)
+                return nil
+            }
+            if let o = found {
+                ensureRaw(i)
+                insert(s, node: i, pivotOffset: o, after: after, fill: fill)
+                return true
             }
         }
         return false
@@ -305,7 +479,9 @@ public final class ListValue: StoredObject {
     /// head or the tail; returns how many went.
     public func removeMatching(_ value: UnsafeRawBufferPointer, limit: Int, fromTail: Bool) -> Int {
         var removed = 0
+        defer { settle() }
         if !fromTail {
+            if count > 0 { ensureRaw(0) }
             var pos: (node: Int, offset: Int)? = count > 0 ? (0, nodes[0].first!) : nil
             while let p = pos, limit == 0 || removed < limit {
                 if nodes[p.node].elementEquals(at: p.offset, value) {
@@ -313,14 +489,18 @@ public final class ListValue: StoredObject {
                     removed += 1
                 } else if let o = nodes[p.node].next(p.offset) {
                     pos = (p.node, o)
+                } else if p.node + 1 < Int(nodeCount) {
+                    ensureRaw(p.node + 1)
+                    pos = (p.node + 1, nodes[p.node + 1].first!)
                 } else {
-                    pos = p.node + 1 < Int(nodeCount) ? (p.node + 1, nodes[p.node + 1].first!) : nil
+                    pos = nil
                 }
             }
             return removed
         }
         var i = Int(nodeCount) - 1
         while i >= 0 && (limit == 0 || removed < limit) {
+            ensureRaw(i)
             var off = nodes[i].last
             while let o = off, limit == 0 || removed < limit {
                 let prev = nodes[i].previous(o)
@@ -341,16 +521,18 @@ public final class ListValue: StoredObject {
     /// Removes `n` elements from the head (or the tail), whole nodes at a time where
     /// possible (LTRIM, LPOP/RPOP with a count after copying).
     public func removeRange(fromHead: Bool, count n: Int) {
+        defer { settle() }
         var left = min(n, count)
         while left > 0 {
             let i = fromHead ? 0 : Int(nodeCount) - 1
-            let c = nodes[i].count
+            let c = elementCount(i)
             if c <= left {
                 removeNode(i)
                 left -= c
                 count -= c
                 continue
             }
+            ensureRaw(i)
             if fromHead {
                 changeNode(i) { $0.delete(at: Listpack.headerSize, count: left) }
             } else {
@@ -366,8 +548,8 @@ public final class ListValue: StoredObject {
     // MARK: - StoredObject
 
     public func duplicate() -> ListValue {
-        let copy = ListValue(meter: meter)
-        for i in 0..<Int(nodeCount) { copy.adoptNode(nodes[i].duplicate()) }
+        let copy = ListValue(meter: meter, compressDepth: Int(compressDepth))
+        for i in 0..<Int(nodeCount) { copy.adoptNode(withRaw(i) { $0.duplicate() }) }
         return copy
     }
 
@@ -377,7 +559,7 @@ public final class ListValue: StoredObject {
         if n == 0 { return arrayBytes }
         let sampled = min(n, max(samples, 1))
         var bytes = 0
-        for i in 0..<sampled { bytes += nodes[i].allocatedBytes }
+        for i in 0..<sampled { bytes += nodeAllocatedBytes(i) }
         return arrayBytes + bytes * n / sampled
     }
 

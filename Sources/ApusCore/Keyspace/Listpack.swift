@@ -61,6 +61,12 @@ public struct Listpack {
         }
     }
 
+    /// Adopts a malloc'd block holding a valid listpack (ListValue also parks its
+    /// tagged compressed-node pointers here; it never reads them as listpacks).
+    init(adoptingBase base: UnsafeMutablePointer<UInt8>) {
+        self.base = base
+    }
+
     public func free() { Glibc.free(base) }
 
     /// A deep copy.

@@ -57,12 +57,15 @@ extension RDBEncoder {
     }
 
     /// A list as 7.0 saves it (QUICKLIST_2): the node count, then each node as a packed
-    /// container holding its listpack.
+    /// container holding its listpack — a compressed node as the LZF string it already is.
     func writeList(_ l: ListValue, compress: Bool) {
         writeLength(Int(l.nodeCount))
         for i in 0..<Int(l.nodeCount) {
             writeLength(2)
-            writeStringObject(l.node(i).bytes, compress: compress)
+            switch l.storedNode(i) {
+            case .packed(let lp): writeStringObject(lp.bytes, compress: compress)
+            case .compressed(let lzf, let rawLength): writeLZFBlob(lzf, rawLength: rawLength)
+            }
         }
     }
 

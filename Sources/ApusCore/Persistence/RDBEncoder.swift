@@ -269,6 +269,14 @@ public final class RDBEncoder {
         bytes.withUnsafeBytes { writeStringObject($0, compress: compress) }
     }
 
+    /// An already compressed string (rdbSaveLzfBlob): the LZF marker, both lengths, the bytes.
+    public func writeLZFBlob(_ lzf: UnsafeRawBufferPointer, rawLength: Int) {
+        writeByte(RDBEncoding.lzf)
+        writeLength(lzf.count)
+        writeLength(rawLength)
+        writeBytes(lzf)
+    }
+
     /// LZF attempt of `rdbSaveLzfStringObject`: the output must fit in len - 4 bytes.
     private func writeCompressed(_ s: UnsafeRawBufferPointer) -> Bool {
         let limit = s.count - 4

@@ -170,6 +170,8 @@ public final class RDBLoader {
     public var maxIntsetEntries = 512
     /// list-max-listpack-size: how elements of older list encodings are packed.
     public var listFill = -2
+    /// list-compress-depth: how many nodes at each end of a loaded list stay plain.
+    public var listCompressDepth = 0
     /// zset-max-listpack-entries / -value: the encoding a loaded sorted set gets.
     public var zsetLimits = ZSetValue.Limits(maxEntries: 128, maxValue: 64)
     private var fieldScratch: [UInt8] = []
@@ -658,7 +660,7 @@ public final class RDBLoader {
     /// adopted as they are, empty ones skipped as 7.0 skips them.
     private func readQuicklist2(itemOffset: Int) throws -> ListValue {
         let nodes = try readPlainLength()
-        let l = ListValue(meter: meter)
+        let l = ListValue(meter: meter, compressDepth: listCompressDepth)
         for _ in 0 ..< nodes {
             let container = try readPlainLength()
             switch container {
@@ -682,7 +684,7 @@ public final class RDBLoader {
     /// RDB_TYPE_LIST_ZIPLIST (one ziplist) and RDB_TYPE_LIST_QUICKLIST (a node count, then
     /// a ziplist per node); the elements are repacked into listpack nodes.
     private func readLegacyList(_ t: RDBType, itemOffset: Int) throws -> ListValue {
-        let l = ListValue(meter: meter)
+        let l = ListValue(meter: meter, compressDepth: listCompressDepth)
         func pushZiplist() throws {
             guard case .bytes(let blob) = try readString(), let items = RDBLegacyEncodings.ziplistEntries(blob) else {
                 throw RDBError.corrupt(reason: "invalid list ziplist", offset: itemOffset, key: currentKey)

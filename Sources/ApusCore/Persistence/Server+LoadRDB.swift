@@ -110,6 +110,7 @@ extension Server {
         loader.hashLimits = hashLimits
         loader.maxIntsetEntries = config.setMaxIntsetEntries
         loader.listFill = config.listMaxListpackSize
+        loader.listCompressDepth = config.listCompressDepth
         loader.zsetLimits = ZSetValue.Limits(maxEntries: config.zsetMaxListpackEntries,
                                              maxValue: config.zsetMaxListpackValue)
         return loader

@@ -15,6 +15,11 @@ import Glibc
 enum ListCommands {
     @inline(__always) private static func fill(_ c: Client) -> Int { c.server.config.listMaxListpackSize }
 
+    /// An empty list with the configured list-compress-depth.
+    static func newList(_ c: Client) -> ListValue {
+        ListValue(meter: c.server.keyspace.meter, compressDepth: c.server.config.listCompressDepth)
+    }
+
     private static let lpopName: [UInt8] = Array("LPOP".utf8)
     private static let rpopName: [UInt8] = Array("RPOP".utf8)
 
@@ -57,7 +62,7 @@ enum ListCommands {
             return
         }
         if onlyExisting { c.addReplyInteger(0); return }
-        let l = ListValue(meter: c.server.keyspace.meter)
+        let l = newList(c)
         for j in 2..<c.argc { l.push(c.arg(j), atHead: atHead, fill: fill(c)) }
         let e = c.db.setObject(c.arg(1), l, now: c.server.mstime)
         // Creating counted one change; Redis counts each element pushed.
@@ -344,7 +349,7 @@ enum ListCommands {
                 d.object(as: ListValue.self).push(v, atHead: toHead, fill: fill(c))
                 c.db.signalModified(d, changes: 0)
             } else {
-                let l = ListValue(meter: c.server.keyspace.meter)
+                let l = newList(c)
                 l.push(v, atHead: toHead, fill: fill(c))
                 // The source may be the destination only when it exists, so this is a
                 // different key and `se` stays valid.

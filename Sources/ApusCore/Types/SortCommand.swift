@@ -190,7 +190,7 @@ enum SortCommand {
 
         let window = end >= start ? Array(items[Int(start)...Int(end)]) : []
         if let d = store {
-            let out = ListValue(meter: c.server.keyspace.meter)
+            let out = ListCommands.newList(c)
             let fill = c.server.config.listMaxListpackSize
             for item in window {
                 if gets.isEmpty {
