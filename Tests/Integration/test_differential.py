@@ -603,7 +603,7 @@ CASES: list[tuple[str, list]] = [
         Cmd("ZRANDMEMBER z 2", normalize=lambda b: (b[:4], b.count(b"$1"))),
         "ZSCAN z 0", "ZSCAN z 0 MATCH a*", "ZSCAN z x", "ZSCAN nokey 0", "ZADD f 0.1 x", "ZSCAN f 0",
         "CONFIG SET zset-max-listpack-entries 4", "CONFIG GET zset-max-ziplist-entries",
-        "ZADD big 1 a 2 b 3 c 4 d", "OBJECT ENCODING big", "ZADD big 0.1 e", "OBJECT ENCODING big", ScanAll("ZSCAN big 0"),
+        "ZADD big 1 a 2 b 3 c 4 d", "OBJECT ENCODING big", "ZADD big 0.1 e", "OBJECT ENCODING big", ScanAll("ZSCAN big 0 COUNT 100"),
         "ZRANGE big 0 -1 WITHSCORES", "ZRANK big c", "ZREVRANK big e", "ZRANGE big (0.1 3 BYSCORE", "ZCOUNT big 1 3",
         "ZREM big a b c d", "OBJECT ENCODING big", "ZRANGESTORE small big 0 -1", "OBJECT ENCODING small",
         "ZUNIONSTORE u 1 big", "OBJECT ENCODING u", "ZADD v 1 " + "m" * 65, "OBJECT ENCODING v",

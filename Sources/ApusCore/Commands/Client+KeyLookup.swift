@@ -75,6 +75,40 @@ extension Client {
         argRangeOrReply(i, 0, Int64.max, message: message)
     }
 
+    /// The arguments LMPOP/BLMPOP and ZMPOP/BZMPOP share from numkeys on: numkeys, the
+    /// keys, one of two end words (`ends`, case-insensitive), then an optional COUNT ≥ 1,
+    /// checked in 7.0's order with its errors. Returns the keys' argument range, whether
+    /// the first end word was given, and the count (1 by default); nil after an error.
+    func multiPopArgumentsOrReply(numkeysIndex k: Int, ends: (StaticString, StaticString))
+        -> (keys: Range<Int>, first: Bool, count: Int64)? {
+        guard let nk = argRangeOrReply(k, 1, Int64.max, message: "ERR numkeys should be greater than 0") else {
+            return nil
+        }
+        let whereIndex = Int64(k) + nk + 1
+        if whereIndex >= Int64(argc) { addReplySyntaxError(); return nil }
+        let w = Int(whereIndex)
+        let first: Bool
+        if argEquals(w, ends.0) { first = true } else if argEquals(w, ends.1) { first = false } else {
+            addReplySyntaxError()
+            return nil
+        }
+        var count: Int64 = -1
+        var j = w + 1
+        while j < argc {
+            guard count == -1 && argEquals(j, "count") && j + 1 < argc else {
+                addReplySyntaxError()
+                return nil
+            }
+            j += 1
+            guard let n = argRangeOrReply(j, 1, Int64.max, message: "ERR count should be greater than 0") else {
+                return nil
+            }
+            count = n
+            j += 1
+        }
+        return (k + 1 ..< w, first, count == -1 ? 1 : count)
+    }
+
     /// RESP2 `*-1`, RESP3 null: what a pop that found nothing or timed out answers.
     func addReplyNullArray() {
         if prepareToWrite() { RESPReplyEncoder.nullArray(resp: resp, into: &reply) }

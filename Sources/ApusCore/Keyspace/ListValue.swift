@@ -84,6 +84,8 @@ public final class ListValue: StoredObject {
     @inline(__always)
     private func changeNode<R>(_ i: Int, _ change: (inout Listpack) -> R) -> R {
         ensureRaw(i)
+        // A plain inner node (too small to compress before) may be worth it now.
+        if compressDepth > 0 { ListValue.touched.append(i) }
         let before = nodes[i].allocatedBytes
         let r = change(&nodes[i])
         meter.bytes += nodes[i].allocatedBytes - before
@@ -130,6 +132,13 @@ public final class ListValue: StoredObject {
     /// Calls `body` with node `i` as a plain listpack (a decompressed copy when it is
     /// compressed); the list is left as it was.
     func withNode<R>(_ i: Int, _ body: (Listpack) -> R) -> R { withRaw(i, body) }
+
+    /// The bytes of every node as plain listpacks (DEBUG OBJECT's ql_uncompressed_size).
+    var uncompressedSize: Int {
+        (0..<Int(nodeCount)).reduce(0) { sum, i in
+            sum + (isCompressed(i) ? Int(blob(i).load(fromByteOffset: 4, as: UInt32.self)) : nodes[i].totalBytes)
+        }
+    }
 
     /// True when node `i` is kept compressed.
     func nodeIsCompressed(_ i: Int) -> Bool { isCompressed(i) }

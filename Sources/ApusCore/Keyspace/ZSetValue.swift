@@ -348,6 +348,68 @@ public final class ZSetValue: StoredObject {
         return true
     }
 
+    /// ZADD's options (Redis's ZADD_IN_* flags).
+    public struct AddFlags: OptionSet {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        public static let nx = AddFlags(rawValue: 1), xx = AddFlags(rawValue: 2), gt = AddFlags(rawValue: 4)
+        public static let lt = AddFlags(rawValue: 8), incr = AddFlags(rawValue: 16), ch = AddFlags(rawValue: 32)
+    }
+
+    public enum AddOutcome { case added, updated, nop, nan }
+
+    /// Redis's zsetAdd: applies one (score, member) under the flags with one lookup of
+    /// the member; `newScore` gets the resulting score.
+    public func add(_ member: UnsafeRawBufferPointer, _ score: Double, _ f: AddFlags, limits: Limits,
+                    newScore: inout Double) -> AddOutcome {
+        /// The flags' verdict on an existing member: nil to leave it, else its new score.
+        func updated(_ cur: Double) -> Double?? {
+            if f.contains(.nx) { return .some(nil) }
+            var s = score
+            if f.contains(.incr) {
+                s += cur
+                if s.isNaN { return nil }
+            }
+            if (f.contains(.lt) && s >= cur) || (f.contains(.gt) && s <= cur) { return .some(nil) }
+            return .some(s)
+        }
+        if let lp = listpack {
+            if let (off, cur) = lpFind(lp, member) {
+                guard let verdict = updated(cur) else { return .nan }
+                guard let s = verdict else { return .nop }
+                newScore = s
+                if s == cur { return .nop }
+                lpDelete(at: off)
+                lpInsert(member, s)
+                return .updated
+            }
+            if f.contains(.xx) { return .nop }
+            newScore = score
+            if count + 1 > limits.maxEntries || member.count > limits.maxValue {
+                convertToSkiplist()
+                skiplist!.insert(member, score: score, hash: KeyHash.hash(member))
+            } else {
+                lpInsert(member, score)
+            }
+            return .added
+        }
+        let sl = skiplist!
+        let h = KeyHash.hash(member)
+        if let node = sl.table.find(member, hash: h)?.raw {
+            let cur = ZSkiplist.score(node)
+            guard let verdict = updated(cur) else { return .nan }
+            guard let s = verdict else { return .nop }
+            newScore = s
+            if s == cur { return .nop }
+            sl.updateScore(node, to: s)
+            return .updated
+        }
+        if f.contains(.xx) { return .nop }
+        newScore = score
+        sl.insert(member, score: score, hash: h)
+        return .added
+    }
+
     /// Removes `member`; true when it was there.
     @discardableResult
     public func remove(_ member: UnsafeRawBufferPointer) -> Bool {
@@ -572,6 +634,11 @@ final class ZSkiplist {
 
     /// Adds a member that is not present.
     func insert(_ member: UnsafeRawBufferPointer, score: Double) {
+        insert(member, score: score, hash: KeyHash.hash(member))
+    }
+
+    /// Adds a member that is not present, its hash already computed.
+    func insert(_ member: UnsafeRawBufferPointer, score: Double, hash: UInt64) {
         let lvl = ZSkiplist.randomLevel()
         let e = KeyEntry.allocate(key: member, valueBytes: 20 + lvl * ZSkiplist.levelBytes, withExpire: false,
                                   version: 0, meter: meter)
@@ -580,51 +647,51 @@ final class ZSkiplist {
         ZSkiplist.setScore(n, score)
         ZSkiplist.valueArea(n).storeBytes(of: UInt32(lvl), toByteOffset: 16, as: UInt32.self)
         link(n, levelCount: lvl)
-        table.add(e, hash: KeyHash.hash(member))
-    }
-
-    /// The level array of `n`, or the header's for nil.
-    @inline(__always) private func levelsOf(_ n: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer {
-        n.map { ZSkiplist.levels($0) } ?? header
+        table.add(e, hash: hash)
     }
 
     /// Links node `n` (score and member set, `lvl` levels) into the order (zslInsert).
     private func link(_ n: UnsafeMutableRawPointer, levelCount lvl: Int) {
         let score = ZSkiplist.score(n), member = ZSkiplist.member(n)
-        withUnsafeTemporaryAllocation(of: UnsafeMutableRawPointer?.self, capacity: ZSkiplist.maxLevel) { update in
+        withUnsafeTemporaryAllocation(of: UnsafeMutableRawPointer.self, capacity: ZSkiplist.maxLevel) { update in
         withUnsafeTemporaryAllocation(of: Int.self, capacity: ZSkiplist.maxLevel) { rank in
+            // `update[i]` is the level array of the last node before `n` at level i; the
+            // walk reads each node's value area once (score, then its levels).
             var x: UnsafeMutableRawPointer? = nil
+            var xl = header
             for i in stride(from: level - 1, through: 0, by: -1) {
                 rank[i] = i == level - 1 ? 0 : rank[i + 1]
-                while let f = ZSkiplist.forward(at: levelsOf(x), i), ZSkiplist.before(f, score, member) {
-                    rank[i] += ZSkiplist.span(at: levelsOf(x), i)
+                while let f = ZSkiplist.forward(at: xl, i) {
+                    let fv = ZSkiplist.valueArea(f)
+                    let fs = fv.loadUnaligned(as: Double.self)
+                    if !(fs < score || (fs == score && ZSkiplist.compareMembers(ZSkiplist.member(f), member) < 0)) { break }
+                    rank[i] += ZSkiplist.span(at: xl, i)
                     x = f
+                    xl = fv + 20
                 }
-                update[i] = x
+                update[i] = xl
             }
+            let before0 = x
             if lvl > level {
                 for i in level..<lvl {
                     rank[i] = 0
-                    update[i] = nil
+                    update[i] = header
                     ZSkiplist.setSpan(at: header, i, length)
                 }
                 level = lvl
             }
             let nl = ZSkiplist.levels(n)
             for i in 0..<lvl {
-                let ul = levelsOf(update[i])
+                let ul = update[i]
                 ZSkiplist.setForward(at: nl, i, ZSkiplist.forward(at: ul, i))
                 ZSkiplist.setForward(at: ul, i, n)
                 ZSkiplist.setSpan(at: nl, i, ZSkiplist.span(at: ul, i) - (rank[0] - rank[i]))
                 ZSkiplist.setSpan(at: ul, i, rank[0] - rank[i] + 1)
             }
             if lvl < level {
-                for i in lvl..<level {
-                    let ul = levelsOf(update[i])
-                    ZSkiplist.setSpan(at: ul, i, ZSkiplist.span(at: ul, i) + 1)
-                }
+                for i in lvl..<level { ZSkiplist.setSpan(at: update[i], i, ZSkiplist.span(at: update[i], i) + 1) }
             }
-            ZSkiplist.setBackward(n, update[0])
+            ZSkiplist.setBackward(n, before0)
             if let f = ZSkiplist.forward(at: nl, 0) { ZSkiplist.setBackward(f, n) } else { tail = n }
             length += 1
         }
@@ -634,17 +701,20 @@ final class ZSkiplist {
     /// Unlinks node `n` from the order; it stays in the table (zslDeleteNode).
     private func unlink(_ n: UnsafeMutableRawPointer) {
         let score = ZSkiplist.score(n), member = ZSkiplist.member(n)
-        withUnsafeTemporaryAllocation(of: UnsafeMutableRawPointer?.self, capacity: ZSkiplist.maxLevel) { update in
-            var x: UnsafeMutableRawPointer? = nil
+        withUnsafeTemporaryAllocation(of: UnsafeMutableRawPointer.self, capacity: ZSkiplist.maxLevel) { update in
+            var xl = header
             for i in stride(from: level - 1, through: 0, by: -1) {
-                while let f = ZSkiplist.forward(at: levelsOf(x), i), f != n, ZSkiplist.before(f, score, member) {
-                    x = f
+                while let f = ZSkiplist.forward(at: xl, i), f != n {
+                    let fv = ZSkiplist.valueArea(f)
+                    let fs = fv.loadUnaligned(as: Double.self)
+                    if !(fs < score || (fs == score && ZSkiplist.compareMembers(ZSkiplist.member(f), member) < 0)) { break }
+                    xl = fv + 20
                 }
-                update[i] = x
+                update[i] = xl
             }
             let nl = ZSkiplist.levels(n)
             for i in 0..<level {
-                let ul = levelsOf(update[i])
+                let ul = update[i]
                 if ZSkiplist.forward(at: ul, i) == n {
                     ZSkiplist.setSpan(at: ul, i, ZSkiplist.span(at: ul, i) + ZSkiplist.span(at: nl, i) - 1)
                     ZSkiplist.setForward(at: ul, i, ZSkiplist.forward(at: nl, i))
@@ -711,56 +781,51 @@ final class ZSkiplist {
         return nil
     }
 
-    func firstInRange(_ r: ScoreRange) -> UnsafeMutableRawPointer? {
-        guard let last = tail, r.aboveMin(ZSkiplist.score(last)) else { return nil }
+    /// The first node inside a range given by its two bound tests (zslNthInRange's
+    /// walk): nodes are ordered, so everything before it fails `aboveMin`.
+    @inline(__always)
+    private func first(aboveMin: (UnsafeMutableRawPointer) -> Bool,
+                       belowMax: (UnsafeMutableRawPointer) -> Bool) -> UnsafeMutableRawPointer? {
+        guard let last = tail, aboveMin(last) else { return nil }
         var xLevels = header
         for i in stride(from: level - 1, through: 0, by: -1) {
-            while let f = ZSkiplist.forward(at: xLevels, i), !r.aboveMin(ZSkiplist.score(f)) {
+            while let f = ZSkiplist.forward(at: xLevels, i), !aboveMin(f) { xLevels = ZSkiplist.levels(f) }
+        }
+        guard let n = ZSkiplist.forward(at: xLevels, 0), belowMax(n) else { return nil }
+        return n
+    }
+
+    /// The last node inside the range: everything after it fails `belowMax`.
+    @inline(__always)
+    private func last(aboveMin: (UnsafeMutableRawPointer) -> Bool,
+                      belowMax: (UnsafeMutableRawPointer) -> Bool) -> UnsafeMutableRawPointer? {
+        guard let first = ZSkiplist.forward(at: header, 0), belowMax(first) else { return nil }
+        var xLevels = header
+        var x: UnsafeMutableRawPointer? = nil
+        for i in stride(from: level - 1, through: 0, by: -1) {
+            while let f = ZSkiplist.forward(at: xLevels, i), belowMax(f) {
+                x = f
                 xLevels = ZSkiplist.levels(f)
             }
         }
-        guard let n = ZSkiplist.forward(at: xLevels, 0), r.belowMax(ZSkiplist.score(n)) else { return nil }
+        guard let n = x, aboveMin(n) else { return nil }
         return n
+    }
+
+    func firstInRange(_ r: ScoreRange) -> UnsafeMutableRawPointer? {
+        first(aboveMin: { r.aboveMin(ZSkiplist.score($0)) }, belowMax: { r.belowMax(ZSkiplist.score($0)) })
     }
 
     func lastInRange(_ r: ScoreRange) -> UnsafeMutableRawPointer? {
-        guard let first = ZSkiplist.forward(at: header, 0), r.belowMax(ZSkiplist.score(first)) else { return nil }
-        var xLevels = header
-        var x: UnsafeMutableRawPointer? = nil
-        for i in stride(from: level - 1, through: 0, by: -1) {
-            while let f = ZSkiplist.forward(at: xLevels, i), r.belowMax(ZSkiplist.score(f)) {
-                x = f
-                xLevels = ZSkiplist.levels(f)
-            }
-        }
-        guard let n = x, r.aboveMin(ZSkiplist.score(n)) else { return nil }
-        return n
+        last(aboveMin: { r.aboveMin(ZSkiplist.score($0)) }, belowMax: { r.belowMax(ZSkiplist.score($0)) })
     }
 
     func firstInLexRange(_ r: LexRange) -> UnsafeMutableRawPointer? {
-        guard let last = tail, r.aboveMin(ZSkiplist.member(last)) else { return nil }
-        var xLevels = header
-        for i in stride(from: level - 1, through: 0, by: -1) {
-            while let f = ZSkiplist.forward(at: xLevels, i), !r.aboveMin(ZSkiplist.member(f)) {
-                xLevels = ZSkiplist.levels(f)
-            }
-        }
-        guard let n = ZSkiplist.forward(at: xLevels, 0), r.belowMax(ZSkiplist.member(n)) else { return nil }
-        return n
+        first(aboveMin: { r.aboveMin(ZSkiplist.member($0)) }, belowMax: { r.belowMax(ZSkiplist.member($0)) })
     }
 
     func lastInLexRange(_ r: LexRange) -> UnsafeMutableRawPointer? {
-        guard let first = ZSkiplist.forward(at: header, 0), r.belowMax(ZSkiplist.member(first)) else { return nil }
-        var xLevels = header
-        var x: UnsafeMutableRawPointer? = nil
-        for i in stride(from: level - 1, through: 0, by: -1) {
-            while let f = ZSkiplist.forward(at: xLevels, i), r.belowMax(ZSkiplist.member(f)) {
-                x = f
-                xLevels = ZSkiplist.levels(f)
-            }
-        }
-        guard let n = x, r.aboveMin(ZSkiplist.member(n)) else { return nil }
-        return n
+        last(aboveMin: { r.aboveMin(ZSkiplist.member($0)) }, belowMax: { r.belowMax(ZSkiplist.member($0)) })
     }
 
     /// Deletes 1-based ranks `start...end`; returns how many.

@@ -125,7 +125,17 @@ enum DebugCommand {
         let lru = e.lru
         let idle = now >= lru ? now - lru : now + (0xFF_FFFF - lru)
         let addr = "0x" + String(UInt(bitPattern: e.raw), radix: 16)
-        c.addReplyStatus("Value at:\(addr) refcount:\(refcount) encoding:\(e.reportedEncoding.name) serializedlength:\(serializedLength(e, compress: c.server.config.rdbcompression)) lru:\(lru) lru_seconds_idle:\(idle)")
+        var extra = ""
+        if e.type == .list && e.isObject {
+            // 7.0 adds the quicklist's shape for lists.
+            let l = e.object(as: ListValue.self)
+            let nodes = Int(l.nodeCount)
+            let avg = nodes == 0 ? 0 : Double(l.count) / Double(nodes)
+            extra = " ql_nodes:\(nodes) ql_avg_node:\(String(decoding: Numbers.formatted("%.2f", avg), as: UTF8.self))"
+                + " ql_listpack_max:\(c.server.config.listMaxListpackSize) ql_compressed:\(l.compressDepth != 0 ? 1 : 0)"
+                + " ql_uncompressed_size:\(l.uncompressedSize)"
+        }
+        c.addReplyStatus("Value at:\(addr) refcount:\(refcount) encoding:\(e.reportedEncoding.name) serializedlength:\(serializedLength(e, compress: c.server.config.rdbcompression)) lru:\(lru) lru_seconds_idle:\(idle)\(extra)")
     }
 
     /// rdbSavedObjectLen for the entry's value, measured by encoding it with the RDB writer.

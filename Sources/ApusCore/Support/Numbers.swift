@@ -204,6 +204,24 @@ public enum Numbers {
         }
     }
 
+    /// C strtod over the whole of `s` (a NUL inside ends the C string early, as for
+    /// Redis's sds), NaN refused, and with `refusingOverflow` also ERANGE results: how
+    /// sorted-set ranges and SORT read a number, more lenient than `parseDouble` (leading
+    /// spaces and an empty string are accepted, as there).
+    public static func strtodWhole(_ s: UnsafeRawBufferPointer, refusingOverflow: Bool = false) -> Double? {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: s.count + 1) { tmp -> Double? in
+            let buf = tmp.baseAddress!
+            if s.count > 0 { UnsafeMutableRawPointer(buf).copyMemory(from: s.baseAddress!, byteCount: s.count) }
+            buf[s.count] = 0
+            var end: UnsafeMutablePointer<CChar>? = nil
+            errno = 0
+            let v = strtod(buf, &end)
+            guard let e = end, e.pointee == 0, !v.isNaN else { return nil }
+            if refusingOverflow && errno == ERANGE { return nil }
+            return v
+        }
+    }
+
     /// `[UInt8]` convenience for `parseDouble`.
     public static func parseDouble(_ a: [UInt8]) -> Double? {
         a.withUnsafeBytes { parseDouble($0) }
@@ -331,6 +349,13 @@ public enum Numbers {
 
     /// `snprintf(dst, capacity, fmt, v)` for one `double` (through the C shim, so no
     /// Swift varargs array is built); returns the length written, clamped to capacity - 1.
+    /// `v` through a printf format with one double conversion, as bytes.
+    static func formatted(_ fmt: StaticString, _ v: Double) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: 64) { buf, count in
+            count = cFormat(fmt, v, into: UnsafeMutableRawPointer(buf.baseAddress!), capacity: 64)
+        }
+    }
+
     static func cFormat(_ fmt: StaticString, _ v: Double,
                         into dst: UnsafeMutableRawPointer, capacity: Int) -> Int {
         let cfmt = UnsafeRawPointer(fmt.utf8Start).assumingMemoryBound(to: CChar.self)

@@ -110,39 +110,12 @@ enum ListCommands {
         c.db.elementsRemoved(e, count: n, empty: l.count == 0)
     }
 
-    /// LMPOP / BLMPOP's arguments after the timeout: numkeys, keys, LEFT|RIGHT, [COUNT n].
-    /// Returns the key range, the end and the count, or nil after replying an error.
-    private static func parseMultiPop(_ c: Client, numkeysIndex k: Int) -> (keys: Range<Int>, head: Bool, count: Int64)? {
-        guard let nk = c.argRangeOrReply(k, 1, Int64.max, message: "ERR numkeys should be greater than 0") else {
-            return nil
-        }
-        let whereIndex = Int64(k) + nk + 1
-        if whereIndex >= Int64(c.argc) { c.addReplySyntaxError(); return nil }
-        guard let head = endOrReply(c, Int(whereIndex)) else { return nil }
-        var count: Int64 = -1
-        var j = Int(whereIndex) + 1
-        while j < c.argc {
-            if count == -1 && c.argEquals(j, "count") && j + 1 < c.argc {
-                j += 1
-                guard let n = c.argRangeOrReply(j, 1, Int64.max, message: "ERR count should be greater than 0") else {
-                    return nil
-                }
-                count = n
-            } else {
-                c.addReplySyntaxError()
-                return nil
-            }
-            j += 1
-        }
-        return (k + 1 ..< Int(whereIndex), head, count == -1 ? 1 : count)
-    }
-
     static func lmpop(_ c: Client) {
-        guard let p = parseMultiPop(c, numkeysIndex: 1) else { return }
+        guard let p = c.multiPopArgumentsOrReply(numkeysIndex: 1, ends: ("left", "right")) else { return }
         for j in p.keys {
             guard let e = c.lookupWrite(j) else { continue }
             guard c.checkType(e, .list) else { return }
-            popWithKey(c, j, e, fromHead: p.head, count: p.count)
+            popWithKey(c, j, e, fromHead: p.first, count: p.count)
             return
         }
         c.addReplyNullArray()
@@ -377,8 +350,8 @@ enum ListCommands {
     static func brpop(_ c: Client) { blockingPop(c, keys: 1 ..< c.argc - 1, fromHead: false, timeoutIndex: c.argc - 1, count: -1) }
 
     static func blmpop(_ c: Client) {
-        guard let p = parseMultiPop(c, numkeysIndex: 2) else { return }
-        blockingPop(c, keys: p.keys, fromHead: p.head, timeoutIndex: 1, count: p.count)
+        guard let p = c.multiPopArgumentsOrReply(numkeysIndex: 2, ends: ("left", "right")) else { return }
+        blockingPop(c, keys: p.keys, fromHead: p.first, timeoutIndex: 1, count: p.count)
     }
 
     /// Serves from the first key holding a list (or, when woken, from the key that

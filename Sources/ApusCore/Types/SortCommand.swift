@@ -155,7 +155,7 @@ enum SortCommand {
                 }
                 if alpha {
                     if sortBy != nil { items[i].by = by }
-                } else if let d = strtodScore(by) {
+                } else if let d = by.withUnsafeBytes({ Numbers.strtodWhole($0, refusingOverflow: true) }) {
                     items[i].score = d
                 } else {
                     conversionError = true
@@ -216,23 +216,6 @@ enum SortCommand {
             if gets.isEmpty { c.addReplyBulk(item.value); continue }
             for g in gets {
                 if let v = lookup(c, pattern: g, element: item.value) { c.addReplyBulk(v) } else { c.addReplyNull() }
-            }
-        }
-    }
-
-    /// strtod over the whole value, refusing NaN and out-of-range results, as SORT reads
-    /// a score.
-    private static func strtodScore(_ b: [UInt8]) -> Double? {
-        b.withUnsafeBytes { s -> Double? in
-            withUnsafeTemporaryAllocation(of: CChar.self, capacity: s.count + 1) { tmp -> Double? in
-                let buf = tmp.baseAddress!
-                if s.count > 0 { UnsafeMutableRawPointer(buf).copyMemory(from: s.baseAddress!, byteCount: s.count) }
-                buf[s.count] = 0
-                var endp: UnsafeMutablePointer<CChar>? = nil
-                errno = 0
-                let v = strtod(buf, &endp)
-                guard let e = endp, e.pointee == 0, errno != ERANGE, !v.isNaN else { return nil }
-                return v
             }
         }
     }

@@ -29,28 +29,14 @@ enum SortedSetCommands {
         return nil
     }
 
-    /// strtod over the whole argument, NaN refused (zslParseRange's reading).
-    private static func strtodWhole(_ s: UnsafeRawBufferPointer) -> Double? {
-        withUnsafeTemporaryAllocation(of: CChar.self, capacity: s.count + 1) { tmp -> Double? in
-            let buf = tmp.baseAddress!
-            if s.count > 0 { UnsafeMutableRawPointer(buf).copyMemory(from: s.baseAddress!, byteCount: s.count) }
-            buf[s.count] = 0
-            var end: UnsafeMutablePointer<CChar>? = nil
-            let v = strtod(buf, &end)
-            guard let e = end, e - buf == s.count || e.pointee == 0, !v.isNaN else { return nil }
-            // An embedded NUL ends the C string early, as it does for Redis.
-            return v
-        }
-    }
-
     static func parseScoreRange(_ c: Client, _ minIndex: Int, _ maxIndex: Int) -> ScoreRange? {
         func bound(_ i: Int) -> (Double, Bool)? {
             let a = c.arg(i)
             if a.count > 0 && a[0] == 40 {   // "("
-                guard let v = strtodWhole(UnsafeRawBufferPointer(rebasing: a[1...])) else { return nil }
+                guard let v = Numbers.strtodWhole(UnsafeRawBufferPointer(rebasing: a[1...])) else { return nil }
                 return (v, true)
             }
-            guard let v = strtodWhole(a) else { return nil }
+            guard let v = Numbers.strtodWhole(a) else { return nil }
             return (v, false)
         }
         guard let lo = bound(minIndex), let hi = bound(maxIndex) else { return nil }
@@ -75,38 +61,7 @@ enum SortedSetCommands {
 
     // MARK: - Adding
 
-    struct AddFlags: OptionSet {
-        let rawValue: Int
-        static let nx = AddFlags(rawValue: 1), xx = AddFlags(rawValue: 2), gt = AddFlags(rawValue: 4)
-        static let lt = AddFlags(rawValue: 8), incr = AddFlags(rawValue: 16), ch = AddFlags(rawValue: 32)
-    }
-
-    enum AddOutcome { case added, updated, nop, nan }
-
-    /// Redis's zsetAdd: applies one (score, member) under the flags; `newScore` gets the
-    /// resulting score.
-    static func add(_ z: ZSetValue, _ member: UnsafeRawBufferPointer, _ score: Double, _ f: AddFlags,
-                    limits: ZSetValue.Limits, newScore: inout Double) -> AddOutcome {
-        var score = score
-        if let cur = z.score(of: member) {
-            if f.contains(.nx) { return .nop }
-            if f.contains(.incr) {
-                score += cur
-                if score.isNaN { return .nan }
-            }
-            if (f.contains(.lt) && score >= cur) || (f.contains(.gt) && score <= cur) { return .nop }
-            newScore = score
-            if score != cur {
-                z.set(member, score: score, limits: limits)
-                return .updated
-            }
-            return .nop
-        }
-        if f.contains(.xx) { return .nop }
-        z.set(member, score: score, limits: limits)
-        newScore = score
-        return .added
-    }
+    typealias AddFlags = ZSetValue.AddFlags
 
     static func zadd(_ c: Client) { zaddGeneric(c, flags: []) }
     static func zincrby(_ c: Client) { zaddGeneric(c, flags: .incr) }
@@ -165,7 +120,7 @@ enum SortedSetCommands {
         var nanError = false
         for k in 0..<elements {
             var newScore = scores[k]
-            switch add(z, c.arg(scoreIndex + 1 + 2 * k), scores[k], f, limits: lim, newScore: &newScore) {
+            switch z.add(c.arg(scoreIndex + 1 + 2 * k), scores[k], f, limits: lim, newScore: &newScore) {
             case .added: added += 1; processed += 1
             case .updated: updated += 1; processed += 1
             case .nop: break
@@ -548,46 +503,17 @@ enum SortedSetCommands {
         }
     }
 
-    private static func parseMultiPop(_ c: Client, numkeysIndex k: Int) -> (keys: Range<Int>, max: Bool, count: Int64)? {
-        guard let nk = c.argRangeOrReply(k, 1, Int64.max, message: "ERR numkeys should be greater than 0") else {
-            return nil
-        }
-        let whereIndex = Int64(k) + nk + 1
-        if whereIndex >= Int64(c.argc) { c.addReplySyntaxError(); return nil }
-        let max: Bool
-        if c.argEquals(Int(whereIndex), "min") { max = false } else if c.argEquals(Int(whereIndex), "max") { max = true } else {
-            c.addReplySyntaxError()
-            return nil
-        }
-        var count: Int64 = -1
-        var j = Int(whereIndex) + 1
-        while j < c.argc {
-            if count == -1 && c.argEquals(j, "count") && j + 1 < c.argc {
-                j += 1
-                guard let n = c.argRangeOrReply(j, 1, Int64.max, message: "ERR count should be greater than 0") else {
-                    return nil
-                }
-                count = n
-            } else {
-                c.addReplySyntaxError()
-                return nil
-            }
-            j += 1
-        }
-        return (k + 1 ..< Int(whereIndex), max, count == -1 ? 1 : count)
-    }
-
     static func zmpop(_ c: Client) {
-        guard let p = parseMultiPop(c, numkeysIndex: 1) else { return }
-        genericPop(c, keys: p.keys, max: p.max, emitKey: true, count: p.count, nested: true, nilWhenEmpty: true)
+        guard let p = c.multiPopArgumentsOrReply(numkeysIndex: 1, ends: ("min", "max")) else { return }
+        genericPop(c, keys: p.keys, max: !p.first, emitKey: true, count: p.count, nested: true, nilWhenEmpty: true)
     }
 
     static func bzpopmin(_ c: Client) { blockingPop(c, keys: 1 ..< c.argc - 1, max: false, timeoutIndex: c.argc - 1, count: -1, nested: false) }
     static func bzpopmax(_ c: Client) { blockingPop(c, keys: 1 ..< c.argc - 1, max: true, timeoutIndex: c.argc - 1, count: -1, nested: false) }
 
     static func bzmpop(_ c: Client) {
-        guard let p = parseMultiPop(c, numkeysIndex: 2) else { return }
-        blockingPop(c, keys: p.keys, max: p.max, timeoutIndex: 1, count: p.count, nested: true)
+        guard let p = c.multiPopArgumentsOrReply(numkeysIndex: 2, ends: ("min", "max")) else { return }
+        blockingPop(c, keys: p.keys, max: !p.first, timeoutIndex: 1, count: p.count, nested: true)
     }
 
     private static func blockingPop(_ c: Client, keys: Range<Int>, max: Bool, timeoutIndex: Int, count: Int64, nested: Bool) {
