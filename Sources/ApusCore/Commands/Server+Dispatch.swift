@@ -77,6 +77,8 @@ extension Server {
         let start = apus_monotonic_us()
         lastCommandStartUs = start
         cmd.handler!(c)
+        // Small collections the command held as objects go back to compact slots.
+        if !keyspace.materialized.isEmpty { keyspace.compactMaterialized() }
         let duration = Int(apus_monotonic_us() &- start)
         currentClient = nil
         // Without a consumer nothing was recorded: one flag test on the hot path.

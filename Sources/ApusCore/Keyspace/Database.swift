@@ -109,7 +109,17 @@ public final class Database {
             return nil
         }
         if touch { keyspace.touch(e) }
+        if e.isCompactSlot { materialize(e) }
         return e
+    }
+
+    /// Turns a compact slot back into its object for the running command (which may
+    /// change it); the key is noted so the block returns to the slot afterwards.
+    @inline(never)
+    func materialize(_ e: KeyEntry) {
+        let o = KeyEntry.transientObject(type: e.type, block: e.compactBlock, meter: meter)
+        e.storeObject(o as AnyObject)
+        keyspace.noteMaterialized(db: id, key: e.key)
     }
 
     /// Like `lookupReadNoStats`, and runs the snapshot hook so the caller may modify the
@@ -129,6 +139,7 @@ public final class Database {
         }
         keyspace.touch(e)
         willModify(e)
+        if e.isCompactSlot { materialize(e) }
         return e
     }
 
@@ -211,6 +222,7 @@ public final class Database {
         e.encoding = object.encoding
         e.storeObject(object)
         e.lru = keyspace.freshAccessStamp()
+        if T.objectType != .list { keyspace.noteMaterialized(db: id, key: key) }
         didModify(key)
         return e
     }

@@ -16,6 +16,11 @@ public struct Intset {
         setCount(0)
     }
 
+    /// Adopts a malloc'd block holding a valid intset.
+    init(adoptingBase base: UnsafeMutableRawPointer) {
+        self.base = base
+    }
+
     /// Adopts a copy of `bytes`, which must have passed `validate`.
     public init(copying bytes: UnsafeRawBufferPointer) {
         base = malloc(max(bytes.count, Intset.headerSize))!

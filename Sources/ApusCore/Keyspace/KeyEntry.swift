@@ -209,8 +209,20 @@ public struct KeyEntry: Equatable {
     /// Releases the object (if any) and frees the block.
     @inline(__always)
     func free(meter: MemoryMeter) {
-        if isObject { releaseObject() }
+        if isObject { releaseValue(meter: meter) }
         freeBlockOnly(meter: meter)
+    }
+
+    /// Drops the value held by reference: the object, or a compact slot's block.
+    @inline(__always)
+    func releaseValue(meter: MemoryMeter) {
+        if isCompactSlot {
+            let b = compactBlock
+            meter.bytes -= apus_malloc_usable_size(b)
+            Glibc.free(b)
+        } else {
+            releaseObject()
+        }
     }
 
     /// Frees the block without releasing the object (ownership moved elsewhere).

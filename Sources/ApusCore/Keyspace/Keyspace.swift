@@ -38,6 +38,8 @@ public final class Keyspace {
     /// The lazy-free thread and what it has freed so far (INFO lazyfreed_objects).
     let lazyFree = LazyFree()
     public internal(set) var lazyfreedObjects = 0
+    /// Keys whose small collection a command turned into an object (see compactMaterialized).
+    var materialized: [WaitedKey] = []
     /// Where the deletions of expired keys enter the command stream, in order with the
     /// commands around them.
     public let propagator: Propagator
@@ -251,6 +253,7 @@ public final class Keyspace {
             memcpy(ne.mutableValue, e.raw + e.valueOffset, e.valueLength)
         }
         dst.link(ne, hash: dh)
+        noteMaterialized(db: to, key: destinationKey)
         keyModified(db: to, key: destinationKey)
         return true
     }
@@ -376,6 +379,10 @@ extension Keyspace {
     /// An overwrite drops the old object: on the lazy-free thread with
     /// lazyfree-lazy-server-del when it is big, else now.
     func releaseOverwrittenObject(_ e: KeyEntry) {
+        if e.isCompactSlot {
+            e.releaseValue(meter: meter)
+            return
+        }
         if lazyServerDel, let obj = e.storedObject, obj.freeEffort > LazyFree.threshold {
             obj.detachMeter(lazyFree.threadMeter)
             let handed = Unmanaged.passRetained(obj as AnyObject)
@@ -384,5 +391,32 @@ extension Keyspace {
             return
         }
         e.releaseObject()
+    }
+}
+
+// MARK: - Compact slots
+
+extension Keyspace {
+    /// Remembers a key whose small collection is held by an object during this command.
+    @inline(__always)
+    func noteMaterialized(db: Int, key: UnsafeRawBufferPointer) {
+        materialized.append(WaitedKey(db: db, key: Array(key)))
+    }
+
+    /// After a command: every small collection it held as an object goes back to a
+    /// compact slot (the block moves, nothing is copied); objects of big encodings stay.
+    func compactMaterialized() {
+        if materialized.isEmpty { return }
+        for k in materialized {
+            let db = dbs[k.db]
+            k.key.withUnsafeBytes { key in
+                guard let e = db.table.find(key, hash: KeyHash.hash(key)), e.isObject, !e.isCompactSlot,
+                      e.type == .hash || e.type == .set || e.type == .zset,
+                      let block = e.storedObject?.surrenderCompactBlock() else { return }
+                e.releaseObject()
+                e.storeCompactBlock(block)
+            }
+        }
+        materialized.removeAll(keepingCapacity: true)
     }
 }

@@ -576,6 +576,9 @@ public final class ListValue: StoredObject {
 
     public func detachMeter(_ m: MemoryMeter) { meter = m }
 
+    /// Lists keep their object: a list's node array is its own allocation anyway.
+    public func surrenderCompactBlock() -> UnsafeMutableRawPointer? { nil }
+
     public func digest(into d: inout DebugDigest) {
         forEach { d.mix($0); return true }
     }

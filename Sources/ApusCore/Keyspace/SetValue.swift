@@ -192,6 +192,18 @@ public final class SetValue: StoredObject {
 
     public var freeEffort: Int { intset != nil ? 1 : table!.count }
 
+    public func surrenderCompactBlock() -> UnsafeMutableRawPointer? {
+        guard let b = intset?.base else { return nil }
+        intset = nil
+        return UnsafeMutableRawPointer(b)
+    }
+
+    /// A value around a compact block an entry kept (already counted in `meter`).
+    init(meter: MemoryMeter, reclaiming block: UnsafeMutableRawPointer) {
+        self.meter = meter
+        intset = Intset(adoptingBase: block)
+    }
+
     public func detachMeter(_ m: MemoryMeter) {
         meter = m
         table?.detachMeter(m)

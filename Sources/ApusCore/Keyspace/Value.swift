@@ -74,20 +74,27 @@ public protocol StoredObject: AnyObject {
     var freeEffort: Int { get }
     /// Counts the value's memory in `meter` from now on (the lazy-free thread's own).
     func detachMeter(_ meter: MemoryMeter)
+    /// A value in its compact encoding gives up its one malloc'd block (listpack or
+    /// intset, still counted in the meter) and is left empty, to be dropped: the entry
+    /// then keeps the block itself (see "Compact slots" below). Nil otherwise.
+    func surrenderCompactBlock() -> UnsafeMutableRawPointer?
 }
 
 extension KeyEntry {
     /// The object of a non-string entry as its class. The type code is checked: asking
-    /// a list entry for a hash is a programming error, not a cast that may fail.
+    /// a list entry for a hash is a programming error, not a cast that may fail. The
+    /// database's lookups hand out entries with their object in place (never a compact
+    /// slot).
     @inline(__always)
     public func object<T: StoredObject>(as: T.Type) -> T {
-        precondition(type == T.objectType && isObject, "entry holds a \(type.name), not \(T.self)")
+        precondition(type == T.objectType && isObject && !isCompactSlot, "entry holds a \(type.name), not \(T.self)")
         return unsafeDowncast(objectValue, to: T.self)
     }
 
-    /// The held object through its protocol, or nil for an inline string. The one place
-    /// that maps a type code to its class for the generic commands.
+    /// The held object through its protocol, or nil for an inline string or a compact
+    /// slot. The one place that maps a type code to its class for the generic commands.
     public var storedObject: (any StoredObject)? {
+        if isCompactSlot { return nil }
         switch type {
         case .string: return nil
         // A snapshot's copy of an entry holds its serialized value, not the object.
@@ -101,6 +108,58 @@ extension KeyEntry {
     /// The encoding OBJECT ENCODING reports: strings keep theirs in the header, objects
     /// answer for themselves.
     public var reportedEncoding: ObjectEncoding {
-        storedObject?.encoding ?? encoding
+        if isCompactSlot { return type == .set ? .intset : .listpack }
+        return storedObject?.encoding ?? encoding
+    }
+
+    // MARK: Compact slots
+
+    /// A small hash, set of integers or sorted set is kept without its object: the value
+    /// slot holds the listpack or intset block itself, tagged with bit 0 (object pointers
+    /// are 16-byte aligned). That saves the object's allocation on every small collection.
+    /// `Database` lookups turn the slot back into an object for the command that runs
+    /// (`Database.materialize`), and after the command the block goes back into the slot
+    /// (`Keyspace.compactMaterialized`).
+    @inline(__always) public var isCompactSlot: Bool {
+        isObject && raw.loadUnaligned(fromByteOffset: valueOffset, as: UInt.self) & 1 != 0
+    }
+
+    @inline(__always) var compactBlock: UnsafeMutableRawPointer {
+        UnsafeMutableRawPointer(bitPattern: raw.loadUnaligned(fromByteOffset: valueOffset, as: UInt.self) & ~1)!
+    }
+
+    /// The compact block's bytes as stored (the RDB writer copies them).
+    var compactBytes: UnsafeRawBufferPointer {
+        let b = compactBlock
+        if type == .set { return Intset(adoptingBase: b).bytes }
+        return Listpack(adoptingBase: b.assumingMemoryBound(to: UInt8.self)).bytes
+    }
+
+    /// Puts a compact block in the slot (the object that held it was released).
+    func storeCompactBlock(_ b: UnsafeMutableRawPointer) {
+        raw.storeBytes(of: UInt(bitPattern: b) | 1, toByteOffset: valueOffset, as: UInt.self)
+        keyWord |= KeyEntry.objectBit
+        valueLength = 8
+    }
+
+    /// Runs `body` with the value as an object, compact slots included (a transient
+    /// object around the block, which stays the entry's). For reads only.
+    public func withStoredObject<R>(_ body: (any StoredObject) -> R) -> R? {
+        if !isCompactSlot { return storedObject.map(body) }
+        let o = KeyEntry.transientObject(type: type, block: compactBlock, meter: KeyEntry.transientMeter)
+        defer { _ = o.surrenderCompactBlock() }
+        return body(o)
+    }
+
+    nonisolated(unsafe) static let transientMeter = MemoryMeter()
+
+    /// An object around a compact block of an entry of `type`.
+    static func transientObject(type: ObjectType, block: UnsafeMutableRawPointer, meter: MemoryMeter) -> any StoredObject {
+        switch type {
+        case .hash: return HashValue(meter: meter, reclaiming: block)
+        case .set: return SetValue(meter: meter, reclaiming: block)
+        case .zset: return ZSetValue(meter: meter, reclaiming: block)
+        case .string, .list: preconditionFailure("no compact slot for a \(type.name)")
+        }
     }
 }

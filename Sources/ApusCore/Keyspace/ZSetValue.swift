@@ -509,6 +509,18 @@ public final class ZSetValue: StoredObject {
 
     public var freeEffort: Int { listpack != nil ? 1 : skiplist!.length }
 
+    public func surrenderCompactBlock() -> UnsafeMutableRawPointer? {
+        guard let b = listpack?.base else { return nil }
+        listpack = nil
+        return UnsafeMutableRawPointer(b)
+    }
+
+    /// A value around a compact block an entry kept (already counted in `meter`).
+    init(meter: MemoryMeter, reclaiming block: UnsafeMutableRawPointer) {
+        self.meter = meter
+        listpack = Listpack(adoptingBase: block.assumingMemoryBound(to: UInt8.self))
+    }
+
     public func detachMeter(_ m: MemoryMeter) {
         meter = m
         skiplist?.detachMeter(m)

@@ -27,15 +27,18 @@ extension RDBEncoder {
         case .hash:
             // A snapshot copy carries the encoding made when it was taken.
             guard e.isObject else { writeBytes(e.stringBytes); return }
+            if e.isCompactSlot { writeStringObject(e.compactBytes, compress: compress); return }
             writeHash(e.object(as: HashValue.self), compress: compress)
         case .set:
             guard e.isObject else { writeBytes(e.stringBytes); return }
+            if e.isCompactSlot { writeStringObject(e.compactBytes, compress: compress); return }
             writeSet(e.object(as: SetValue.self), compress: compress)
         case .list:
             guard e.isObject else { writeBytes(e.stringBytes); return }
             writeList(e.object(as: ListValue.self), compress: compress)
         case .zset:
             guard e.isObject else { writeBytes(e.stringBytes); return }
+            if e.isCompactSlot { writeStringObject(e.compactBytes, compress: compress); return }
             writeZSet(e.object(as: ZSetValue.self), compress: compress)
         }
     }

@@ -44,6 +44,7 @@ struct KeyspaceLoadHandler: RDBLoadHandler {
             server.keyspace.setAccessStamp(e, idleSeconds: lruIdleSeconds >= 0 ? lruIdleSeconds : nil,
                                            frequency: lfuFrequency >= 0 ? lfuFrequency : nil)
         }
+        server.keyspace.compactMaterialized()
         loaded += 1
         sinceEvents += 1
         if sinceEvents >= 65536 && server.serveClientsWhileLoading {

@@ -261,8 +261,8 @@ enum DebugCommand {
     static func xorValueDigest(_ e: KeyEntry, into d: inout DebugDigest) {
         var type = UInt32(e.type.rawValue).bigEndian
         withUnsafeBytes(of: &type) { d.mix($0) }
-        if let object = e.storedObject {
-            object.digest(into: &d)
+        if e.isObject {
+            e.withStoredObject { $0.digest(into: &d) }
         } else {
             e.withStringValue { d.mix($0) }
         }

@@ -188,7 +188,7 @@ enum DiagnosticCommands {
             return
         }
         var usage = e.allocatedSize + MemoryLayout<UnsafeRawPointer>.size
-        if let object = e.storedObject { usage += object.memoryUsage(samples: samples) }
+        usage += e.withStoredObject { $0.memoryUsage(samples: samples) } ?? 0
         c.addReplyInteger(usage)
     }
 

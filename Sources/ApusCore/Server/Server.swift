@@ -190,6 +190,7 @@ public final class Server {
         keyspace.propagator.flush()
         keyspace.collectLazyFreed()
         blockedBeforeSleep()
+        keyspace.compactMaterialized()
         handleClientsWithPendingWrites()
         // After the writes: a save's slice never delays the replies of this turn.
         snapshotBeforeSleep()
