@@ -23,8 +23,13 @@ final class CompactSlotTests: XCTestCase {
         XCTAssertTrue(entry(h, "s")!.isCompactSlot)
         XCTAssertTrue(entry(h, "z")!.isCompactSlot)
         XCTAssertFalse(entry(h, "l")!.isCompactSlot, "lists keep their object")
-        XCTAssertFalse(entry(h, "str")!.isCompactSlot, "a set of strings is a table")
+        XCTAssertTrue(entry(h, "str")!.isCompactSlot, "a small set of strings is a listpack")
         XCTAssertEqual(h.feed(c, "HGET h b\r\nOBJECT ENCODING s\r\nZSCORE z b\r\n"), "$1\r\n2\r\n$6\r\nintset\r\n$1\r\n2\r\n")
+        // 7.0 calls every set of strings a hashtable, and saves it as a plain SET (type 2).
+        XCTAssertEqual(h.feed(c, "OBJECT ENCODING str\r\nSADD str b 7\r\nSCARD str\r\n"), "$9\r\nhashtable\r\n:2\r\n:3\r\n")
+        XCTAssertEqual(DumpPayload.encode(entry(h, "str")!, compress: false).first, 2)
+        _ = h.feed(c, "SADD str " + (0..<130).map { "m\($0)" }.joined(separator: " ") + "\r\n")
+        XCTAssertFalse(entry(h, "str")!.isCompactSlot, "past 128 members a table")
         XCTAssertTrue(entry(h, "h")!.isCompactSlot, "back in the slot after a read")
         XCTAssertEqual(h.feed(c, "MEMORY USAGE z\r\n").first, ":")
         // Growing past the limits converts for good: the object stays.

@@ -117,7 +117,7 @@ public final class Database {
     /// change it); the key is noted so the block returns to the slot afterwards.
     @inline(never)
     func materialize(_ e: KeyEntry) {
-        let o = KeyEntry.transientObject(type: e.type, block: e.compactBlock, meter: meter)
+        let o = KeyEntry.transientObject(type: e.type, form: e.encoding, block: e.compactBlock, meter: meter)
         e.storeObject(o as AnyObject)
         keyspace.noteMaterialized(db: id, key: e.key)
     }

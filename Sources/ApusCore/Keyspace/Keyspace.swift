@@ -411,10 +411,12 @@ extension Keyspace {
             let db = dbs[k.db]
             k.key.withUnsafeBytes { key in
                 guard let e = db.table.find(key, hash: KeyHash.hash(key)), e.isObject, !e.isCompactSlot,
-                      e.type == .hash || e.type == .set || e.type == .zset,
-                      let block = e.storedObject?.surrenderCompactBlock() else { return }
+                      e.type == .hash || e.type == .set || e.type == .zset, let obj = e.storedObject else { return }
+                let form: ObjectEncoding = e.type == .set ? e.object(as: SetValue.self).compactForm : .listpack
+                guard let block = obj.surrenderCompactBlock() else { return }
                 e.releaseObject()
                 e.storeCompactBlock(block)
+                e.encoding = form
             }
         }
         materialized.removeAll(keepingCapacity: true)

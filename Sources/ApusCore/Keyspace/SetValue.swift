@@ -1,8 +1,10 @@
 // The set type's value. A set whose members are all integers is an intset (Redis's
-// format byte for byte) up to set-max-intset-entries members; any other member, or one
-// member too many, converts it for good to a table: the keyspace's own KeyTable, one
-// block per member, with the keyspace's SCAN guarantee. (7.0 has no compact encoding for
-// small sets of strings; OBJECT ENCODING answers what 7.0 answers: intset or hashtable.)
+// format byte for byte) up to set-max-intset-entries members. A small set of other
+// members — at most 128 of at most 64 bytes, 7.2's set-max-listpack-* defaults — is a
+// listpack of its members: 7.0 has no compact encoding for them, so OBJECT ENCODING still
+// answers "hashtable" and the RDB writer writes it as a plain SET, as 7.0 would. Past
+// those limits the set converts for good to a table: the keyspace's own KeyTable, one
+// block per member, with the keyspace's SCAN guarantee.
 
 import Glibc
 import CApusSys
@@ -13,7 +15,12 @@ public final class SetValue: StoredObject {
     // Three words, as HashValue: the intset's memory is counted as it changes.
     private(set) var meter: MemoryMeter
     private(set) var intset: Intset?
+    private(set) var listpack: Listpack?
     private(set) var table: KeyTable?
+
+    /// The limits of the listpack form (not configurable in 7.0, which lacks it).
+    static let listpackMaxEntries = 128
+    static let listpackMaxValue = 64
 
     /// An empty set, intset-encoded (it converts on its first non-integer member).
     public init(meter: MemoryMeter) {
@@ -32,7 +39,9 @@ public final class SetValue: StoredObject {
     /// An empty set with the encoding 7.0 gives a set created for `firstMember`.
     static func forMember(_ m: UnsafeRawBufferPointer, meter: MemoryMeter) -> SetValue {
         let s = SetValue(meter: meter)
-        if SetValue.integer(m) == nil { s.convertToTable(expected: 0) }
+        if SetValue.integer(m) == nil {
+            if m.count <= listpackMaxValue { s.convertToListpack() } else { s.convertToTable(expected: 0) }
+        }
         return s
     }
 
@@ -40,6 +49,10 @@ public final class SetValue: StoredObject {
         if let s = intset {
             meter.bytes -= s.allocatedBytes
             s.free()
+        }
+        if let lp = listpack {
+            meter.bytes -= lp.allocatedBytes
+            lp.free()
         }
         table?.removeAllAndFree()
     }
@@ -55,7 +68,26 @@ public final class SetValue: StoredObject {
 
     public var encoding: ObjectEncoding { intset != nil ? .intset : .hashtable }
 
-    public var count: Int { intset?.count ?? table!.count }
+    public var count: Int { intset?.count ?? listpack?.count ?? table!.count }
+
+    @inline(__always)
+    private func accountedListpack<R>(_ change: (inout Listpack) -> R) -> R {
+        let before = listpack!.allocatedBytes
+        let r = change(&listpack!)
+        meter.bytes += listpack!.allocatedBytes - before
+        return r
+    }
+
+    /// Offset of `m` in the listpack form.
+    private func listpackOffset(_ m: UnsafeRawBufferPointer) -> Int? {
+        let lp = listpack!
+        var o = lp.first
+        while let off = o {
+            if lp.elementEquals(at: off, m) { return off }
+            o = lp.next(off)
+        }
+        return nil
+    }
 
     /// The member as an intset value: a canonical decimal integer.
     @inline(__always) static func integer(_ m: UnsafeRawBufferPointer) -> Int64? {
@@ -69,6 +101,7 @@ public final class SetValue: StoredObject {
             guard let v = SetValue.integer(m) else { return false }
             return s.contains(v)
         }
+        if listpack != nil { return listpackOffset(m) != nil }
         return table!.find(m, hash: KeyHash.hash(m)) != nil
     }
 
@@ -80,6 +113,14 @@ public final class SetValue: StoredObject {
                     let n = Numbers.ll2string(s.value(at: i), into: buf.baseAddress!)
                     body(UnsafeRawBufferPointer(start: buf.baseAddress, count: n))
                 }
+            }
+            return
+        }
+        if let lp = listpack {
+            var o = lp.first
+            while let off = o {
+                lp.withElementBytes(at: off, body)
+                o = lp.next(off)
             }
             return
         }
@@ -97,12 +138,17 @@ public final class SetValue: StoredObject {
     /// A uniformly random member, copied; the set must not be empty.
     public func randomMember() -> [UInt8] {
         if let s = intset { return Numbers.ll2string(s.value(at: FastRandom.below(s.count))) }
+        if let lp = listpack {
+            var off = lp.first!
+            for _ in 0..<FastRandom.below(lp.count) { off = lp.next(off)! }
+            return lp.withElementBytes(at: off) { Array($0) }
+        }
         return Array(table!.randomEntry()!.key)
     }
 
-    /// One SSCAN step: an intset is returned whole (cursor 0), a table walked by cursor.
+    /// One SSCAN step: a compact form is returned whole (cursor 0), a table walked by cursor.
     public func scan(cursor: UInt64, _ visit: (UnsafeRawBufferPointer) -> Void) -> UInt64 {
-        if intset != nil {
+        if intset != nil || listpack != nil {
             forEach(visit)
             return 0
         }
@@ -117,10 +163,26 @@ public final class SetValue: StoredObject {
         if intset != nil {
             if let v = SetValue.integer(m) {
                 if !accounted({ $0.insert(v) }) { return false }
-                if intset!.count > maxIntsetEntries { convertToTable(expected: intset!.count) }
+                if intset!.count > maxIntsetEntries {
+                    if intset!.count <= SetValue.listpackMaxEntries { convertToListpack() } else {
+                        convertToTable(expected: intset!.count)
+                    }
+                }
                 return true
             }
-            convertToTable(expected: intset!.count + 1)
+            if intset!.count + 1 <= SetValue.listpackMaxEntries && m.count <= SetValue.listpackMaxValue {
+                convertToListpack()
+            } else {
+                convertToTable(expected: intset!.count + 1)
+            }
+        }
+        if listpack != nil {
+            if listpackOffset(m) != nil { return false }
+            if listpack!.count + 1 <= SetValue.listpackMaxEntries && m.count <= SetValue.listpackMaxValue {
+                accountedListpack { $0.append(m) }
+                return true
+            }
+            convertToTable(expected: listpack!.count + 1)
         }
         let h = KeyHash.hash(m)
         if table!.find(m, hash: h) != nil { return false }
@@ -135,6 +197,11 @@ public final class SetValue: StoredObject {
             guard let v = SetValue.integer(m), accounted({ $0.remove(v) }) else { return false }
             return true
         }
+        if listpack != nil {
+            guard let off = listpackOffset(m) else { return false }
+            accountedListpack { _ = $0.delete(at: off) }
+            return true
+        }
         guard let e = table!.remove(m, hash: KeyHash.hash(m)) else { return false }
         e.free(meter: meter)
         table!.resizeIfNeeded()
@@ -147,8 +214,40 @@ public final class SetValue: StoredObject {
         return e
     }
 
-    /// Intset → table (never back, as in Redis).
+    /// Intset → listpack (members as their decimal text, in the intset's order).
+    func convertToListpack() {
+        var lp = Listpack()
+        if let s = intset {
+            withUnsafeTemporaryAllocation(byteCount: 24, alignment: 8) { buf in
+                for i in 0..<s.count {
+                    let n = Numbers.ll2string(s.value(at: i), into: buf.baseAddress!)
+                    lp.append(UnsafeRawBufferPointer(start: buf.baseAddress, count: n))
+                }
+            }
+            meter.bytes -= s.allocatedBytes
+            s.free()
+            intset = nil
+        }
+        listpack = lp
+        meter.bytes += lp.allocatedBytes
+    }
+
+    /// Intset or listpack → table (never back, as in Redis).
     func convertToTable(expected: Int) {
+        if let lp = listpack {
+            let t = KeyTable(meter: meter)
+            if expected > 0 { t.expand(to: expected) }
+            var o = lp.first
+            while let off = o {
+                lp.withElementBytes(at: off) { m in t.add(SetValue.memberEntry(m, meter: meter), hash: KeyHash.hash(m)) }
+                o = lp.next(off)
+            }
+            meter.bytes -= lp.allocatedBytes
+            lp.free()
+            listpack = nil
+            table = t
+            return
+        }
         guard let s = intset else { return }
         let t = KeyTable(meter: meter)
         if expected > 0 { t.expand(to: expected) }
@@ -169,6 +268,11 @@ public final class SetValue: StoredObject {
 
     public func duplicate() -> SetValue {
         if let s = intset { return SetValue(meter: meter, adopting: s.duplicate()) }
+        if let lp = listpack {
+            let copy = SetValue(meter: meter, reclaiming: UnsafeMutableRawPointer(lp.duplicate().base), isIntset: false)
+            meter.bytes += copy.listpack!.allocatedBytes
+            return copy
+        }
         let copy = SetValue(meter: meter)
         copy.convertToTable(expected: count)
         table!.forEach { e in copy.table!.add(SetValue.memberEntry(e.key, meter: meter), hash: KeyHash.hash(e.key)) }
@@ -177,6 +281,7 @@ public final class SetValue: StoredObject {
 
     public func memoryUsage(samples: Int) -> Int {
         if let s = intset { return s.allocatedBytes }
+        if let lp = listpack { return lp.allocatedBytes }
         let t = table!
         var sampled = 0, bytes = 0
         if samples > 0 {
@@ -190,18 +295,32 @@ public final class SetValue: StoredObject {
         return (sampled == 0 ? 0 : bytes * t.count / sampled) + t.memoryBytes
     }
 
-    public var freeEffort: Int { intset != nil ? 1 : table!.count }
+    public var freeEffort: Int { table?.count ?? 1 }
 
     public func surrenderCompactBlock() -> UnsafeMutableRawPointer? {
-        guard let b = intset?.base else { return nil }
-        intset = nil
-        return UnsafeMutableRawPointer(b)
+        if let b = intset?.base {
+            intset = nil
+            return UnsafeMutableRawPointer(b)
+        }
+        if let b = listpack?.base {
+            listpack = nil
+            return UnsafeMutableRawPointer(b)
+        }
+        return nil
     }
 
+    /// The form of the compact block `surrenderCompactBlock` would give up: `.intset`,
+    /// or `.listpack` for a small set of other members.
+    var compactForm: ObjectEncoding { intset != nil ? .intset : .listpack }
+
     /// A value around a compact block an entry kept (already counted in `meter`).
-    init(meter: MemoryMeter, reclaiming block: UnsafeMutableRawPointer) {
+    init(meter: MemoryMeter, reclaiming block: UnsafeMutableRawPointer, isIntset: Bool) {
         self.meter = meter
-        intset = Intset(adoptingBase: block)
+        if isIntset {
+            intset = Intset(adoptingBase: block)
+        } else {
+            listpack = Listpack(adoptingBase: block.assumingMemoryBound(to: UInt8.self))
+        }
     }
 
     public func detachMeter(_ m: MemoryMeter) {

@@ -108,7 +108,9 @@ extension KeyEntry {
     /// The encoding OBJECT ENCODING reports: strings keep theirs in the header, objects
     /// answer for themselves.
     public var reportedEncoding: ObjectEncoding {
-        if isCompactSlot { return type == .set ? .intset : .listpack }
+        // A compact slot's kind is kept in the header (`compactMaterialized`); a small
+        // set of strings is a listpack inside but 7.0 calls every such set a hashtable.
+        if isCompactSlot { return type != .set ? .listpack : encoding == .intset ? .intset : .hashtable }
         return storedObject?.encoding ?? encoding
     }
 
@@ -131,7 +133,7 @@ extension KeyEntry {
     /// The compact block's bytes as stored (the RDB writer copies them).
     var compactBytes: UnsafeRawBufferPointer {
         let b = compactBlock
-        if type == .set { return Intset(adoptingBase: b).bytes }
+        if type == .set && encoding == .intset { return Intset(adoptingBase: b).bytes }
         return Listpack(adoptingBase: b.assumingMemoryBound(to: UInt8.self)).bytes
     }
 
@@ -146,7 +148,7 @@ extension KeyEntry {
     /// object around the block, which stays the entry's). For reads only.
     public func withStoredObject<R>(_ body: (any StoredObject) -> R) -> R? {
         if !isCompactSlot { return storedObject.map(body) }
-        let o = KeyEntry.transientObject(type: type, block: compactBlock, meter: KeyEntry.transientMeter)
+        let o = KeyEntry.transientObject(type: type, form: encoding, block: compactBlock, meter: KeyEntry.transientMeter)
         defer { _ = o.surrenderCompactBlock() }
         return body(o)
     }
@@ -154,10 +156,11 @@ extension KeyEntry {
     nonisolated(unsafe) static let transientMeter = MemoryMeter()
 
     /// An object around a compact block of an entry of `type`.
-    static func transientObject(type: ObjectType, block: UnsafeMutableRawPointer, meter: MemoryMeter) -> any StoredObject {
+    static func transientObject(type: ObjectType, form: ObjectEncoding, block: UnsafeMutableRawPointer,
+                                meter: MemoryMeter) -> any StoredObject {
         switch type {
         case .hash: return HashValue(meter: meter, reclaiming: block)
-        case .set: return SetValue(meter: meter, reclaiming: block)
+        case .set: return SetValue(meter: meter, reclaiming: block, isIntset: form == .intset)
         case .zset: return ZSetValue(meter: meter, reclaiming: block)
         case .string, .list: preconditionFailure("no compact slot for a \(type.name)")
         }

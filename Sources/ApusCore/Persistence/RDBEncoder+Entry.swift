@@ -31,7 +31,8 @@ extension RDBEncoder {
             writeHash(e.object(as: HashValue.self), compress: compress)
         case .set:
             guard e.isObject else { writeBytes(e.stringBytes); return }
-            if e.isCompactSlot { writeStringObject(e.compactBytes, compress: compress); return }
+            if e.isCompactSlot && e.encoding == .intset { writeStringObject(e.compactBytes, compress: compress); return }
+            if e.isCompactSlot { _ = e.withStoredObject { writeSet($0 as! SetValue, compress: compress) }; return }
             writeSet(e.object(as: SetValue.self), compress: compress)
         case .list:
             guard e.isObject else { writeBytes(e.stringBytes); return }
