@@ -1,8 +1,9 @@
 // What an entry holds. Strings live inline in the entry block (KeyEntry); every other
-// type is an object the entry keeps a retained reference to, and every such object
-// conforms to one protocol, StoredObject, for what the generic commands need of it:
-// COPY duplicates it, MEMORY USAGE sizes it, OBJECT ENCODING names it, DEBUG
-// DIGEST-VALUE hashes it.
+// type is an object the entry keeps a retained reference to — except that between
+// commands a small hash, set or sorted set is only its compact block, held in a tagged
+// "compact slot" (see the end of this file). Every object conforms to one protocol,
+// StoredObject, for what the generic commands need of it: COPY duplicates it, MEMORY
+// USAGE sizes it, OBJECT ENCODING names it, DEBUG DIGEST-VALUE hashes it.
 //
 // The set of types is closed: `ObjectType` has a case only for a type Apus stores, and
 // the places that must know every type — the RDB writer and loader, the snapshot copy,
