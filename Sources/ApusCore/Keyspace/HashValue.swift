@@ -13,14 +13,11 @@ public final class HashValue: StoredObject {
     public static var objectType: ObjectType { .hash }
 
     /// The conversion thresholds (hash-max-listpack-entries / -value).
-    public struct Limits {
-        public var maxEntries: Int
-        public var maxValue: Int
-        public init(maxEntries: Int, maxValue: Int) { self.maxEntries = maxEntries; self.maxValue = maxValue }
-    }
+    public typealias Limits = ListpackLimits
 
-    // Three words: a small hash costs one small object besides its listpack. The
-    // listpack's memory is counted in `meter` as it changes (`accounted`).
+    // Between commands a small hash is only its listpack, in a compact slot (Value.swift);
+    // this object exists while a command works on it. The listpack's memory is counted
+    // in `meter` as it changes (`accounted`).
     private(set) var meter: MemoryMeter
     /// Listpack encoding: [field, value, field, value, ...].
     private(set) var listpack: Listpack?

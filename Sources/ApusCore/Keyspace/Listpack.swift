@@ -17,6 +17,14 @@
 import Glibc
 import CApusSys
 
+/// When a collection leaves its listpack: past `maxEntries` elements, or once an element
+/// is longer than `maxValue` bytes (hash-max-listpack-*, zset-max-listpack-*).
+public struct ListpackLimits {
+    public var maxEntries: Int
+    public var maxValue: Int
+    public init(maxEntries: Int, maxValue: Int) { self.maxEntries = maxEntries; self.maxValue = maxValue }
+}
+
 public struct Listpack {
     public static let headerSize = 6
     static let eof: UInt8 = 0xFF

@@ -71,11 +71,7 @@ public final class ZSetValue: StoredObject {
     public static var objectType: ObjectType { .zset }
 
     /// zset-max-listpack-entries / -value.
-    public struct Limits {
-        public var maxEntries: Int
-        public var maxValue: Int
-        public init(maxEntries: Int, maxValue: Int) { self.maxEntries = maxEntries; self.maxValue = maxValue }
-    }
+    public typealias Limits = ListpackLimits
 
     private(set) var meter: MemoryMeter
     /// Listpack encoding: [member, score, member, score, ...] in (score, member) order.
