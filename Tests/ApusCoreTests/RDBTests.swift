@@ -945,6 +945,107 @@ final class BackgroundSaveTests: XCTestCase {
         }
     }
 
+    /// Big hashes, sets and sorted sets go to the save thread element by element (here
+    /// every table-encoded one, and with a threshold only some): whatever happens to
+    /// them and to other keys while their elements flow — fields and members changed,
+    /// added, removed, scores moved, keys renamed, deleted, overwritten, expiring — the
+    /// file holds the dataset of the cut, each record whole and in one piece.
+    func testBackgroundSaveStreamsCollectionsElementByElement() throws {
+        for threshold in [0, 900] {
+            try inTemporaryDirectory { dir in
+                let h = InProcessServer()
+                let c = h.makeClient()
+                var load = ""
+                for b in 0..<6 {
+                    let n = 600 + 200 * b
+                    for f in stride(from: 0, to: n, by: 100) {
+                        load += "HSET h\(b)" + (f..<(f + 100)).map { " f\($0) v\($0)" }.joined() + "\r\n"
+                        load += "SADD s\(b)" + (f..<(f + 100)).map { " m\($0)" }.joined() + "\r\n"
+                        load += "ZADD z\(b)" + (f..<(f + 100)).map { " \($0 % 97) m\($0)" }.joined() + "\r\n"
+                    }
+                    load += "PEXPIREAT h\(b) 99999999999999\r\n"
+                }
+                for i in 0..<300 { load += "SET k\(i) v\(i)\r\n" }
+                _ = h.feed(c, load)
+                XCTAssertEqual(h.feed(c, "OBJECT ENCODING h0\r\nOBJECT ENCODING z0\r\n"), "$9\r\nhashtable\r\n$8\r\nskiplist\r\n")
+                XCTAssertEqual(h.feed(c, "SAVE\r\n"), "+OK\r\n")
+                let path = dir.appendingPathComponent("dump.rdb")
+                let (expected, _) = try rdbLoad([UInt8](try Data(contentsOf: path)))
+                let s = h.server
+                s.snapshotStreamThreshold = threshold
+                XCTAssertTrue(s.startBackgroundSave())
+                let job = try XCTUnwrap(s.snapshotJob)
+                var rng = SplitMix64(seed: UInt64(threshold) + 7)
+                func pick(_ n: Int) -> Int { Int(rng.next() % UInt64(n)) }
+                var ops = 0, mostStreams = 0
+                let deadline = Date().addingTimeInterval(60)
+                while s.snapshotJob != nil {
+                    if ops < 3_000 {
+                        for _ in 0..<3 {
+                            let b = pick(6), f = pick(1_600)
+                            let cmd: String
+                            switch pick(22) {
+                            case 0: cmd = "HSET h\(b) f\(f) w\(f)"
+                            case 1: cmd = "HSET h\(b) f\(f) " + String(repeating: "long", count: 20)
+                            case 2: cmd = "HDEL h\(b) f\(f) f\(f + 1)"
+                            case 3: cmd = "HINCRBY h\(b) n\(f) 1"
+                            case 4: cmd = "SADD s\(b) new\(f)"
+                            case 5: cmd = "SREM s\(b) m\(f) m\(f + 2)"
+                            case 6: cmd = "SPOP s\(b) 3"
+                            case 7: cmd = "SMOVE s\(b) s\((b + 1) % 6) m\(f)"
+                            case 8: cmd = "ZADD z\(b) \(f) m\(f)"
+                            case 9: cmd = "ZINCRBY z\(b) 1000 m\(f)"
+                            case 10: cmd = "ZREM z\(b) m\(f)"
+                            case 11: cmd = "ZPOPMIN z\(b) 2"
+                            case 12: cmd = "ZREMRANGEBYRANK z\(b) 10 12"
+                            case 13: cmd = "ZADD z\(b) 5 fresh\(f)"
+                            case 14: cmd = pick(20) == 0 ? "DEL h\(b)" : "HSET h\(b) f\(f) x"
+                            case 15: cmd = pick(20) == 0 ? "RENAME s\(b) renamed\(f)" : "SADD s\(b) x\(f)"
+                            case 16: cmd = pick(20) == 0 ? "SET z\(b) overwritten" : "ZADD z\(b) 1 y\(f)"
+                            case 17: cmd = pick(10) == 0 ? "COPY h\(b) copy\(f)" : "HDEL h\(b) f\(f)"
+                            case 18: cmd = "PEXPIREAT h\(b) \(1_000 + f)"
+                            case 19: cmd = "SET k\(f % 300) changed"
+                            case 20: cmd = "UNLINK s\(b)"
+                            default: cmd = "DEL k\(f % 300)"
+                            }
+                            _ = h.feed(c, cmd + "\r\n")
+                            ops += 1
+                        }
+                    }
+                    mostStreams = max(mostStreams, job.snapshot.openStreams)
+                    s.snapshotBeforeSleep()
+                    if job.thread.state.finished || job.waitingForRoom { s.drainNotifications(fd: s.notifyFd) }
+                    if Date() > deadline { return XCTFail("BGSAVE did not finish") }
+                }
+                XCTAssertTrue(s.lastBgsaveOk)
+                XCTAssertGreaterThan(ops, 30, "the writes must overlap the save for the test to mean anything")
+                if threshold == 0 { XCTAssertGreaterThan(mostStreams, 1, "streams must have queued behind one another") }
+                let (collected, _) = try rdbLoad([UInt8](try Data(contentsOf: path)))
+                XCTAssertEqual(collected.keys.count, expected.keys.count)
+                for k in expected.keys {
+                    let name = String(decoding: k.key, as: UTF8.self)
+                    guard let got = collected.key(name) else { XCTFail("\(name) missing"); continue }
+                    XCTAssertEqual(got.expireMs, k.expireMs, name)
+                    if case .hash(let want) = k.value, case .hash(let have) = got.value {
+                        XCTAssertEqual(hashFields(have), hashFields(want), name)
+                    } else if case .set(let want) = k.value, case .set(let have) = got.value {
+                        XCTAssertEqual(Set(have), Set(want), name)
+                    } else {
+                        XCTAssertEqual(got.value, k.value, name)
+                    }
+                }
+            }
+        }
+    }
+
+    private func hashFields(_ items: [[UInt8]]) -> [String: String] {
+        var out: [String: String] = [:]
+        for p in stride(from: 0, to: items.count, by: 2) {
+            out[String(decoding: items[p], as: UTF8.self)] = String(decoding: items[p + 1], as: UTF8.self)
+        }
+        return out
+    }
+
     func testAbortedBackgroundSaveLeavesNoFile() throws {
         try inTemporaryDirectory { dir in
             let h = InProcessServer()

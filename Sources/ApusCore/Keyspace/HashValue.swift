@@ -23,6 +23,9 @@ public final class HashValue: StoredObject {
     private(set) var listpack: Listpack?
     /// Hashtable encoding.
     private(set) var table: KeyTable?
+    /// Set while a BGSAVE sends this hash field by field: changes first hand it each
+    /// field as it was at the cut (see Snapshot).
+    unowned(unsafe) var snapshotStream: CollectionStream?
 
     public init(meter: MemoryMeter) {
         self.meter = meter
@@ -150,18 +153,20 @@ public final class HashValue: StoredObject {
         let t = table!
         let h = KeyHash.hash(field)
         if let e = t.find(field, hash: h) {
+            snapshotStream?.willChange(e)
             if e.valueCapacity >= value.count && e.valueCapacity - value.count <= max(32, value.count / 2) {
                 if value.count > 0 { memcpy(e.mutableValue, value.baseAddress!, value.count) }
                 e.valueLength = value.count
             } else {
-                let ne = HashValue.fieldEntry(field, value, meter: meter)
+                let ne = HashValue.fieldEntry(field, value, meter: meter, version: CollectionStream.newElementVersion(snapshotStream))
                 ne.next = e.next
                 t.replace(old: e.raw, with: ne, hash: h)
                 e.free(meter: meter)
             }
             return false
         }
-        t.add(HashValue.fieldEntry(field, value, meter: meter), hash: h)
+        t.add(HashValue.fieldEntry(field, value, meter: meter, version: CollectionStream.newElementVersion(snapshotStream)),
+              hash: h)
         return true
     }
 
@@ -174,7 +179,9 @@ public final class HashValue: StoredObject {
             accounted { $0.delete(at: f, count: 2) }
             return true
         }
-        guard let e = table!.remove(field, hash: KeyHash.hash(field)) else { return false }
+        let t = table!, h = KeyHash.hash(field)
+        if let s = snapshotStream, let e = t.find(field, hash: h) { s.willChange(e) }
+        guard let e = t.remove(field, hash: h) else { return false }
         e.free(meter: meter)
         table!.resizeIfNeeded()
         return true
@@ -182,8 +189,8 @@ public final class HashValue: StoredObject {
 
     /// One table block for a field: the field as the key, the value inline.
     static func fieldEntry(_ field: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer,
-                           meter: MemoryMeter) -> KeyEntry {
-        let e = KeyEntry.allocate(key: field, valueBytes: value.count, withExpire: false, version: 0, meter: meter)
+                           meter: MemoryMeter, version: UInt32 = 0) -> KeyEntry {
+        let e = KeyEntry.allocate(key: field, valueBytes: value.count, withExpire: false, version: version, meter: meter)
         e.encoding = .raw
         if value.count > 0 { memcpy(e.mutableValue, value.baseAddress!, value.count) }
         return e
@@ -242,6 +249,8 @@ public final class HashValue: StoredObject {
     }
 
     public var freeEffort: Int { listpack != nil ? 1 : table!.count }
+
+    public var isStreamedBySnapshot: Bool { snapshotStream != nil }
 
     public func surrenderCompactBlock() -> UnsafeMutableRawPointer? {
         guard let b = listpack?.base else { return nil }

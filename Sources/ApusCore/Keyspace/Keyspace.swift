@@ -352,12 +352,14 @@ public final class Keyspace {
     /// `sink` exactly once with its content as of now, under the index its database
     /// has now — by `Snapshot.step` or, if it is about to change first, by the write
     /// path. At most one snapshot may be active.
-    public func beginSnapshot(sink: SnapshotSink) -> Snapshot {
+    /// Collections with more than `streamThreshold` elements go to the sink element by
+    /// element (the default: never).
+    public func beginSnapshot(sink: SnapshotSink, streamThreshold: Int = .max) -> Snapshot {
         precondition(activeSnapshot == nil, "a snapshot is already active")
         epoch &+= 1
         let tables = dbs.map { $0.table }
         for (i, t) in tables.enumerated() { t.snapshotIndex = i }
-        let s = Snapshot(version: epoch, tables: tables, keyspace: self, sink: sink)
+        let s = Snapshot(version: epoch, tables: tables, keyspace: self, sink: sink, streamThreshold: streamThreshold)
         activeSnapshot = s
         snapshotCut = epoch
         return s
@@ -383,7 +385,7 @@ extension Keyspace {
             e.releaseValue(meter: meter)
             return
         }
-        if lazyServerDel, let obj = e.storedObject, obj.freeEffort > LazyFree.threshold {
+        if lazyServerDel, let obj = e.storedObject, obj.freeEffort > LazyFree.threshold, !obj.isStreamedBySnapshot {
             obj.detachMeter(lazyFree.threadMeter)
             let handed = Unmanaged.passRetained(obj as AnyObject)
             e.releaseObject()

@@ -121,9 +121,18 @@ extension Keyspace {
     /// here ends with this call, so after the entry lets go the thread holds the last.
     @inline(never)
     private func handOffIfExpensive(_ e: KeyEntry) -> Unmanaged<AnyObject>? {
-        guard let obj = e.storedObject, obj.freeEffort > LazyFree.threshold else { return nil }
+        // A value a snapshot is still sending is kept by it, and freed when it is sent.
+        guard let obj = e.storedObject, obj.freeEffort > LazyFree.threshold, !obj.isStreamedBySnapshot else { return nil }
         obj.detachMeter(lazyFree.threadMeter)
         return Unmanaged.passRetained(obj as AnyObject)
+    }
+
+    /// Drops the last reference to a value no key holds any more (a snapshot's, once
+    /// it has sent it): on the lazy-free thread when freeing it is expensive.
+    func freeDetachedObject(_ object: AnyObject) {
+        guard let obj = object as? any StoredObject, obj.freeEffort > LazyFree.threshold else { return }
+        obj.detachMeter(lazyFree.threadMeter)
+        lazyFree.submit(Unmanaged.passRetained(obj as AnyObject))
     }
 
     /// Loop side: folds finished lazy frees into the accounting.

@@ -17,6 +17,8 @@ public final class SetValue: StoredObject {
     private(set) var intset: Intset?
     private(set) var listpack: Listpack?
     private(set) var table: KeyTable?
+    /// Set while a BGSAVE sends this set member by member (see Snapshot).
+    unowned(unsafe) var snapshotStream: CollectionStream?
 
     /// The limits of the listpack form (not configurable in 7.0, which lacks it).
     static let listpackMaxEntries = 128
@@ -186,7 +188,7 @@ public final class SetValue: StoredObject {
         }
         let h = KeyHash.hash(m)
         if table!.find(m, hash: h) != nil { return false }
-        table!.add(SetValue.memberEntry(m, meter: meter), hash: h)
+        table!.add(SetValue.memberEntry(m, meter: meter, version: CollectionStream.newElementVersion(snapshotStream)), hash: h)
         return true
     }
 
@@ -202,14 +204,16 @@ public final class SetValue: StoredObject {
             accountedListpack { _ = $0.delete(at: off) }
             return true
         }
-        guard let e = table!.remove(m, hash: KeyHash.hash(m)) else { return false }
+        let h = KeyHash.hash(m)
+        if let s = snapshotStream, let e = table!.find(m, hash: h) { s.willChange(e) }
+        guard let e = table!.remove(m, hash: h) else { return false }
         e.free(meter: meter)
         table!.resizeIfNeeded()
         return true
     }
 
-    static func memberEntry(_ m: UnsafeRawBufferPointer, meter: MemoryMeter) -> KeyEntry {
-        let e = KeyEntry.allocate(key: m, valueBytes: 0, withExpire: false, version: 0, meter: meter)
+    static func memberEntry(_ m: UnsafeRawBufferPointer, meter: MemoryMeter, version: UInt32 = 0) -> KeyEntry {
+        let e = KeyEntry.allocate(key: m, valueBytes: 0, withExpire: false, version: version, meter: meter)
         e.encoding = .raw
         return e
     }

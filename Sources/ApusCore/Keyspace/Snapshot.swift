@@ -14,14 +14,83 @@
 // Together these deliver exactly the cut contents, each key once, while commands keep
 // running between steps. Emission hands out the live entry: the sink must serialize
 // it during the call.
+//
+// A big hash, set or sorted set (more elements than `streamThreshold`) is not emitted
+// in one go, which would stall the loop for as long as serializing it takes: the same
+// protocol runs one level down, over its element table (CollectionStream). Emitting it
+// opens a stream — the sink gets the key and the element count at the cut — and the
+// elements follow: from the element table's scan, which `step` runs before going on
+// with the keys, or from the element write hook in the value's own methods, which
+// emits an element with version < V before it changes or goes and stamps it V.
+// Elements added while the stream is open carry V and are skipped. Streams end in the
+// order they opened (only the first is scanned); a stream holds its value, so a key
+// deleted meanwhile is still sent whole, and freed (lazily when big) after it.
 
 import Glibc
 
-/// Receives the snapshot's entries. Subclass and override `emit`.
+/// Receives the snapshot's entries. Subclass and override `emit`; a sink that takes
+/// collections element by element (a snapshot begun with a finite `streamThreshold`)
+/// overrides the three stream methods too.
 open class SnapshotSink {
     public init() {}
     /// `entry` (key, type, encoding, value, TTL) is valid only during the call.
     open func emit(db: Int, entry: KeyEntry) {}
+    /// A collection's record starts: `entry` is its key (value not to be read), with
+    /// `stream.count` elements to follow through `emitElement`. While a stream is open
+    /// other entries and streams keep arriving; their records go after its end.
+    open func beginStream(_ stream: CollectionStream, entry: KeyEntry) {}
+    /// One element of `stream` as at the cut (see CollectionStream.Kind for its layout),
+    /// valid only during the call.
+    open func emitElement(_ stream: CollectionStream, _ element: KeyEntry) {}
+    /// Every element of the first open stream has been emitted.
+    open func endStream(_ stream: CollectionStream) {}
+}
+
+/// A hash, set or sorted set a snapshot sends element by element. Its value points
+/// back at it (`snapshotStream`) while it is open, which arms the element write hook.
+public final class CollectionStream {
+    /// What the elements are: a hash field (key = field, string value = value), a set
+    /// member (key = member) or a sorted-set node (ZSkiplist's member and score).
+    public enum Kind: UInt8 { case hashField = 1, setMember = 2, zsetNode = 3 }
+
+    public let kind: Kind
+    /// Database index at the cut.
+    public let db: Int
+    /// Elements at the cut: exactly this many are emitted.
+    public let count: Int
+    public private(set) var emitted = 0
+    let version: UInt32
+    /// Keeps the value alive until it is sent, even if its key goes meanwhile.
+    fileprivate(set) var object: AnyObject?
+    let elements: KeyTable
+    var cursor: UInt64 = 0
+    unowned(unsafe) let snapshot: Snapshot
+
+    init(kind: Kind, db: Int, object: AnyObject, elements: KeyTable, snapshot: Snapshot) {
+        self.kind = kind
+        self.db = db
+        self.count = elements.count
+        self.object = object
+        self.elements = elements
+        self.version = snapshot.version
+        self.snapshot = snapshot
+    }
+
+    /// The element write hook: call before `e` changes or is removed.
+    @inline(__always)
+    func willChange(_ e: KeyEntry) {
+        if e.version < version { emit(e) }
+    }
+
+    func emit(_ e: KeyEntry) {
+        e.version = version
+        emitted += 1
+        snapshot.sink.emitElement(self, e)
+    }
+
+    /// Version for an element created in a collection whose stream may be open.
+    @inline(__always)
+    static func newElementVersion(_ s: CollectionStream?) -> UInt32 { s?.version ?? 0 }
 }
 
 public final class Snapshot {
@@ -39,15 +108,23 @@ public final class Snapshot {
     private var detached: [Bool]
     private var current = 0
     private var cursor: UInt64 = 0
+    /// Collections with more elements than this are streamed (see the top).
+    public let streamThreshold: Int
+    /// Open streams in the order they opened; the first is the one being scanned.
+    private var streams: [CollectionStream] = []
 
-    init(version: UInt32, tables: [KeyTable], keyspace: Keyspace, sink: SnapshotSink) {
+    init(version: UInt32, tables: [KeyTable], keyspace: Keyspace, sink: SnapshotSink, streamThreshold: Int) {
         self.version = version
         self.tables = tables
         self.detached = Array(repeating: false, count: tables.count)
         self.keyspace = keyspace
         self.sink = sink
+        self.streamThreshold = streamThreshold
         self.keysTotal = tables.reduce(0) { $0 + $1.count }
     }
+
+    /// Streams open now (tests, INFO).
+    public var openStreams: Int { streams.count }
 
     /// Index (at the cut) of the database being scanned; equals the db count when done.
     public var currentDatabase: Int { current }
@@ -60,7 +137,12 @@ public final class Snapshot {
         if isFinished || isAborted { return true }
         var visited = 0
         let v = version
-        while current < tables.count && visited < maxEntries {
+        while visited < maxEntries {
+            if let s = streams.first {
+                visited += advance(s, maxElements: maxEntries - visited)
+                continue
+            }
+            if current == tables.count { break }
             let t = tables[current]
             let dbIndex = current
             repeat {
@@ -69,16 +151,16 @@ public final class Snapshot {
                     if e.version < v {
                         e.version = v
                         keysProcessed += 1
-                        sink.emit(db: dbIndex, entry: e)
+                        emitEntry(db: dbIndex, e)
                     }
                 }
-            } while cursor != 0 && visited < maxEntries
+            } while cursor != 0 && visited < maxEntries && streams.isEmpty
             if cursor == 0 {
                 release(table: current)
                 current += 1
             }
         }
-        if current == tables.count {
+        if current == tables.count && streams.isEmpty {
             isFinished = true
             end()
             return true
@@ -102,7 +184,83 @@ public final class Snapshot {
         precondition(tableIndex >= 0, "snapshot invariant: old entry outside a cut table")
         e.version = version
         keysProcessed += 1
-        sink.emit(db: tableIndex, entry: e)
+        emitEntry(db: tableIndex, e)
+    }
+
+    // MARK: - Collections element by element
+
+    /// Emits `e` whole, or opens a stream for it when it is a big collection.
+    private func emitEntry(db: Int, _ e: KeyEntry) {
+        if e.isObject && !e.isCompactSlot, let s = openStream(db: db, e) {
+            streams.append(s)
+            sink.beginStream(s, entry: e)
+            return
+        }
+        sink.emit(db: db, entry: e)
+    }
+
+    /// A stream over `e`'s elements when it is a collection kept in an element table
+    /// with more elements than the threshold, armed on its value; nil otherwise.
+    private func openStream(db: Int, _ e: KeyEntry) -> CollectionStream? {
+        switch e.type {
+        case .hash:
+            let h = e.object(as: HashValue.self)
+            guard let t = h.table, t.count > streamThreshold else { return nil }
+            let s = CollectionStream(kind: .hashField, db: db, object: h, elements: t, snapshot: self)
+            h.snapshotStream = s
+            return s
+        case .set:
+            let v = e.object(as: SetValue.self)
+            guard let t = v.table, t.count > streamThreshold else { return nil }
+            let s = CollectionStream(kind: .setMember, db: db, object: v, elements: t, snapshot: self)
+            v.snapshotStream = s
+            return s
+        case .zset:
+            let z = e.object(as: ZSetValue.self)
+            guard let sl = z.skiplist, sl.table.count > streamThreshold else { return nil }
+            let s = CollectionStream(kind: .zsetNode, db: db, object: z, elements: sl.table, snapshot: self)
+            sl.snapshotStream = s
+            return s
+        case .string, .list:
+            return nil
+        }
+    }
+
+    /// Scans about `maxElements` elements of the first stream; closes it when its scan
+    /// is complete. Returns the number visited (at least 1, so the caller progresses).
+    private func advance(_ s: CollectionStream, maxElements: Int) -> Int {
+        var visited = 0
+        let v = version
+        repeat {
+            s.cursor = s.elements.scan(cursor: s.cursor) { e in
+                visited += 1
+                if e.version < v { s.emit(e) }
+            }
+        } while s.cursor != 0 && visited < maxElements
+        if s.cursor == 0 {
+            assert(s.emitted == s.count, "snapshot invariant: \(s.emitted) of \(s.count) elements emitted")
+            streams.removeFirst()
+            disarm(s)
+            sink.endStream(s)
+            releaseValue(of: s)
+        }
+        return max(visited, 1)
+    }
+
+    private func disarm(_ s: CollectionStream) {
+        switch s.kind {
+        case .hashField: unsafeDowncast(s.object!, to: HashValue.self).snapshotStream = nil
+        case .setMember: unsafeDowncast(s.object!, to: SetValue.self).snapshotStream = nil
+        case .zsetNode: unsafeDowncast(s.object!, to: ZSetValue.self).skiplist?.snapshotStream = nil
+        }
+    }
+
+    /// A value whose key went while it was streamed is freed now, on the lazy-free
+    /// thread when that is worth it (its key's deletion could not hand it over).
+    private func releaseValue(of s: CollectionStream) {
+        guard var obj = s.object else { return }
+        s.object = nil
+        if isKnownUniquelyReferenced(&obj) { keyspace.freeDetachedObject(obj) }
     }
 
     /// Takes ownership of a cut table that its database just dropped (FLUSHDB); it is
@@ -123,6 +281,11 @@ public final class Snapshot {
     }
 
     private func end() {
+        for s in streams {
+            disarm(s)
+            releaseValue(of: s)
+        }
+        streams.removeAll()
         for i in current..<tables.count { release(table: i) }
         current = tables.count
         tables.removeAll()

@@ -79,6 +79,12 @@ public protocol StoredObject: AnyObject {
     /// intset, still counted in the meter) and is left empty, to be dropped: the entry
     /// then keeps the block itself (see "Compact slots" below). Nil otherwise.
     func surrenderCompactBlock() -> UnsafeMutableRawPointer?
+    /// True while a snapshot sends the value element by element (it then holds it).
+    var isStreamedBySnapshot: Bool { get }
+}
+
+extension StoredObject {
+    public var isStreamedBySnapshot: Bool { false }
 }
 
 extension KeyEntry {

@@ -505,6 +505,8 @@ public final class ZSetValue: StoredObject {
 
     public var freeEffort: Int { listpack != nil ? 1 : skiplist!.length }
 
+    public var isStreamedBySnapshot: Bool { skiplist?.snapshotStream != nil }
+
     public func surrenderCompactBlock() -> UnsafeMutableRawPointer? {
         guard let b = listpack?.base else { return nil }
         listpack = nil
@@ -551,6 +553,8 @@ final class ZSkiplist {
     var tail: UnsafeMutableRawPointer?
     var level = 1
     var length = 0
+    /// Set while a BGSAVE sends this sorted set member by member (see Snapshot).
+    unowned(unsafe) var snapshotStream: CollectionStream?
 
     init(meter: MemoryMeter, expected: Int) {
         self.meter = meter
@@ -649,7 +653,7 @@ final class ZSkiplist {
     func insert(_ member: UnsafeRawBufferPointer, score: Double, hash: UInt64) {
         let lvl = ZSkiplist.randomLevel()
         let e = KeyEntry.allocate(key: member, valueBytes: 20 + lvl * ZSkiplist.levelBytes, withExpire: false,
-                                  version: 0, meter: meter)
+                                  version: CollectionStream.newElementVersion(snapshotStream), meter: meter)
         e.encoding = .raw
         let n = e.raw
         ZSkiplist.setScore(n, score)
@@ -738,6 +742,7 @@ final class ZSkiplist {
 
     func delete(_ member: UnsafeRawBufferPointer) -> Bool {
         guard let n = find(member) else { return false }
+        snapshotStream?.willChange(KeyEntry(n))
         unlink(n)
         let e = table.remove(member, hash: KeyHash.hash(member))!
         e.free(meter: meter)
@@ -747,6 +752,7 @@ final class ZSkiplist {
 
     /// Moves node `n` to `score`, in place when its neighbours allow (zslUpdateScore).
     func updateScore(_ n: UnsafeMutableRawPointer, to score: Double) {
+        snapshotStream?.willChange(KeyEntry(n))
         let back = ZSkiplist.backward(n), next = ZSkiplist.forward(n, 0)
         if (back == nil || ZSkiplist.score(back!) < score) && (next == nil || ZSkiplist.score(next!) > score) {
             ZSkiplist.setScore(n, score)

@@ -20,9 +20,13 @@ import Synchronization
 
 /// Entry copies in one ByteBuffer, each record `[db: UInt32][size: UInt32][entry block,
 /// padded to 8 bytes]`, where the entry block has KeyEntry's layout (the padding keeps
-/// every copy aligned for KeyEntry's field loads).
+/// every copy aligned for KeyEntry's field loads). A streamed collection's elements
+/// follow its entry as records `[elementTag | kind: UInt32][size: UInt32][payload]`:
+/// a hash field is `[field length: UInt32][field][value]`, a set member its bytes, a
+/// sorted-set member `[score: Double][member]` (see CollectionStream).
 struct EntryBatch {
     static let headerSize = 8
+    static let elementTag: UInt32 = 0x8000_0000
     private var bytes: ByteBuffer
 
     init(capacity: Int) { bytes = ByteBuffer(capacity: max(capacity, 4096)) }
@@ -67,14 +71,59 @@ struct EntryBatch {
         bytes.writeIndex += size
     }
 
-    /// Calls `body` with each record's database index and entry copy.
-    func forEach(_ body: (Int, KeyEntry) throws -> Void) rethrows {
+    /// Size of the record `appendElement` makes for `e`.
+    @inline(__always) static func elementRecordSize(_ kind: CollectionStream.Kind, _ e: KeyEntry) -> Int {
+        recordSize(entryBytes: elementPayloadSize(kind, e))
+    }
+
+    @inline(__always) private static func elementPayloadSize(_ kind: CollectionStream.Kind, _ e: KeyEntry) -> Int {
+        switch kind {
+        case .hashField: return 4 + e.keyLength + e.valueLength
+        case .setMember: return e.keyLength
+        case .zsetNode: return 8 + e.keyLength
+        }
+    }
+
+    /// Appends one element of a streamed collection, copied out of its table entry.
+    mutating func appendElement(_ kind: CollectionStream.Kind, _ e: KeyEntry) {
+        let payload = EntryBatch.elementPayloadSize(kind, e)
+        let size = EntryBatch.recordSize(entryBytes: payload)
+        bytes.reserve(size)
+        let p = bytes.base + bytes.writeIndex
+        p.storeBytes(of: EntryBatch.elementTag | UInt32(kind.rawValue), as: UInt32.self)
+        p.storeBytes(of: UInt32(truncatingIfNeeded: payload), toByteOffset: 4, as: UInt32.self)
+        let d = p + EntryBatch.headerSize
+        let key = e.key
+        switch kind {
+        case .hashField:
+            d.storeBytes(of: UInt32(truncatingIfNeeded: key.count), as: UInt32.self)
+            if key.count > 0 { memcpy(d + 4, key.baseAddress!, key.count) }
+            let v = e.stringBytes
+            if v.count > 0 { memcpy(d + 4 + key.count, v.baseAddress!, v.count) }
+        case .setMember:
+            if key.count > 0 { memcpy(d, key.baseAddress!, key.count) }
+        case .zsetNode:
+            d.storeBytes(of: ZSkiplist.score(e.raw), as: Double.self)
+            if key.count > 0 { memcpy(d + 8, key.baseAddress!, key.count) }
+        }
+        bytes.writeIndex += size
+    }
+
+    /// Calls `entry` with each entry record's database index and entry copy, and
+    /// `element` with each element record's kind and payload, in order.
+    func forEach(entry: (Int, KeyEntry) throws -> Void,
+                 element: (CollectionStream.Kind, UnsafeRawBufferPointer) throws -> Void) rethrows {
         var off = 0
         while off < count {
             let p = bytes.base + off
-            let db = Int(p.load(as: UInt32.self))
+            let word = p.load(as: UInt32.self)
             let size = Int(p.load(fromByteOffset: 4, as: UInt32.self))
-            try body(db, KeyEntry(p + EntryBatch.headerSize))
+            if word & EntryBatch.elementTag != 0 {
+                let kind = CollectionStream.Kind(rawValue: UInt8(truncatingIfNeeded: word))!
+                try element(kind, UnsafeRawBufferPointer(start: p + EntryBatch.headerSize, count: size))
+            } else {
+                try entry(Int(word), KeyEntry(p + EntryBatch.headerSize))
+            }
             off += EntryBatch.recordSize(entryBytes: size)
         }
     }
@@ -209,6 +258,17 @@ final class RDBSaveThread {
         return renaming && !renameFailed
     }
 
+    /// Fails the save from the loop's side (the file would be wrong): like `abort`,
+    /// but the save then ends as failed with `error`.
+    func fail(error: Int32) {
+        pthread_mutex_lock(mutex)
+        if failedErrno == 0 { failedErrno = error }
+        aborting = true
+        closing = true
+        pthread_cond_broadcast(cond)
+        pthread_mutex_unlock(mutex)
+    }
+
     /// (finished, errno of the first failure or 0, whether that failure was the
     /// final rename).
     var state: (finished: Bool, error: Int32, inRename: Bool) {
@@ -251,10 +311,13 @@ final class RDBSaveThread {
             }
             pthread_mutex_unlock(mutex)
             do {
-                try batch.forEach { db, entry in
+                try batch.forEach(entry: { db, entry in
                     keys.write(db: db, entry: entry)
                     if enc.bufferedCount >= RDBSaveThread.writeChunk { try writeOut() }
-                }
+                }, element: { kind, payload in
+                    keys.writeElement(kind, payload)
+                    if enc.bufferedCount >= RDBSaveThread.writeChunk { try writeOut() }
+                })
             } catch RDBError.io(_, let e) {
                 err = e
             } catch {

@@ -5,6 +5,12 @@
 // turns, and a helper thread (RDBSaveThread) encodes, compresses, checksums, writes
 // and fsyncs the temp file and renames it over `dbfilename`, as Redis's forked child
 // does (Redis's rdbSave/rdbSaveBackground contract); the loop then records the result.
+//
+// A big hash, set or sorted set reaches BGSAVE's sink element by element, so copying
+// it never stalls the loop for long, even while it is being written. An RDB record
+// cannot be interleaved with others, so while a collection's elements flow, entries
+// preserved by the write hook wait in `held`, and collections opened behind it collect
+// their first elements in their own spool; each goes out when the one ahead ends.
 
 import Glibc
 import CApusSys
@@ -37,6 +43,45 @@ final class RDBKeyWriter {
         }
         encoder.writeEntry(entry, compress: compress)
     }
+
+    /// One element of a collection whose record `write` began (see EntryBatch).
+    func writeElement(_ kind: CollectionStream.Kind, _ payload: UnsafeRawBufferPointer) {
+        switch kind {
+        case .hashField:
+            let n = Int(payload.loadUnaligned(as: UInt32.self))
+            encoder.writeStringObject(UnsafeRawBufferPointer(rebasing: payload[4..<(4 + n)]), compress: compress)
+            encoder.writeStringObject(UnsafeRawBufferPointer(rebasing: payload[(4 + n)...]), compress: compress)
+        case .setMember:
+            encoder.writeStringObject(payload, compress: compress)
+        case .zsetNode:
+            encoder.writeStringObject(UnsafeRawBufferPointer(rebasing: payload[8...]), compress: compress)
+            encoder.writeBinaryDouble(payload.loadUnaligned(as: Double.self))
+        }
+    }
+}
+
+/// Records kept back in order, in batches, until their turn in the file comes.
+struct Spool {
+    private(set) var batches: [EntryBatch] = []
+    private(set) var bytes = 0
+
+    /// Runs `write` on a batch with room for a record of `need` bytes.
+    mutating func append(need: Int, _ write: (inout EntryBatch) -> Void) {
+        if batches.isEmpty || batches[batches.count - 1].count + need > batches[batches.count - 1].capacity {
+            batches.append(EntryBatch(capacity: max(EntryCopySink.batchSize, need)))
+        }
+        let before = batches[batches.count - 1].count
+        write(&batches[batches.count - 1])
+        bytes += batches[batches.count - 1].count - before
+    }
+
+    /// The batches, leaving the spool empty.
+    mutating func take() -> [EntryBatch] {
+        defer { batches = []; bytes = 0 }
+        return batches
+    }
+
+    func free() { for b in batches { b.free() } }
 }
 
 /// SAVE's sink: encodes each entry during the call.
@@ -54,6 +99,14 @@ final class EntryCopySink: SnapshotSink {
     let thread: RDBSaveThread
     private(set) var batch = EntryBatch(capacity: EntryCopySink.batchSize)
     private var sealed = false
+    /// The collection whose elements go into `batch` now, if any.
+    private var head: CollectionStream?
+    /// Whole entries emitted while `head` is open: they follow its last element.
+    private var held = Spool()
+    /// Streams opened while `head` is open, each with its record so far.
+    private var waiting: [(stream: CollectionStream, spool: Spool)] = []
+    /// Why the sink failed the save, for the loop to log.
+    var failure: String?
 
     /// Serializes object values at emit time (one encoder reused).
     private let scratch = RDBEncoder(initialCapacity: 4096)
@@ -64,37 +117,93 @@ final class EntryCopySink: SnapshotSink {
         self.compress = compress
     }
 
-    deinit { if !sealed { batch.free() } }
+    deinit {
+        if !sealed { batch.free() }
+        held.free()
+        for w in waiting { w.spool.free() }
+    }
 
     override func emit(db: Int, entry: KeyEntry) {
         switch entry.type {
         case .string:
             // The whole value lives in the entry block: copying it is the snapshot.
-            append(db: db, entry: entry, entryBytes: entry.totalSize(valueBytes: entry.valueLength), value: nil)
+            let n = entry.totalSize(valueBytes: entry.valueLength)
+            place(need: EntryBatch.recordSize(entryBytes: n), into: head == nil ? -1 : -2) {
+                $0.append(db: db, entry: entry, entryBytes: n)
+            }
         case .hash, .set, .list, .zset:
             // The object keeps changing after this call: its image is its RDB encoding,
             // made now, carried in the copy in place of the object reference.
             scratch.writeValue(of: entry, compress: compress)
             scratch.drainBuffered { v in
-                append(db: db, entry: entry, entryBytes: entry.valueOffset + v.count, value: v)
+                appendSerialized(db: db, entry: entry, value: v, into: head == nil ? -1 : -2)
             }
         }
     }
 
-    private func append(db: Int, entry: KeyEntry, entryBytes: Int, value: UnsafeRawBufferPointer?) {
-        let need = EntryBatch.recordSize(entryBytes: entryBytes)
-        if batch.count + need > batch.capacity {
-            handOver(next: max(EntryCopySink.batchSize, need))
-        }
-        if let v = value {
-            batch.append(db: db, entry: entry, serializedValue: v)
+    override func beginStream(_ stream: CollectionStream, entry: KeyEntry) {
+        // The record's head is the key with the element count as its value so far.
+        scratch.writeLength(stream.count)
+        var dest = -1
+        if head == nil {
+            head = stream
         } else {
-            batch.append(db: db, entry: entry, entryBytes: entryBytes)
+            waiting.append((stream, Spool()))
+            dest = waiting.count - 1
+        }
+        scratch.drainBuffered { v in appendSerialized(db: stream.db, entry: entry, value: v, into: dest) }
+    }
+
+    override func emitElement(_ stream: CollectionStream, _ element: KeyEntry) {
+        let dest = stream === head ? -1 : waiting.firstIndex { $0.stream === stream }!
+        place(need: EntryBatch.elementRecordSize(stream.kind, element), into: dest) {
+            $0.appendElement(stream.kind, element)
         }
     }
 
-    /// Bytes copied into the batch not yet handed over.
+    override func endStream(_ stream: CollectionStream) {
+        precondition(stream === head, "streams end in the order they opened")
+        if stream.emitted != stream.count {
+            // The record would not match its count: better no file than a wrong one.
+            failure = "BGSAVE: a collection sent \(stream.emitted) of the \(stream.count) elements it had at the cut; the save is abandoned"
+            thread.fail(error: EIO)
+        }
+        // What waited behind it goes to the thread in order: the entries held back,
+        // then the next stream's record so far, whose elements then flow directly.
+        handOver(next: EntryCopySink.batchSize)
+        for b in held.take() { thread.enqueue(b) }
+        head = nil
+        if !waiting.isEmpty {
+            var next = waiting.removeFirst()
+            head = next.stream
+            for b in next.spool.take() { thread.enqueue(b) }
+        }
+    }
+
+    /// Destinations: -1 the batch for the thread, -2 the held entries, i ≥ 0 the spool
+    /// of `waiting[i]`.
+    private func place(need: Int, into dest: Int, _ write: (inout EntryBatch) -> Void) {
+        switch dest {
+        case -1:
+            if batch.count + need > batch.capacity { handOver(next: max(EntryCopySink.batchSize, need)) }
+            write(&batch)
+        case -2:
+            held.append(need: need, write)
+        default:
+            waiting[dest].spool.append(need: need, write)
+        }
+    }
+
+    private func appendSerialized(db: Int, entry: KeyEntry, value: UnsafeRawBufferPointer, into dest: Int) {
+        place(need: EntryBatch.recordSize(entryBytes: entry.valueOffset + value.count), into: dest) {
+            $0.append(db: db, entry: entry, serializedValue: value)
+        }
+    }
+
+    /// Bytes copied into the batch not yet handed over (what flow control weighs).
     var pendingBytes: Int { sealed ? 0 : batch.count }
+    /// Bytes kept back behind an open stream; they go to the thread when it ends.
+    var heldBytes: Int { held.bytes + waiting.reduce(0) { $0 + $1.spool.bytes } }
 
     /// Passes the batch to the thread when it is full enough.
     func handOverIfFull() {
@@ -104,6 +213,7 @@ final class EntryCopySink: SnapshotSink {
     /// Passes the last batch to the thread; nothing may be emitted afterwards.
     func seal() {
         if sealed { return }
+        precondition(head == nil && waiting.isEmpty && held.bytes == 0, "sealed with a collection record open")
         sealed = true
         thread.enqueue(batch)
     }
@@ -149,7 +259,7 @@ public final class SnapshotJob {
     public var keysTotal: Int { snapshot.keysTotal }
     /// Entry copies not yet encoded by the thread: what this save costs in memory, the
     /// forkless counterpart of fork's copy-on-write.
-    public var bufferedBytes: Int { sink.pendingBytes + thread.pendingBytes }
+    public var bufferedBytes: Int { sink.pendingBytes + sink.heldBytes + thread.pendingBytes }
     /// True while the loop has copying to do and room to do it: it then polls without
     /// sleeping so that the scan goes on between events.
     var wantsToRun: Bool { !closed && !waitingForRoom }
@@ -267,7 +377,7 @@ extension Server {
                                    tempPath: tempPath, finalPath: finalPath, notifyFd: notifyFd,
                                    incrementalFsync: config.rdbSaveIncrementalFsync)
         let sink = EntryCopySink(thread: thread, compress: config.rdbcompression)
-        let snap = keyspace.beginSnapshot(sink: sink)
+        let snap = keyspace.beginSnapshot(sink: sink, streamThreshold: snapshotStreamThreshold)
         snapshotJob = SnapshotJob(snapshot: snap, sink: sink, thread: thread, tempPath: tempPath, finalPath: finalPath,
                                   startedAtMs: mstime, dirtyAtStart: keyspace.dirty)
         log(.notice, "Background saving started (forkless snapshot of \(snap.keysTotal) keys, written by a helper thread)")
@@ -304,6 +414,10 @@ extension Server {
                     }
                 }
             }
+        }
+        if let f = sink.failure {
+            log(.warning, f)
+            sink.failure = nil
         }
         job.peakBufferedBytes = max(job.peakBufferedBytes, job.bufferedBytes)
         if job.scanDone {

@@ -65,6 +65,10 @@ public final class Server {
     public var rdbSaves = 0
     public var dirtyBeforeBgsave = 0
     public var snapshotJob: SnapshotJob?
+    /// A BGSAVE sends hashes, sets and sorted sets with more elements than this element
+    /// by element (encoding a few hundred at once costs tens of microseconds); tests
+    /// lower it to stream every collection.
+    var snapshotStreamThreshold = 256
     /// Monotonic start time of the last command: a busy server gives a save short slices.
     var lastCommandStartUs: UInt64 = 0
     /// Client events the last poll returned: requests are arriving now.
