@@ -957,6 +957,9 @@ final class BackgroundSaveTests: XCTestCase {
                 let c = h.makeClient()
                 var load = ""
                 for b in 0..<6 {
+                    // Lists 3..5 keep their inner nodes compressed.
+                    if b == 3 { load += "CONFIG SET list-compress-depth 1\r\n" }
+                    load += "RPUSH l\(b)" + (0..<(2_000 * (b + 1))).map { " e\($0)-\(b)" }.joined() + "\r\n"
                     let n = 600 + 200 * b
                     for f in stride(from: 0, to: n, by: 100) {
                         load += "HSET h\(b)" + (f..<(f + 100)).map { " f\($0) v\($0)" }.joined() + "\r\n"
@@ -984,7 +987,13 @@ final class BackgroundSaveTests: XCTestCase {
                         for _ in 0..<3 {
                             let b = pick(6), f = pick(1_600)
                             let cmd: String
-                            switch pick(22) {
+                            switch pick(28) {
+                            case 22: cmd = "LPUSH l\(b) new\(f)"
+                            case 23: cmd = "RPOP l\(b) 3"
+                            case 24: cmd = "LSET l\(b) \(f) set\(f)"
+                            case 25: cmd = "LMOVE l\(b) l\((b + 1) % 6) LEFT RIGHT"
+                            case 26: cmd = pick(4) == 0 ? "LTRIM l\(b) 5 -5" : "LINSERT l\(b) BEFORE e\(f)-\(b) ins"
+                            case 27: cmd = "LREM l\(b) 0 e\(f)-\(b)"
                             case 0: cmd = "HSET h\(b) f\(f) w\(f)"
                             case 1: cmd = "HSET h\(b) f\(f) " + String(repeating: "long", count: 20)
                             case 2: cmd = "HDEL h\(b) f\(f) f\(f + 1)"

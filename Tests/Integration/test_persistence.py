@@ -194,7 +194,7 @@ def test_bgsave_while_writing(servers):
 
 
 def test_bgsave_of_big_collections_being_written(servers):
-    """Big hashes, sets and sorted sets go to the save thread element by element while
+    """Big hashes, sets, sorted sets and lists go to the save thread piece by piece while
     a client keeps changing them: the file passes redis-check-rdb and Redis loads from
     it exactly what they held when BGSAVE answered."""
     apus = servers.new("apus")
@@ -205,11 +205,13 @@ def test_bgsave_of_big_collections_being_written(servers):
             p.hset("h", mapping={f"f{i}": f"v{i}" for i in range(s, s + 1000)})
             p.sadd("s", *[f"m{i}" for i in range(s, s + 1000)])
             p.zadd("z", {f"m{i}": i % 1000 for i in range(s, s + 1000)})
+            p.rpush("l", *[f"e{i}" for i in range(s, s + 1000)])
         p.execute()
     r.pexpireat("h", 4_000_000_000_000)
 
     def image(c):
-        return (c.hgetall("h"), c.smembers("s"), c.zrange("z", 0, -1, withscores=True), c.pexpiretime("h"))
+        return (c.hgetall("h"), c.smembers("s"), c.zrange("z", 0, -1, withscores=True), c.lrange("l", 0, -1),
+                c.pexpiretime("h"))
 
     before = image(r)
 
@@ -218,6 +220,7 @@ def test_bgsave_of_big_collections_being_written(servers):
     writes = b"".join(cmd("HSET", "h", f"f{i}", "changed" * (i % 3)) + cmd("HDEL", "h", f"f{i + 1}")
                       + cmd("SREM", "s", f"m{i}") + cmd("SADD", "s", f"new{i}")
                       + cmd("ZINCRBY", "z", "5", f"m{i}") + cmd("ZREM", "z", f"m{i + 2}")
+                      + cmd("LPUSH", "l", f"new{i}") + cmd("RPOP", "l")
                       for i in range(0, n, 5)) + cmd("DEL", "s") + cmd("ECHO", "written")
     with socket.create_connection(("127.0.0.1", apus.port)) as sock:
         sock.sendall(cmd("BGSAVE"))

@@ -36,6 +36,9 @@ public final class ListValue: StoredObject {
     /// list-compress-depth at creation (Redis applies it per list, when created).
     let compressDepth: Int32
     public private(set) var count: Int = 0
+    /// Set while a BGSAVE copies this list node by node; the first change copies the
+    /// nodes not yet sent before it happens (see Snapshot).
+    unowned(unsafe) var snapshotStream: CollectionStream?
 
     public init(meter: MemoryMeter, compressDepth: Int = 0) {
         self.meter = meter
@@ -364,6 +367,7 @@ public final class ListValue: StoredObject {
 
     /// Pushes `s` at the head or the tail.
     public func push(_ s: UnsafeRawBufferPointer, atHead: Bool, fill: Int) {
+        snapshotStream?.listWillChange()
         defer { settle() }
         let n = Int(nodeCount)
         let end = atHead ? 0 : n - 1
@@ -381,6 +385,7 @@ public final class ListValue: StoredObject {
 
     /// Removes and returns the head or tail element; nil when empty.
     public func pop(fromHead: Bool) -> [UInt8]? {
+        snapshotStream?.listWillChange()
         if count == 0 { return nil }
         defer { settle() }
         let i = fromHead ? 0 : Int(nodeCount) - 1
@@ -411,6 +416,7 @@ public final class ListValue: StoredObject {
 
     /// LSET: replaces element `index`; false when out of range.
     public func replace(at index: Int, with s: UnsafeRawBufferPointer) -> Bool {
+        snapshotStream?.listWillChange()
         guard index >= 0 && index < count else { return false }
         defer { settle() }
         let (i, local) = locate(index)
@@ -423,6 +429,7 @@ public final class ListValue: StoredObject {
     /// LINSERT: inserts `s` before or after the first element equal to `pivot`; false
     /// when there is no such element.
     public func insert(_ s: UnsafeRawBufferPointer, pivot: UnsafeRawBufferPointer, after: Bool, fill: Int) -> Bool {
+        snapshotStream?.listWillChange()
         defer { settle() }
         for i in 0..<Int(nodeCount) {
             // Searched in a copy when compressed: the same bytes, so the same offset.
@@ -487,6 +494,7 @@ public final class ListValue: StoredObject {
     /// LREM: removes up to `limit` elements equal to `value` (0: all), walking from the
     /// head or the tail; returns how many went.
     public func removeMatching(_ value: UnsafeRawBufferPointer, limit: Int, fromTail: Bool) -> Int {
+        snapshotStream?.listWillChange()
         var removed = 0
         defer { settle() }
         if !fromTail {
@@ -530,6 +538,7 @@ public final class ListValue: StoredObject {
     /// Removes `n` elements from the head (or the tail), whole nodes at a time where
     /// possible (LTRIM, LPOP/RPOP with a count after copying).
     public func removeRange(fromHead: Bool, count n: Int) {
+        snapshotStream?.listWillChange()
         defer { settle() }
         var left = min(n, count)
         while left > 0 {
@@ -575,6 +584,11 @@ public final class ListValue: StoredObject {
     public var freeEffort: Int { Int(nodeCount) }
 
     public func detachMeter(_ m: MemoryMeter) { meter = m }
+
+    public var isStreamedBySnapshot: Bool { snapshotStream != nil }
+
+    /// Elements in node `i` (the snapshot paces its copying by them).
+    func nodeElementCount(_ i: Int) -> Int { elementCount(i) }
 
     /// Lists keep their object: a list's node array is its own allocation anyway.
     public func surrenderCompactBlock() -> UnsafeMutableRawPointer? { nil }

@@ -15,14 +15,16 @@
 // running between steps. Emission hands out the live entry: the sink must serialize
 // it during the call.
 //
-// A big hash, set or sorted set (more elements than `streamThreshold`) is not emitted
-// in one go, which would stall the loop for as long as serializing it takes: the same
-// protocol runs one level down, over its element table (CollectionStream). Emitting it
-// opens a stream — the sink gets the key and the element count at the cut — and the
-// elements follow: from the element table's scan, which `step` runs before going on
-// with the keys, or from the element write hook in the value's own methods, which
-// emits an element with version < V before it changes or goes and stamps it V.
-// Elements added while the stream is open carry V and are skipped. Streams end in the
+// A big collection (more elements than `streamThreshold`) is not emitted in one go,
+// which would stall the loop for as long as serializing it takes (CollectionStream).
+// For a hash, set or sorted set the same protocol runs one level down, over its element
+// table. Emitting it opens a stream — the sink gets the key and the element count at
+// the cut — and the elements follow: from the element table's scan, which `step` runs
+// before going on with the keys, or from the element write hook in the value's own
+// methods, which emits an element with version < V before it changes or goes and
+// stamps it V. Elements added while the stream is open carry V and are skipped. A list
+// goes node by node, in order; its nodes have no versions, so the first change to it
+// copies the nodes not yet sent (a memcpy each) before it happens. Streams end in the
 // order they opened (only the first is scanned); a stream holds its value, so a key
 // deleted meanwhile is still sent whole, and freed (lazily when big) after it.
 
@@ -42,6 +44,8 @@ open class SnapshotSink {
     /// One element of `stream` as at the cut (see CollectionStream.Kind for its layout),
     /// valid only during the call.
     open func emitElement(_ stream: CollectionStream, _ element: KeyEntry) {}
+    /// The next node of a list's stream, valid only during the call.
+    func emitListNode(_ stream: CollectionStream, _ node: ListValue.StoredNode) {}
     /// Every element of the first open stream has been emitted.
     open func endStream(_ stream: CollectionStream) {}
 }
@@ -50,31 +54,36 @@ open class SnapshotSink {
 /// back at it (`snapshotStream`) while it is open, which arms the element write hook.
 public final class CollectionStream {
     /// What the elements are: a hash field (key = field, string value = value), a set
-    /// member (key = member) or a sorted-set node (ZSkiplist's member and score).
-    public enum Kind: UInt8 { case hashField = 1, setMember = 2, zsetNode = 3 }
+    /// member (key = member), a sorted-set node (ZSkiplist's member and score) or a
+    /// list's node.
+    public enum Kind: UInt8 { case hashField = 1, setMember = 2, zsetNode = 3, listNode = 4 }
 
     public let kind: Kind
     /// Database index at the cut.
     public let db: Int
-    /// Elements at the cut: exactly this many are emitted.
+    /// Elements (list nodes) at the cut: exactly this many are emitted.
     public let count: Int
-    public private(set) var emitted = 0
+    public fileprivate(set) var emitted = 0
     let version: UInt32
     /// Keeps the value alive until it is sent, even if its key goes meanwhile.
     fileprivate(set) var object: AnyObject?
-    let elements: KeyTable
+    /// The element table scanned (nil for a list).
+    let elements: KeyTable?
     var cursor: UInt64 = 0
     unowned(unsafe) let snapshot: Snapshot
 
-    init(kind: Kind, db: Int, object: AnyObject, elements: KeyTable, snapshot: Snapshot) {
+    init(kind: Kind, db: Int, object: AnyObject, elements: KeyTable?, count: Int, snapshot: Snapshot) {
         self.kind = kind
         self.db = db
-        self.count = elements.count
+        self.count = count
         self.object = object
         self.elements = elements
         self.version = snapshot.version
         self.snapshot = snapshot
     }
+
+    /// The list write hook: call before the list changes.
+    func listWillChange() { snapshot.copyRemainingNodes(self) }
 
     /// The element write hook: call before `e` changes or is removed.
     @inline(__always)
@@ -206,22 +215,30 @@ public final class Snapshot {
         case .hash:
             let h = e.object(as: HashValue.self)
             guard let t = h.table, t.count > streamThreshold else { return nil }
-            let s = CollectionStream(kind: .hashField, db: db, object: h, elements: t, snapshot: self)
+            let s = CollectionStream(kind: .hashField, db: db, object: h, elements: t, count: t.count, snapshot: self)
             h.snapshotStream = s
             return s
         case .set:
             let v = e.object(as: SetValue.self)
             guard let t = v.table, t.count > streamThreshold else { return nil }
-            let s = CollectionStream(kind: .setMember, db: db, object: v, elements: t, snapshot: self)
+            let s = CollectionStream(kind: .setMember, db: db, object: v, elements: t, count: t.count, snapshot: self)
             v.snapshotStream = s
             return s
         case .zset:
             let z = e.object(as: ZSetValue.self)
             guard let sl = z.skiplist, sl.table.count > streamThreshold else { return nil }
-            let s = CollectionStream(kind: .zsetNode, db: db, object: z, elements: sl.table, snapshot: self)
+            let s = CollectionStream(kind: .zsetNode, db: db, object: z, elements: sl.table, count: sl.table.count,
+                                     snapshot: self)
             sl.snapshotStream = s
             return s
-        case .string, .list:
+        case .list:
+            let l = e.object(as: ListValue.self)
+            guard l.count > streamThreshold else { return nil }
+            let s = CollectionStream(kind: .listNode, db: db, object: l, elements: nil, count: Int(l.nodeCount),
+                                     snapshot: self)
+            l.snapshotStream = s
+            return s
+        case .string:
             return nil
         }
     }
@@ -230,14 +247,26 @@ public final class Snapshot {
     /// is complete. Returns the number visited (at least 1, so the caller progresses).
     private func advance(_ s: CollectionStream, maxElements: Int) -> Int {
         var visited = 0
-        let v = version
-        repeat {
-            s.cursor = s.elements.scan(cursor: s.cursor) { e in
-                visited += 1
-                if e.version < v { s.emit(e) }
+        var done: Bool
+        if let t = s.elements {
+            let v = version
+            repeat {
+                s.cursor = t.scan(cursor: s.cursor) { e in
+                    visited += 1
+                    if e.version < v { s.emit(e) }
+                }
+            } while s.cursor != 0 && visited < maxElements
+            done = s.cursor == 0
+        } else {
+            // A list: its next nodes, in order (all sent already if it has changed).
+            while s.emitted < s.count && visited < maxElements {
+                let l = unsafeDowncast(s.object!, to: ListValue.self)
+                visited += l.nodeElementCount(s.emitted)
+                emitNode(s, of: l)
             }
-        } while s.cursor != 0 && visited < maxElements
-        if s.cursor == 0 {
+            done = s.emitted == s.count
+        }
+        if done {
             assert(s.emitted == s.count, "snapshot invariant: \(s.emitted) of \(s.count) elements emitted")
             streams.removeFirst()
             disarm(s)
@@ -247,11 +276,26 @@ public final class Snapshot {
         return max(visited, 1)
     }
 
+    private func emitNode(_ s: CollectionStream, of l: ListValue) {
+        let i = s.emitted
+        s.emitted += 1
+        sink.emitListNode(s, l.storedNode(i))
+    }
+
+    /// Before a streamed list changes: its nodes not sent yet are sent now, as they are
+    /// (the stream then only waits for its turn to end).
+    func copyRemainingNodes(_ s: CollectionStream) {
+        let l = unsafeDowncast(s.object!, to: ListValue.self)
+        while s.emitted < s.count { emitNode(s, of: l) }
+        l.snapshotStream = nil
+    }
+
     private func disarm(_ s: CollectionStream) {
         switch s.kind {
         case .hashField: unsafeDowncast(s.object!, to: HashValue.self).snapshotStream = nil
         case .setMember: unsafeDowncast(s.object!, to: SetValue.self).snapshotStream = nil
         case .zsetNode: unsafeDowncast(s.object!, to: ZSetValue.self).skiplist?.snapshotStream = nil
+        case .listNode: unsafeDowncast(s.object!, to: ListValue.self).snapshotStream = nil
         }
     }
 

@@ -23,7 +23,8 @@ import Synchronization
 /// every copy aligned for KeyEntry's field loads). A streamed collection's elements
 /// follow its entry as records `[elementTag | kind: UInt32][size: UInt32][payload]`:
 /// a hash field is `[field length: UInt32][field][value]`, a set member its bytes, a
-/// sorted-set member `[score: Double][member]` (see CollectionStream).
+/// sorted-set member `[score: Double][member]`, a list node `[raw length: UInt32, 0 when
+/// not compressed][listpack or LZF bytes]` (see CollectionStream).
 struct EntryBatch {
     static let headerSize = 8
     static let elementTag: UInt32 = 0x8000_0000
@@ -81,6 +82,31 @@ struct EntryBatch {
         case .hashField: return 4 + e.keyLength + e.valueLength
         case .setMember: return e.keyLength
         case .zsetNode: return 8 + e.keyLength
+        case .listNode: preconditionFailure("list nodes are not table entries")
+        }
+    }
+
+    /// Appends a list node record (see the layout above).
+    mutating func appendListNode(_ node: ListValue.StoredNode) {
+        let (raw, data): (Int, UnsafeRawBufferPointer)
+        switch node {
+        case .packed(let lp): (raw, data) = (0, lp.bytes)
+        case .compressed(let lzf, let rawLength): (raw, data) = (rawLength, lzf)
+        }
+        let size = EntryBatch.recordSize(entryBytes: 4 + data.count)
+        bytes.reserve(size)
+        let p = bytes.base + bytes.writeIndex
+        p.storeBytes(of: EntryBatch.elementTag | UInt32(CollectionStream.Kind.listNode.rawValue), as: UInt32.self)
+        p.storeBytes(of: UInt32(truncatingIfNeeded: 4 + data.count), toByteOffset: 4, as: UInt32.self)
+        p.storeBytes(of: UInt32(truncatingIfNeeded: raw), toByteOffset: EntryBatch.headerSize, as: UInt32.self)
+        if data.count > 0 { memcpy(p + EntryBatch.headerSize + 4, data.baseAddress!, data.count) }
+        bytes.writeIndex += size
+    }
+
+    @inline(__always) static func listNodeRecordSize(_ node: ListValue.StoredNode) -> Int {
+        switch node {
+        case .packed(let lp): return recordSize(entryBytes: 4 + lp.bytes.count)
+        case .compressed(let lzf, _): return recordSize(entryBytes: 4 + lzf.count)
         }
     }
 
@@ -105,6 +131,8 @@ struct EntryBatch {
         case .zsetNode:
             d.storeBytes(of: ZSkiplist.score(e.raw), as: Double.self)
             if key.count > 0 { memcpy(d + 8, key.baseAddress!, key.count) }
+        case .listNode:
+            preconditionFailure("list nodes are not table entries")
         }
         bytes.writeIndex += size
     }

@@ -56,6 +56,16 @@ final class RDBKeyWriter {
         case .zsetNode:
             encoder.writeStringObject(UnsafeRawBufferPointer(rebasing: payload[8...]), compress: compress)
             encoder.writeBinaryDouble(payload.loadUnaligned(as: Double.self))
+        case .listNode:
+            // As writeList: a packed container holding the listpack, or its LZF form.
+            encoder.writeLength(2)
+            let raw = Int(payload.loadUnaligned(as: UInt32.self))
+            let data = UnsafeRawBufferPointer(rebasing: payload[4...])
+            if raw == 0 {
+                encoder.writeStringObject(data, compress: compress)
+            } else {
+                encoder.writeLZFBlob(data, rawLength: raw)
+            }
         }
     }
 }
@@ -159,6 +169,11 @@ final class EntryCopySink: SnapshotSink {
         place(need: EntryBatch.elementRecordSize(stream.kind, element), into: dest) {
             $0.appendElement(stream.kind, element)
         }
+    }
+
+    override func emitListNode(_ stream: CollectionStream, _ node: ListValue.StoredNode) {
+        let dest = stream === head ? -1 : waiting.firstIndex { $0.stream === stream }!
+        place(need: EntryBatch.listNodeRecordSize(node), into: dest) { $0.appendListNode(node) }
     }
 
     override func endStream(_ stream: CollectionStream) {
