@@ -251,7 +251,8 @@ public final class Snapshot {
         if let t = s.elements {
             let v = version
             repeat {
-                s.cursor = t.scan(cursor: s.cursor) { e in
+                // Prefetching, as the key scan: the walk is in random memory order.
+                s.cursor = t.scanPrefetching(cursor: s.cursor, buckets: 16) { e in
                     visited += 1
                     if e.version < v { s.emit(e) }
                 }
