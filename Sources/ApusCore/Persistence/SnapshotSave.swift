@@ -6,8 +6,9 @@
 // and fsyncs the temp file and renames it over `dbfilename`, as Redis's forked child
 // does (Redis's rdbSave/rdbSaveBackground contract); the loop then records the result.
 //
-// A big hash, set or sorted set reaches BGSAVE's sink element by element, so copying
-// it never stalls the loop for long, even while it is being written. An RDB record
+// A big hash, set or sorted set reaches BGSAVE's sink element by element, a big list
+// node by node, so copying it never stalls the loop for long, even while it is being
+// written; the save thread encodes and compresses the pieces. An RDB record
 // cannot be interleaved with others, so while a collection's elements flow, entries
 // preserved by the write hook wait in `held`, and collections opened behind it collect
 // their first elements in their own spool; each goes out when the one ahead ends.
