@@ -168,8 +168,13 @@ def test_markdown_tool_efficiency_and_memory(bc):
     mem = md_rows(md, "Memory after 1,000,000")
     assert mem["apus"][1:] == ["10.0", "80.0", "70.0"]
     assert mem["apus/redis"][1:] == ["1.00", "0.67", "0.64"]
-    bg = md_rows(md, "BGSAVE under SET load")
+    bg = md_rows(md, "BGSAVE under write load")
     assert bg["apus"][3] == "1.01" and bg["redis"][3] == "1.90"
+    assert "2,000,000 keys x 100 B, SET load" in md
+    # The collections dataset names what was saved and the load that ran.
+    rep = synthetic_report()
+    rep["bgsave"] = dict(rep["bgsave"], keys=1_000_000, dataset="collections")
+    assert "a hash of 1,000,000 fields + collections, HSET load" in bc.render_markdown(rep)
 
 
 def test_efficiency_below_target_is_flagged(bc):
