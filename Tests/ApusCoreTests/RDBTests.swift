@@ -978,8 +978,8 @@ final class BackgroundSaveTests: XCTestCase {
                 s.snapshotStreamThreshold = threshold
                 XCTAssertTrue(s.startBackgroundSave())
                 let job = try XCTUnwrap(s.snapshotJob)
-                var rng = SplitMix64(seed: UInt64(threshold) + 7)
-                func pick(_ n: Int) -> Int { Int(rng.next() % UInt64(n)) }
+                var rng = SnapshotModelRNG(seed: UInt64(threshold) + 7)
+                func pick(_ n: Int) -> Int { rng.below(n) }
                 var ops = 0, mostStreams = 0
                 let deadline = Date().addingTimeInterval(60)
                 while s.snapshotJob != nil {
