@@ -787,6 +787,25 @@ final class RDBRedisCompatibilityTests: XCTestCase {
 /// encodes and writes them, and the file holds the dataset as it was at the cut even
 /// though every key is overwritten while the save runs.
 final class BackgroundSaveTests: XCTestCase {
+    /// Starts a BGSAVE and plays the event loop's part until it ends, running `between`
+    /// before each copy slice (the writes that overlap the save). False, after a
+    /// failure is recorded, when it did not end within `seconds`.
+    private func runBackgroundSave(_ s: Server, seconds: Double = 30, between: () -> Void) throws -> Bool {
+        XCTAssertTrue(s.startBackgroundSave())
+        let job = try XCTUnwrap(s.snapshotJob)
+        let deadline = Date().addingTimeInterval(seconds)
+        while s.snapshotJob != nil {
+            between()
+            s.snapshotBeforeSleep()
+            if job.thread.state.finished || job.waitingForRoom { s.drainNotifications(fd: s.notifyFd) }
+            if Date() > deadline {
+                XCTFail("BGSAVE did not finish")
+                return false
+            }
+        }
+        return true
+    }
+
     /// Runs `body` with the working directory (where saves land) in a fresh temporary one.
     private func inTemporaryDirectory(_ body: (URL) throws -> Void) throws {
         let dir = try rdbTemporaryDirectory()
@@ -809,21 +828,14 @@ final class BackgroundSaveTests: XCTestCase {
             }
             _ = h.feed(c, load)
             let s = h.server
-            XCTAssertTrue(s.startBackgroundSave())
-            let job = try XCTUnwrap(s.snapshotJob)
             var overwritten = 0
-            let deadline = Date().addingTimeInterval(30)
-            while s.snapshotJob != nil {
-                // Writes between slices: each goes through the write hook first.
+            // Writes between slices: each goes through the write hook first.
+            guard try runBackgroundSave(s, between: {
                 if overwritten < n {
                     _ = h.feed(c, "*3\r\n$3\r\nSET\r\n$\("k\(overwritten)".utf8.count)\r\nk\(overwritten)\r\n$7\r\nchanged\r\n")
                     overwritten += 1
                 }
-                s.snapshotBeforeSleep()
-                if job.thread.state.finished || job.waitingForRoom { s.drainNotifications(fd: s.notifyFd) }
-                XCTAssertLessThan(Date(), deadline, "BGSAVE did not finish")
-                if Date() > deadline { return }
-            }
+            }) else { return }
             XCTAssertTrue(s.lastBgsaveOk)
             XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("temp-\(getpid()).rdb").path))
             let bytes = [UInt8](try Data(contentsOf: dir.appendingPathComponent("dump.rdb")))
@@ -852,21 +864,14 @@ final class BackgroundSaveTests: XCTestCase {
             _ = h.feed(c, load)
             XCTAssertEqual(h.feed(c, "OBJECT ENCODING small0\r\nOBJECT ENCODING big0\r\n"), "$8\r\nlistpack\r\n$9\r\nhashtable\r\n")
             let s = h.server
-            XCTAssertTrue(s.startBackgroundSave())
-            let job = try XCTUnwrap(s.snapshotJob)
             var i = 0
-            let deadline = Date().addingTimeInterval(30)
-            while s.snapshotJob != nil {
+            guard try runBackgroundSave(s, between: {
                 if i < 300 {
                     _ = h.feed(c, i % 7 == 0 ? "DEL small\(i)\r\n" : "HSET small\(i) a changed c new\r\n")
                     if i < 3 { _ = h.feed(c, "HDEL big\(i) f0 f1\r\nHSET big\(i) f2 changed\r\n") }
                     i += 1
                 }
-                s.snapshotBeforeSleep()
-                if job.thread.state.finished || job.waitingForRoom { s.drainNotifications(fd: s.notifyFd) }
-                XCTAssertLessThan(Date(), deadline, "BGSAVE did not finish")
-                if Date() > deadline { return }
-            }
+            }) else { return }
             XCTAssertTrue(s.lastBgsaveOk)
             XCTAssertGreaterThan(i, 3, "the writes must overlap the save for the test to mean anything")
             let (collected, _) = try rdbLoad([UInt8](try Data(contentsOf: dir.appendingPathComponent("dump.rdb"))))
@@ -907,11 +912,8 @@ final class BackgroundSaveTests: XCTestCase {
             let path = dir.appendingPathComponent("dump.rdb")
             let (expected, _) = try rdbLoad([UInt8](try Data(contentsOf: path)))
             let s = h.server
-            XCTAssertTrue(s.startBackgroundSave())
-            let job = try XCTUnwrap(s.snapshotJob)
             var i = 0
-            let deadline = Date().addingTimeInterval(30)
-            while s.snapshotJob != nil {
+            guard try runBackgroundSave(s, between: {
                 if i < 200 {
                     let j = (i + 1) % 200
                     let ops = [
@@ -924,11 +926,7 @@ final class BackgroundSaveTests: XCTestCase {
                     if i < 5 { _ = h.feed(c, "LPOP biglist 10\r\nZREM bigz m\(i)\r\nSREM bigset s\(i)\r\nLSET biglist 100 x\r\n") }
                     i += 1
                 }
-                s.snapshotBeforeSleep()
-                if job.thread.state.finished || job.waitingForRoom { s.drainNotifications(fd: s.notifyFd) }
-                XCTAssertLessThan(Date(), deadline, "BGSAVE did not finish")
-                if Date() > deadline { return }
-            }
+            }) else { return }
             XCTAssertTrue(s.lastBgsaveOk)
             XCTAssertGreaterThan(i, 5, "the writes must overlap the save for the test to mean anything")
             let (collected, _) = try rdbLoad([UInt8](try Data(contentsOf: path)))
@@ -976,13 +974,11 @@ final class BackgroundSaveTests: XCTestCase {
                 let (expected, _) = try rdbLoad([UInt8](try Data(contentsOf: path)))
                 let s = h.server
                 s.snapshotStreamThreshold = threshold
-                XCTAssertTrue(s.startBackgroundSave())
-                let job = try XCTUnwrap(s.snapshotJob)
                 var rng = SnapshotModelRNG(seed: UInt64(threshold) + 7)
                 func pick(_ n: Int) -> Int { rng.below(n) }
                 var ops = 0, mostStreams = 0
-                let deadline = Date().addingTimeInterval(60)
-                while s.snapshotJob != nil {
+                guard try runBackgroundSave(s, seconds: 60, between: {
+                    if let job = s.snapshotJob { mostStreams = max(mostStreams, job.snapshot.openStreams) }
                     if ops < 3_000 {
                         for _ in 0..<3 {
                             let b = pick(6), f = pick(1_600)
@@ -1021,11 +1017,7 @@ final class BackgroundSaveTests: XCTestCase {
                             ops += 1
                         }
                     }
-                    mostStreams = max(mostStreams, job.snapshot.openStreams)
-                    s.snapshotBeforeSleep()
-                    if job.thread.state.finished || job.waitingForRoom { s.drainNotifications(fd: s.notifyFd) }
-                    if Date() > deadline { return XCTFail("BGSAVE did not finish") }
-                }
+                }) else { return }
                 XCTAssertTrue(s.lastBgsaveOk)
                 XCTAssertGreaterThan(ops, 30, "the writes must overlap the save for the test to mean anything")
                 if threshold == 0 { XCTAssertGreaterThan(mostStreams, 1, "streams must have queued behind one another") }

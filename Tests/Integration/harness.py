@@ -379,3 +379,20 @@ def assert_rdb_ok(path: str) -> None:
     """redis-check-rdb (Redis 7.0.15's own checker) accepts the file."""
     p = subprocess.run(["redis-check-rdb", path], capture_output=True, timeout=120)
     assert p.returncode == 0 and b"RDB looks OK" in p.stdout, p.stdout.decode() + p.stderr.decode()
+
+
+def save_and_load_in_redis(servers, populate, snapshot, args):
+    """Apus (started with `args`) is filled by `populate` and SAVEs; redis-check-rdb
+    accepts the file and a redis-server started on it holds the same `snapshot` and the
+    same DEBUG DIGEST. Returns the Apus server, that snapshot and a client of Redis."""
+    apus = servers.new("apus", args=args)
+    a = apus.client()
+    populate(a)
+    before = snapshot(a)
+    digest = a.execute_command("DEBUG", "DIGEST")
+    assert a.save()
+    assert_rdb_ok(apus.rdb_path())
+    r = servers.new("redis", workdir=apus.dir, args=args).client()
+    assert snapshot(r) == before
+    assert r.execute_command("DEBUG", "DIGEST") == digest, "the same data has the same digest in both"
+    return apus, before, r

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from harness import assert_rdb_ok, encode_command, wait_for
+from harness import assert_rdb_ok, encode_command, save_and_load_in_redis, wait_for
 
 DEBUG = ["--enable-debug-command", "yes"]
 
@@ -32,18 +32,8 @@ def snapshot(c) -> dict:
 
 
 def test_lists_cross_through_rdb_both_ways(servers):
-    apus = servers.new("apus", args=DEBUG)
-    a = apus.client()
-    populate(a)
-    before = snapshot(a)
+    apus, before, r = save_and_load_in_redis(servers, populate, snapshot, DEBUG)
     assert before[b"small"][2] == b"quicklist"
-    digest = a.execute_command("DEBUG", "DIGEST")
-    assert a.save()
-    assert_rdb_ok(apus.rdb_path())
-    ref = servers.new("redis", workdir=apus.dir, args=DEBUG)
-    r = ref.client()
-    assert snapshot(r) == before
-    assert r.execute_command("DEBUG", "DIGEST") == digest
     r.rpush("fromredis", *range(300), "tail")
     r.config_set("list-compress-depth", 1)
     r.rpush("compressed", *[f"c{i}" * 30 for i in range(3000)])

@@ -5,7 +5,7 @@ payloads, the encoding 7.0 would pick and the same DEBUG DIGEST; redis-py's set 
 
 from __future__ import annotations
 
-from harness import assert_rdb_ok
+from harness import save_and_load_in_redis
 
 DEBUG = ["--enable-debug-command", "yes"]
 
@@ -27,19 +27,9 @@ def snapshot(c) -> dict:
 
 
 def test_sets_cross_through_rdb_both_ways(servers):
-    apus = servers.new("apus", args=DEBUG)
-    a = apus.client()
-    populate(a)
-    before = snapshot(a)
+    apus, before, r = save_and_load_in_redis(servers, populate, snapshot, DEBUG)
     assert before[b"ints"][2] == b"intset" and before[b"many"][2] == b"hashtable"
     assert before[b"strs"][2] == b"hashtable"
-    digest = a.execute_command("DEBUG", "DIGEST")
-    assert a.save()
-    assert_rdb_ok(apus.rdb_path())
-    ref = servers.new("redis", workdir=apus.dir, args=DEBUG)
-    r = ref.client()
-    assert snapshot(r) == before
-    assert r.execute_command("DEBUG", "DIGEST") == digest
     r.sadd("fromredis", 1, 2, "z")
     assert r.save()
     again = servers.new("apus", workdir=apus.dir, args=DEBUG)

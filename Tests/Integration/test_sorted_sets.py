@@ -6,7 +6,7 @@ DEBUG DIGEST; redis-py's sorted-set API works; BZPOPMIN/BZMPOP block and are ser
 
 from __future__ import annotations
 
-from harness import assert_rdb_ok
+from harness import save_and_load_in_redis
 from test_lists import blocked_count, start_blocked
 
 DEBUG = ["--enable-debug-command", "yes"]
@@ -26,19 +26,9 @@ def snapshot(c) -> dict:
 
 
 def test_sorted_sets_cross_through_rdb_both_ways(servers):
-    apus = servers.new("apus", args=DEBUG)
-    a = apus.client()
-    populate(a)
-    before = snapshot(a)
+    apus, before, r = save_and_load_in_redis(servers, populate, snapshot, DEBUG)
     assert before[b"small"][2] == b"listpack" and before[b"big"][2] == b"skiplist"
     assert before[b"long"][2] == b"skiplist"
-    digest = a.execute_command("DEBUG", "DIGEST")
-    assert a.save()
-    assert_rdb_ok(apus.rdb_path())
-    ref = servers.new("redis", workdir=apus.dir, args=DEBUG)
-    r = ref.client()
-    assert snapshot(r) == before
-    assert r.execute_command("DEBUG", "DIGEST") == digest
     r.zadd("fromredis", {f"m{i}": i / 3 for i in range(500)})
     assert r.save()
     again = servers.new("apus", workdir=apus.dir, args=DEBUG)

@@ -179,9 +179,8 @@ public final class HashValue: StoredObject {
             accounted { $0.delete(at: f, count: 2) }
             return true
         }
-        let t = table!, h = KeyHash.hash(field)
-        if let s = snapshotStream, let e = t.find(field, hash: h) { s.willChange(e) }
-        guard let e = t.remove(field, hash: h) else { return false }
+        guard let e = table!.remove(field, hash: KeyHash.hash(field)) else { return false }
+        snapshotStream?.willChange(e)   // unlinked, still whole until freed
         e.free(meter: meter)
         table!.resizeIfNeeded()
         return true

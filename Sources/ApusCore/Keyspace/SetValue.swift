@@ -204,9 +204,8 @@ public final class SetValue: StoredObject {
             accountedListpack { _ = $0.delete(at: off) }
             return true
         }
-        let h = KeyHash.hash(m)
-        if let s = snapshotStream, let e = table!.find(m, hash: h) { s.willChange(e) }
-        guard let e = table!.remove(m, hash: h) else { return false }
+        guard let e = table!.remove(m, hash: KeyHash.hash(m)) else { return false }
+        snapshotStream?.willChange(e)   // unlinked, still whole until freed
         e.free(meter: meter)
         table!.resizeIfNeeded()
         return true

@@ -139,7 +139,7 @@ final class EntryCopySink: SnapshotSink {
         case .string:
             // The whole value lives in the entry block: copying it is the snapshot.
             let n = entry.totalSize(valueBytes: entry.valueLength)
-            place(need: EntryBatch.recordSize(entryBytes: n), into: head == nil ? -1 : -2) {
+            place(need: EntryBatch.recordSize(entryBytes: n), into: head == nil ? .thread : .held) {
                 $0.append(db: db, entry: entry, entryBytes: n)
             }
         case .hash, .set, .list, .zset:
@@ -147,7 +147,7 @@ final class EntryCopySink: SnapshotSink {
             // made now, carried in the copy in place of the object reference.
             scratch.writeValue(of: entry, compress: compress)
             scratch.drainBuffered { v in
-                appendSerialized(db: db, entry: entry, value: v, into: head == nil ? -1 : -2)
+                appendSerialized(db: db, entry: entry, value: v, into: head == nil ? .thread : .held)
             }
         }
     }
@@ -155,26 +155,24 @@ final class EntryCopySink: SnapshotSink {
     override func beginStream(_ stream: CollectionStream, entry: KeyEntry) {
         // The record's head is the key with the element count as its value so far.
         scratch.writeLength(stream.count)
-        var dest = -1
+        var dest = Destination.thread
         if head == nil {
             head = stream
         } else {
             waiting.append((stream, Spool()))
-            dest = waiting.count - 1
+            dest = .waiting(waiting.count - 1)
         }
         scratch.drainBuffered { v in appendSerialized(db: stream.db, entry: entry, value: v, into: dest) }
     }
 
     override func emitElement(_ stream: CollectionStream, _ element: KeyEntry) {
-        let dest = stream === head ? -1 : waiting.firstIndex { $0.stream === stream }!
-        place(need: EntryBatch.elementRecordSize(stream.kind, element), into: dest) {
+        place(need: EntryBatch.elementRecordSize(stream.kind, element), into: destination(of: stream)) {
             $0.appendElement(stream.kind, element)
         }
     }
 
     override func emitListNode(_ stream: CollectionStream, _ node: ListValue.StoredNode) {
-        let dest = stream === head ? -1 : waiting.firstIndex { $0.stream === stream }!
-        place(need: EntryBatch.listNodeRecordSize(node), into: dest) { $0.appendListNode(node) }
+        place(need: EntryBatch.listNodeRecordSize(node), into: destination(of: stream)) { $0.appendListNode(node) }
     }
 
     override func endStream(_ stream: CollectionStream) {
@@ -196,21 +194,27 @@ final class EntryCopySink: SnapshotSink {
         }
     }
 
-    /// Destinations: -1 the batch for the thread, -2 the held entries, i ≥ 0 the spool
-    /// of `waiting[i]`.
-    private func place(need: Int, into dest: Int, _ write: (inout EntryBatch) -> Void) {
+    /// Where a record goes: the batch for the thread, the held entries, or the spool of
+    /// `waiting[i]`.
+    private enum Destination { case thread, held, waiting(Int) }
+
+    private func destination(of stream: CollectionStream) -> Destination {
+        stream === head ? .thread : .waiting(waiting.firstIndex { $0.stream === stream }!)
+    }
+
+    private func place(need: Int, into dest: Destination, _ write: (inout EntryBatch) -> Void) {
         switch dest {
-        case -1:
+        case .thread:
             if batch.count + need > batch.capacity { handOver(next: max(EntryCopySink.batchSize, need)) }
             write(&batch)
-        case -2:
+        case .held:
             held.append(need: need, write)
-        default:
-            waiting[dest].spool.append(need: need, write)
+        case .waiting(let i):
+            waiting[i].spool.append(need: need, write)
         }
     }
 
-    private func appendSerialized(db: Int, entry: KeyEntry, value: UnsafeRawBufferPointer, into dest: Int) {
+    private func appendSerialized(db: Int, entry: KeyEntry, value: UnsafeRawBufferPointer, into dest: Destination) {
         place(need: EntryBatch.recordSize(entryBytes: entry.valueOffset + value.count), into: dest) {
             $0.append(db: db, entry: entry, serializedValue: value)
         }
