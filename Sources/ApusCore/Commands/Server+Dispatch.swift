@@ -66,6 +66,11 @@ extension Server {
             c.addReplyError("MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.")
             return
         }
+        if c.flags.contains(.pubsub) && c.resp == 2 && !PubSubCommands.allowedWhileSubscribed.contains(cmd.name) {
+            cmd.rejectedCalls += 1
+            c.addReplyError("ERR Can't execute '\(cmd.fullName)': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context")
+            return
+        }
         call(c, cmd)
     }
 

@@ -13,6 +13,17 @@ extension Client {
     /// client never grows past its limit by more than one reply element.
     @inline(__always) func prepareToWrite() -> Bool {
         if !flags.isDisjoint(with: Client.noReplyFlags) { return false }
+        return queueForWrite()
+    }
+
+    /// `prepareToWrite` for what Redis pushes (pub/sub messages and (un)subscribe
+    /// confirmations, its CLIENT_PUSHING): CLIENT REPLY OFF/SKIP do not hold it back.
+    @inline(__always) func prepareToPush() -> Bool {
+        if flags.contains(.closeASAP) { return false }
+        return queueForWrite()
+    }
+
+    @inline(__always) private func queueForWrite() -> Bool {
         if !queuedForWrite {
             queuedForWrite = true
             server.clientsPendingWrite.append(self)
@@ -65,6 +76,14 @@ extension Client {
     }
 
     public func addReplySyntaxError() { addReplyError("ERR syntax error") }
+
+    /// 7.0's reply to a subcommand given the wrong arguments (addReplySubcommandSyntaxError).
+    public func addReplySubcommandSyntaxError() {
+        var msg = Array("ERR unknown subcommand or wrong number of arguments for '".utf8)
+        msg += arg(1).prefix(128)
+        msg += Array("'. Try \(String(decoding: arg(0), as: UTF8.self).uppercased()) HELP.".utf8)
+        addReplyError(bytes: msg)
+    }
 
     public func addReplyHelp(_ lines: [String]) {
         let cmd = currentCommand.map { ($0.parent ?? $0).name.uppercased() } ?? argString(0).uppercased()

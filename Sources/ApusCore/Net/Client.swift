@@ -76,6 +76,9 @@ public final class Client {
     var blockGeneration: UInt32 = 0
     /// While the blocked command runs again: the key that became ready.
     var servingKey: [UInt8]?
+    /// Channels, patterns and shard channels this client listens to (nil until it
+    /// subscribes to something; see PubSub).
+    var subscriptions: ClientSubscriptions?
     /// Queued for processing of its remaining input after an unblock.
     var queuedAfterUnblock = false
 

@@ -238,6 +238,7 @@ extension Server {
         if c.flags.contains(.monitor), let i = monitors.firstIndex(where: { $0 === c }) { monitors.remove(at: i) }
         if let i = pausedClients.firstIndex(where: { $0 === c }) { pausedClients.remove(at: i) }
         if c.flags.contains(.blocked) { removeFromBlockingQueues(c) }
+        pubsub.unsubscribeAll(c)
         c.flags.insert(.closeASAP)
     }
 

@@ -68,7 +68,9 @@ enum ClientCommands {
         let cmd = c.lastCommand?.fullName ?? "NULL"
         var line = "id=\(c.id) addr=\(c.peerAddress) laddr=\(c.localAddress) fd=\(c.fd)"
         line += " name=\(c.displayName) age=\(nowSec - c.createdAt / 1000) idle=\(nowSec - c.lastInteraction / 1000)"
-        line += " flags=\(flags) db=\(c.dbIndex) sub=0 psub=0 ssub=0 multi=-1"
+        let subs = c.subscriptions
+        line += " flags=\(flags) db=\(c.dbIndex) sub=\(subs?.channels.count ?? 0) psub=\(subs?.patterns.count ?? 0)"
+        line += " ssub=\(subs?.shardChannels.count ?? 0) multi=-1"
         line += " qbuf=\(qbuf) qbuf-free=\(qbufFree) argv-mem=\(argvMem) multi-mem=0"
         line += " rbs=\(c.reply.capacity) rbp=\(c.reply.capacity) obl=\(c.reply.readableBytes) oll=0 omem=\(omem)"
         line += " tot-mem=\(c.bufferMemory) events=\(events) cmd=\(cmd) user=\(c.user) redir=-1 resp=\(c.resp)"

@@ -7,6 +7,13 @@ enum ConnectionCommands {
             c.addReplyErrorArity()
             return
         }
+        if c.flags.contains(.pubsub) && c.resp == 2 {
+            // In RESP2 subscribed mode replies look like messages: ["pong", argument].
+            c.addReplyArrayLen(2)
+            c.addReplyBulkString("pong")
+            if c.argc == 1 { c.addReplyBulkString("") } else { c.addReplyBulk(c.arg(1)) }
+            return
+        }
         if c.argc == 1 { c.addReplyRaw("+PONG\r\n") } else { c.addReplyBulk(c.arg(1)) }
     }
 
@@ -23,6 +30,7 @@ enum ConnectionCommands {
             s.monitors.remove(at: i)
         }
         c.flags.subtract([.monitor, .replyOff, .replySkip, .replySkipNext, .noEvict])
+        s.pubsub.unsubscribeAll(c)
         c.resp = 2
         c.name = nil
         c.dbIndex = 0

@@ -39,6 +39,8 @@ public final class Server {
     /// Smallest configured output-buffer limit (Net/OutputLimits.swift); Int.max if none.
     var outputLimitFloor = Int.max
     public var monitors: [Client] = []
+    /// Channels, shard channels and patterns with their subscribers.
+    let pubsub = PubSub()
     public var pausedUntilMs: Int64 = 0
     public var pauseWritesOnly = false
     var pausedClients: [Client] = []
