@@ -51,6 +51,17 @@ final class PropagationTests: XCTestCase {
         XCTAssertEqual(run("SET k v XX", "MSET x 1 y 2"), ["3: MSET x 1 y 2"])
     }
 
+    func testATransactionReachesConsumersAsOneUnit() {
+        let before = stream.units
+        XCTAssertEqual(run("MULTI", "SET a 1", "GET a", "SELECT 2", "INCR n", "DEL nothing", "EXEC"),
+                       ["0: SET a 1", "2: INCR n"])
+        XCTAssertEqual(stream.units, before + 1, "EXEC hands its writes over together")
+        XCTAssertEqual(run("SELECT 0", "MULTI", "GET a", "EXEC"), [], "a transaction that changed nothing")
+        XCTAssertEqual(run("MULTI", "SET b 1", "DISCARD"), [])
+        // Blocking pops inside EXEC act as their non-blocking forms.
+        XCTAssertEqual(run("RPUSH l x", "MULTI", "BLPOP l 0", "BLPOP l 0", "EXEC"), ["0: RPUSH l x", "0: LPOP l"])
+    }
+
     func testRelativeExpiriesBecomeAbsolute() {
         let before = h.server.mstime
         let out = run("SET k v EX 100 NX GET", "SETEX s 10 v", "PSETEX p 500 v", "EXPIRE k 50", "GETEX k PERSIST")

@@ -13,6 +13,12 @@ enum CommandHandlers {
             "auth": ConnectionCommands.auth,
             "hello": ConnectionCommands.hello,
             "select": ConnectionCommands.select,
+            // transactions
+            "multi": TransactionCommands.multi,
+            "exec": TransactionCommands.exec,
+            "discard": TransactionCommands.discard,
+            "watch": TransactionCommands.watch,
+            "unwatch": TransactionCommands.unwatch,
             // publish/subscribe
             "subscribe": PubSubCommands.subscribe,
             "unsubscribe": PubSubCommands.unsubscribe,

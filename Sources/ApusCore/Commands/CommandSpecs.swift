@@ -68,7 +68,7 @@ public enum CommandSpecs {
     }
 
     static func allSpecs() -> [Spec] {
-        connectionAndKeyspace() + strings() + lists() + sorting() + hashes() + sets() + sortedSets() + pubsub() + server()
+        connectionAndKeyspace() + strings() + lists() + sorting() + hashes() + sets() + sortedSets() + pubsub() + transactions() + server()
     }
 
     private static func make(_ s: Spec, _ handler: CommandHandler?) -> RedisCommand {

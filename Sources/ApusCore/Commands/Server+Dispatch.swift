@@ -12,6 +12,7 @@ extension Server {
         c.commandsProcessed += 1
         guard let top = commands.lookup(c.arg(0)) else {
             c.lastCommand = nil
+            flagTransaction(c)
             rejectUnknownCommand(c)
             return
         }
@@ -25,6 +26,7 @@ extension Server {
                 var msg = Array("ERR unknown subcommand '".utf8)
                 msg += c.arg(1).prefix(128)
                 msg += Array("'. Try \(top.name.uppercased()) HELP.".utf8)
+                flagTransaction(c)
                 c.addReplyError(bytes: msg)
                 return
             }
@@ -32,46 +34,74 @@ extension Server {
         c.currentCommand = cmd
         c.lastCommand = cmd
         if (cmd.arity > 0 && cmd.arity != c.argc) || c.argc < -cmd.arity {
-            cmd.rejectedCalls += 1
-            c.addReplyError("ERR wrong number of arguments for '\(cmd.fullName)' command")
+            reject(c, cmd, "ERR wrong number of arguments for '\(cmd.fullName)' command")
             return
         }
         if cmd.flags.contains(.protected) && cmd.name == "debug"
             && !DebugCommand.protectedActionAllowed(config.enableDebugCommand, c) {
-            cmd.rejectedCalls += 1
-            c.addReplyError(DebugCommand.notAllowedError)
+            reject(c, cmd, DebugCommand.notAllowedError)
             return
         }
         if !c.authenticated && !cmd.flags.contains(.noAuth) {
-            cmd.rejectedCalls += 1
-            c.addReplyError("NOAUTH Authentication required.")
+            reject(c, cmd, "NOAUTH Authentication required.")
+            return
+        }
+        if c.flags.contains(.multi) && cmd.flags.contains(.noMulti) {
+            reject(c, cmd, "ERR Command not allowed inside a transaction")
             return
         }
         if loading && !cmd.flags.contains(.loading) {
-            cmd.rejectedCalls += 1
-            c.addReplyError("LOADING Redis is loading the dataset in memory")
+            reject(c, cmd, "LOADING Redis is loading the dataset in memory")
             return
         }
-        if config.maxmemory > 0 && cmd.flags.contains(.denyOOM) && !c.flags.contains(.fake)
+        // Queuing inside MULTI may grow memory without bound, so under maxmemory every
+        // command but the ones that end a transaction is refused (7.0's rule).
+        if config.maxmemory > 0 && !c.flags.contains(.fake)
+            && (cmd.flags.contains(.denyOOM) || (c.flags.contains(.multi) && !Server.endsTransaction.contains(cmd.name)))
             && memoryForLimit > config.maxmemory {
             // Eviction comes with its own issue: until then every policy behaves as
             // noeviction and commands that may grow memory are refused, as Redis does
             // when it cannot free enough.
-            cmd.rejectedCalls += 1
-            c.addReplyError("OOM command not allowed when used memory > 'maxmemory'.")
+            reject(c, cmd, "OOM command not allowed when used memory > 'maxmemory'.")
             return
         }
         if writesDeniedByDiskError() && (cmd.flags.contains(.write) || cmd.name == "ping") {
-            cmd.rejectedCalls += 1
-            c.addReplyError("MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.")
+            reject(c, cmd, "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.")
             return
         }
         if c.flags.contains(.pubsub) && c.resp == 2 && !PubSubCommands.allowedWhileSubscribed.contains(cmd.name) {
-            cmd.rejectedCalls += 1
-            c.addReplyError("ERR Can't execute '\(cmd.fullName)': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context")
+            reject(c, cmd, "ERR Can't execute '\(cmd.fullName)': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context")
+            return
+        }
+        if c.flags.contains(.multi) && !TransactionCommands.runImmediately.contains(cmd.name) {
+            TransactionCommands.queue(c, cmd)
             return
         }
         call(c, cmd)
+    }
+
+    /// Commands 7.0 still accepts inside MULTI when over maxmemory.
+    static let endsTransaction: Set<String> = ["exec", "discard", "quit", "reset"]
+
+    /// Refuses the parsed command (Redis's rejectCommand): a transaction in progress is
+    /// doomed, and a refused EXEC ends it with the reason.
+    func reject(_ c: Client, _ cmd: RedisCommand, _ error: String) {
+        cmd.rejectedCalls += 1
+        flagTransaction(c)
+        if cmd.name == "exec" && cmd.parent == nil {
+            TransactionCommands.discardTransaction(c)
+            // 7.0 quotes its formatted refusals without their ERR code (its shared
+            // errors, OOM or NOAUTH, keep theirs).
+            let reason = error.hasPrefix("ERR ") ? String(error.dropFirst(4)) : error
+            c.addReplyError("EXECABORT Transaction discarded because of: " + reason)
+            return
+        }
+        c.addReplyError(error)
+    }
+
+    /// An error while queuing makes the next EXEC fail (flagTransaction).
+    @inline(__always) func flagTransaction(_ c: Client) {
+        if c.flags.contains(.multi) { c.flags.insert(.dirtyExec) }
     }
 
     /// Runs the handler, accounts for it and propagates what it changed.
@@ -87,7 +117,7 @@ extension Server {
         let duration = Int(apus_monotonic_us() &- start)
         currentClient = nil
         // Without a consumer nothing was recorded: one flag test on the hot path.
-        if keyspace.propagator.isActive { propagate(c, dirtied: keyspace.dirty > dirtyBefore) }
+        if keyspace.propagator.isActive { propagate(c, cmd, dirtied: keyspace.dirty > dirtyBefore) }
         // Like Redis, monitors see the command after it ran (so SELECT shows the new db),
         // with secrets redacted; a monitor sees its own commands too.
         // A served blocked command was counted and shown to monitors when it blocked.
@@ -111,10 +141,18 @@ extension Server {
     /// Hands the command just run to the propagator (as sent, or as its replacement)
     /// and ends the execution unit. The db is the client's after the command (SELECT
     /// inside MULTI comes later): a command applies to the database it ran in.
+    /// Inside EXEC each command is only recorded; EXEC itself is not propagated but
+    /// ends the unit, so the consumers see the transaction's commands together.
     @inline(never)
-    func propagate(_ c: Client, dirtied: Bool) {
+    func propagate(_ c: Client, _ cmd: RedisCommand, dirtied: Bool) {
         let p = keyspace.propagator
-        p.commandExecuted(db: c.dbIndex, dirtied: dirtied, argc: c.argc, arg: c.arg)
+        if inExec {
+            p.commandExecuted(db: c.dbIndex, dirtied: dirtied, argc: c.argc, arg: c.arg)
+            return
+        }
+        if cmd.name != "exec" {
+            p.commandExecuted(db: c.dbIndex, dirtied: dirtied, argc: c.argc, arg: c.arg)
+        }
         p.flush()
     }
 

@@ -522,6 +522,7 @@ public final class Database {
     /// active snapshot that has not finished serializing it.
     @discardableResult
     public func flush(async: Bool = false) -> Int {
+        keyspace.touchAllWatchedKeysInDb(id, replacedWith: nil)
         let old = table
         let removed = old.count
         table = KeyTable(meter: meter)

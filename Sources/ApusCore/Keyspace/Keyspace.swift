@@ -145,6 +145,7 @@ public final class Keyspace {
     public func keyModified(db: Int, key: UnsafeRawBufferPointer, changes: Int = 1) {
         dirty &+= changes
         if !waitedKeys.isEmpty { signalKeyAsReady(db: db, key: key) }
+        if !watchedKeys.isEmpty { touchWatchedKey(db: db, key: key) }
     }
 
     // MARK: - Keys clients are blocked on
@@ -153,6 +154,10 @@ public final class Keyspace {
     /// Any change to one of them queues it in `readyKeys`; the server then serves its
     /// blocked clients after the command (Redis's signalKeyAsReady / ready_keys).
     public internal(set) var waitedKeys = Set<WaitedKey>()
+    /// Keys some client WATCHes, with their watchers (see Watch.swift).
+    var watchedKeys: [WaitedKey: [WatchedKey]] = [:]
+    /// The server's clock (unix ms), for WATCH's expiry rules.
+    var clock: () -> Int64 = { 0 }
     private(set) var readyKeys: [WaitedKey] = []
     private var readySet = Set<WaitedKey>()
 
@@ -175,6 +180,7 @@ public final class Keyspace {
     @inline(__always)
     func keyExpired(db: Int, key: UnsafeRawBufferPointer) {
         expiredKeys &+= 1
+        if !watchedKeys.isEmpty { touchWatchedKey(db: db, key: key) }
         propagator.addDeletion(db: db, key: key, lazy: lazyExpire)
     }
 
@@ -188,6 +194,8 @@ public final class Keyspace {
     /// their ids; tables, expire sets and TTL stats move).
     public func swapDB(_ a: Int, _ b: Int) {
         if a == b { return }
+        touchAllWatchedKeysInDb(a, replacedWith: b)
+        touchAllWatchedKeysInDb(b, replacedWith: a)
         dbs[a].swapContents(with: dbs[b])
         dirty &+= 1
         // Clients blocked in either database may now find their keys (scanDatabaseForReadyKeys).

@@ -29,6 +29,12 @@ public struct ClientFlags: OptionSet {
     public static let denyBlocking = ClientFlags(rawValue: 1 << 16)
     /// Running a blocked command again now that one of its keys is ready.
     public static let reprocessing = ClientFlags(rawValue: 1 << 17)
+    /// Between MULTI and EXEC/DISCARD.
+    public static let multi = ClientFlags(rawValue: 1 << 18)
+    /// A watched key changed: the next EXEC fails (null reply).
+    public static let dirtyCAS = ClientFlags(rawValue: 1 << 19)
+    /// A command was refused while queuing: the next EXEC fails with EXECABORT.
+    public static let dirtyExec = ClientFlags(rawValue: 1 << 20)
 }
 
 public final class Client {
@@ -79,6 +85,10 @@ public final class Client {
     /// Channels, patterns and shard channels this client listens to (nil until it
     /// subscribes to something; see PubSub).
     var subscriptions: ClientSubscriptions?
+    /// The keys this client WATCHes.
+    var watched: [WatchedKey] = []
+    /// Commands queued since MULTI (nil outside a transaction).
+    var multiQueue: [QueuedCommand]?
     /// Queued for processing of its remaining input after an unblock.
     var queuedAfterUnblock = false
 

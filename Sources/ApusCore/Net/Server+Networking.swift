@@ -239,6 +239,7 @@ extension Server {
         if let i = pausedClients.firstIndex(where: { $0 === c }) { pausedClients.remove(at: i) }
         if c.flags.contains(.blocked) { removeFromBlockingQueues(c) }
         pubsub.unsubscribeAll(c)
+        keyspace.unwatchAll(c)
         c.flags.insert(.closeASAP)
     }
 

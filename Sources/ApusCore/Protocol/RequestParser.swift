@@ -257,6 +257,20 @@ public struct RequestParser {
         return .complete
     }
 
+    /// Makes `args` the argument vector (a queued command run by EXEC), held like an
+    /// inline request's in the parser's own buffer.
+    public mutating func load(_ args: [[UInt8]]) {
+        if inlineArgs == nil { inlineArgs = ByteBuffer(capacity: 256) }
+        inlineArgs!.reset(shrinkTo: 4096)
+        type = .inline
+        argc = 0
+        for a in args {
+            let off = inlineArgs!.writeIndex
+            inlineArgs!.append(a)
+            pushArg(offset: off, length: a.count)
+        }
+    }
+
     /// Slides unparsed bytes to the front of `query`, keeping the ranges of arguments
     /// already parsed for the request in progress valid.
     public mutating func compact(_ query: inout ByteBuffer) {

@@ -21,8 +21,8 @@ enum PubSubCommands {
 
     private static func subscribe(_ c: Client, _ k: PubSub.Kind, _ name: String) {
         // A client that must get exactly one reply per command cannot enter subscribed
-        // mode (7.0 makes an exception for MULTI, which Apus does not have yet).
-        if c.flags.contains(.denyBlocking) {
+        // mode; 7.0 lets SUBSCRIBE and PSUBSCRIBE through inside a transaction.
+        if c.flags.contains(.denyBlocking) && (k == .shardChannel || !c.flags.contains(.multi)) {
             c.addReplyError("ERR \(name) isn't allowed for a DENY BLOCKING client")
             return
         }

@@ -45,7 +45,9 @@ enum ClientCommands {
         var flags = ""
         if c.flags.contains(.monitor) { flags += "O" }
         if c.flags.contains(.pubsub) { flags += "P" }
+        if c.flags.contains(.multi) { flags += "x" }
         if c.flags.contains(.blocked) { flags += "b" }
+        if c.flags.contains(.dirtyCAS) { flags += "d" }
         if c.flags.contains(.closeAfterReply) { flags += "c" }
         if c.flags.contains(.closeASAP) { flags += "A" }
         if c.flags.contains(.unixSocket) { flags += "U" }
@@ -70,7 +72,7 @@ enum ClientCommands {
         line += " name=\(c.displayName) age=\(nowSec - c.createdAt / 1000) idle=\(nowSec - c.lastInteraction / 1000)"
         let subs = c.subscriptions
         line += " flags=\(flags) db=\(c.dbIndex) sub=\(subs?.channels.count ?? 0) psub=\(subs?.patterns.count ?? 0)"
-        line += " ssub=\(subs?.shardChannels.count ?? 0) multi=-1"
+        line += " ssub=\(subs?.shardChannels.count ?? 0) multi=\(c.multiQueue?.count ?? -1)"
         line += " qbuf=\(qbuf) qbuf-free=\(qbufFree) argv-mem=\(argvMem) multi-mem=0"
         line += " rbs=\(c.reply.capacity) rbp=\(c.reply.capacity) obl=\(c.reply.readableBytes) oll=0 omem=\(omem)"
         line += " tot-mem=\(c.bufferMemory) events=\(events) cmd=\(cmd) user=\(c.user) redir=-1 resp=\(c.resp)"

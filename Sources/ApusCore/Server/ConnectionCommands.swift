@@ -31,6 +31,7 @@ enum ConnectionCommands {
         }
         c.flags.subtract([.monitor, .replyOff, .replySkip, .replySkipNext, .noEvict])
         s.pubsub.unsubscribeAll(c)
+        TransactionCommands.discardTransaction(c)
         c.resp = 2
         c.name = nil
         c.dbIndex = 0

@@ -41,6 +41,8 @@ public final class Server {
     public var monitors: [Client] = []
     /// Channels, shard channels and patterns with their subscribers.
     let pubsub = PubSub()
+    /// EXEC is running its queue: the commands' propagation forms one unit.
+    var inExec = false
     public var pausedUntilMs: Int64 = 0
     public var pauseWritesOnly = false
     var pausedClients: [Client] = []
@@ -105,6 +107,7 @@ public final class Server {
         installConfigHook()
         applyEvictionPolicy()
         refreshOutputLimitFloor()
+        keyspace.clock = { [unowned self] in self.mstime }
     }
 
     public func log(_ level: LogLevel, _ msg: String) { logger.log(level, msg) }
