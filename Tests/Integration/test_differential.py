@@ -643,6 +643,16 @@ CASES: list[tuple[str, list]] = [
         Approx("TTL s4", 1), "OBJECT ENCODING s4", "SWAPDB 0 1", "HGETALL h3", "SWAPDB 0 1",
         "DEBUG DIGEST-VALUE s4 h3", "DEL s4", "UNLINK s2", "EXISTS s2 s4",
     ]),
+    ("transactions", [
+        "MULTI", "SET a 1", "INCR a", "LPUSH a x", "HSET h f v", "SADD s m", "ZADD z 1 m", "RPUSH l a b", "LPOP l",
+        "BLPOP l 0", "BLPOP nolist 0", "GET a", "EXEC", "MULTI", "EXEC", "WATCH a", "SET a 2", "MULTI", "GET a", "EXEC",
+        "WATCH a h", "MULTI", "HSET h g w", "EXEC", "WATCH nokey", "DEL nokey", "MULTI", "PING", "EXEC",
+        "WATCH l", "LPOP nosuchlist", "MULTI", "LLEN l", "EXEC", "WATCH l", "RPUSH l c", "MULTI", "LLEN l", "EXEC",
+        "MULTI", "SET", "EXEC", "DISCARD", "MULTI", "SELECT 3", "SET x 1", "EXEC", "GET x", "SELECT 0",
+        "MULTI", "MULTI", "WATCH a", "DISCARD", "UNWATCH", "EXEC", "WATCH a", "MULTI", "EXEC hello",
+        "MULTI", "NOSUCHCMD", "SET ok 1", "EXEC", "EXISTS ok", "WATCH s", "SREM s nothere", "MULTI", "SCARD s", "EXEC",
+        "WATCH s", "SPOP s", "MULTI", "SCARD s", "EXEC",
+    ]),
     ("set-scan", [
         "SADD s 1 2 3 10 20", "SSCAN s 0", "SSCAN s 0 MATCH 1*", "SSCAN s 0 COUNT 1", "SSCAN s 0 COUNT 0",
         "SSCAN s x", "SSCAN nokey 0", "SSCAN s 0 TYPE set", "SET str v", "SSCAN str 0",
