@@ -183,11 +183,15 @@ extension Server {
     func handleClientsWithPendingWrites() {
         if clientsPendingWrite.isEmpty { return }
         // Writing never queues more clients, so the array is stable while we walk it;
-        // emptying it afterwards keeps its storage (no allocation per loop turn).
-        var i = 0
-        while i < clientsPendingWrite.count {
+        // emptying it afterwards keeps its storage (no allocation per loop turn). The
+        // walk goes from the last queued to the first, as Redis's head-inserted list
+        // does: a publisher, queued after the subscribers its message reached, gets
+        // its reply before the fan-out is written, and can send its next request
+        // while the loop writes to them.
+        var i = clientsPendingWrite.count
+        while i > 0 {
+            i -= 1
             let c = clientsPendingWrite[i]
-            i += 1
             c.queuedForWrite = false
             if clientsByFd[Int(c.fd)] !== c { continue }
             writeToClient(c)
