@@ -49,6 +49,15 @@ final class ClientSubscriptions {
     /// (un)subscribe replies carry for them).
     var count: Int { channels.count + patterns.count }
     var total: Int { count + shardChannels.count }
+
+    /// Runs `body` on the names of one kind.
+    func withNames<R>(_ k: PubSub.Kind, _ body: (inout OrderedNames) -> R) -> R {
+        switch k {
+        case .channel: return body(&channels)
+        case .shardChannel: return body(&shardChannels)
+        case .pattern: return body(&patterns)
+        }
+    }
 }
 
 /// The server's side: channel, shard channel and pattern → subscribers.
@@ -81,13 +90,7 @@ final class PubSub {
     func subscribe(_ c: Client, _ k: Kind, _ name: [UInt8]) -> Bool {
         let subs = c.subscriptions ?? ClientSubscriptions()
         c.subscriptions = subs
-        let added: Bool
-        switch k {
-        case .channel: added = subs.channels.insert(name)
-        case .shardChannel: added = subs.shardChannels.insert(name)
-        case .pattern: added = subs.patterns.insert(name)
-        }
-        if !added { return false }
+        if !subs.withNames(k, { $0.insert(name) }) { return false }
         modify(k) { t in
             if let s = t[name] { s.clients.append(c) } else {
                 let s = Subscribers()
@@ -100,14 +103,7 @@ final class PubSub {
 
     /// Removes `c` from `name`; false when it was not subscribed.
     func unsubscribe(_ c: Client, _ k: Kind, _ name: [UInt8]) -> Bool {
-        guard let subs = c.subscriptions else { return false }
-        let removed: Bool
-        switch k {
-        case .channel: removed = subs.channels.remove(name)
-        case .shardChannel: removed = subs.shardChannels.remove(name)
-        case .pattern: removed = subs.patterns.remove(name)
-        }
-        if !removed { return false }
+        guard let subs = c.subscriptions, subs.withNames(k, { $0.remove(name) }) else { return false }
         modify(k) { t in
             let s = t[name]!
             s.clients.remove(at: s.clients.firstIndex { $0 === c }!)

@@ -58,12 +58,7 @@ enum PubSubCommands {
     }
 
     private static func current(_ c: Client, _ k: PubSub.Kind) -> [[UInt8]] {
-        guard let s = c.subscriptions else { return [] }
-        switch k {
-        case .channel: return s.channels.names
-        case .pattern: return s.patterns.names
-        case .shardChannel: return s.shardChannels.names
-        }
+        c.subscriptions?.withNames(k) { $0.names } ?? []
     }
 
     /// The count a confirmation carries (Redis's subscriptionCount of the kind's type).
