@@ -198,7 +198,7 @@ final class KeyspaceTests: XCTestCase {
     // MARK: - Strings
 
     func encodingAfterSet(_ v: String, _ db: Database) -> (String, String) {
-        let e = ksBytes("enc") { k in ksBytes(v) { db.setString(k, .bytes($0), now: now) } }
+        let e = ksBytes("enc") { k in ksBytes(v) { db.setString(k, .bytes($0), now: now, event: .none) } }
         return (e.encoding.name, e.testValueString)
     }
 
@@ -223,10 +223,10 @@ final class KeyspaceTests: XCTestCase {
         XCTAssertEqual(encodingAfterSet(raw, db).1, raw)
         XCTAssertEqual(encodingAfterSet(String(repeating: "1", count: 21), db).0, "embstr")
         // createStringObject rules: numeric text stays embstr.
-        let f = ksBytes("f") { k in ksBytes("3") { db.setString(k, .embstrOrRaw($0), now: now) } }
+        let f = ksBytes("f") { k in ksBytes("3") { db.setString(k, .embstrOrRaw($0), now: now, event: .none) } }
         XCTAssertEqual(f.encoding, .embstr)
         XCTAssertEqual(f.stringLength, 1)
-        let i = ksBytes("i") { db.setString($0, .int(-1234), now: now) }
+        let i = ksBytes("i") { db.setString($0, .int(-1234), now: now, event: .none) }
         XCTAssertTrue(i.isInt)
         XCTAssertEqual(i.stringLength, 5)
         XCTAssertEqual(i.testValueString, "-1234")
@@ -237,7 +237,7 @@ final class KeyspaceTests: XCTestCase {
     func testAppendGrowsGreedilyAndBecomesRaw() {
         let ks = Keyspace(databases: 1)
         let db = ks.dbs[0]
-        var e = ksBytes("a") { k in ksBytes("12") { db.setString(k, .bytes($0), now: now) } }
+        var e = ksBytes("a") { k in ksBytes("12") { db.setString(k, .bytes($0), now: now, event: .none) } }
         XCTAssertTrue(e.isInt)
         e = ksBytes("3") { db.appendString(e, $0) }
         XCTAssertEqual(e.testValueString, "123")
@@ -260,7 +260,7 @@ final class KeyspaceTests: XCTestCase {
     func testSetRangePadsWithZerosAndIntBecomesText() {
         let ks = Keyspace(databases: 1)
         let db = ks.dbs[0]
-        var e = ksBytes("s") { k in ksBytes("99") { db.setString(k, .bytes($0), now: now) } }
+        var e = ksBytes("s") { k in ksBytes("99") { db.setString(k, .bytes($0), now: now, event: .none) } }
         e = ksBytes("ab") { db.setRange(e, offset: 4, $0) }
         XCTAssertEqual(e.withStringValue { Array($0) }, Array("99".utf8) + [0, 0] + Array("ab".utf8))
         XCTAssertEqual(e.encoding, .raw)
@@ -272,13 +272,13 @@ final class KeyspaceTests: XCTestCase {
     func testIncrUpdatesIntInPlace() {
         let ks = Keyspace(databases: 1)
         let db = ks.dbs[0]
-        var e = ksBytes("n") { k in ksBytes("10") { db.setString(k, .bytes($0), now: now) } }
+        var e = ksBytes("n") { k in ksBytes("10") { db.setString(k, .bytes($0), now: now, event: .none) } }
         let p = e.raw
         for _ in 0..<100 { e = db.setInt(e, e.intValue + 1) }
         XCTAssertEqual(e.raw, p)
         XCTAssertEqual(e.testValueString, "110")
         // A text value becomes int-encoded.
-        var t = ksBytes("t") { k in ksBytes("abc") { db.setString(k, .bytes($0), now: now) } }
+        var t = ksBytes("t") { k in ksBytes("abc") { db.setString(k, .bytes($0), now: now, event: .none) } }
         t = db.setInt(t, 7)
         XCTAssertTrue(t.isInt)
         XCTAssertEqual(ksBytes("t") { db.lookupReadNoStats($0, now: now) }?.testValueString, "7")
@@ -287,18 +287,18 @@ final class KeyspaceTests: XCTestCase {
     func testOverwriteTTLRulesAndTypeChange() {
         let ks = Keyspace(databases: 1)
         let db = ks.dbs[0]
-        let e = ksBytes("k") { k in ksBytes("v") { db.setString(k, .bytes($0), expireAt: now + 5000, now: now) } }
+        let e = ksBytes("k") { k in ksBytes("v") { db.setString(k, .bytes($0), expireAt: now + 5000, now: now, event: .none) } }
         XCTAssertEqual(db.expireAt(e), now + 5000)
         XCTAssertEqual(db.expiresCount, 1)
-        let kept = ksBytes("k") { k in ksBytes("w") { db.setString(k, .bytes($0), keepTTL: true, now: now) } }
+        let kept = ksBytes("k") { k in ksBytes("w") { db.setString(k, .bytes($0), keepTTL: true, now: now, event: .none) } }
         XCTAssertEqual(db.expireAt(kept), now + 5000)
         XCTAssertEqual(kept.testValueString, "w")
-        let cleared = ksBytes("k") { k in ksBytes(String(repeating: "z", count: 300)) { db.setString(k, .bytes($0), now: now) } }
+        let cleared = ksBytes("k") { k in ksBytes(String(repeating: "z", count: 300)) { db.setString(k, .bytes($0), now: now, event: .none) } }
         XCTAssertNil(db.expireAt(cleared))
         XCTAssertEqual(db.expiresCount, 0)
         XCTAssertEqual(cleared.stringLength, 300)
         var g = ksBytes("k") { db.lookupWrite($0, now: now) }!
-        g = db.setExpire(g, at: now + 10)
+        g = db.setExpire(g, at: now + 10, event: .none)
         XCTAssertEqual(g.testKeyString, "k")
         XCTAssertEqual(g.stringLength, 300)
         XCTAssertEqual(db.expiresCount, 1)
@@ -314,7 +314,7 @@ final class KeyspaceTests: XCTestCase {
     func testLazyExpiryDeletesOnAccess() {
         let ks = Keyspace(databases: 1)
         let db = ks.dbs[0]
-        ksBytes("t") { k in ksBytes("v") { _ = db.setString(k, .bytes($0), expireAt: now + 100, now: now) } }
+        ksBytes("t") { k in ksBytes("v") { _ = db.setString(k, .bytes($0), expireAt: now + 100, now: now, event: .none) } }
         XCTAssertNotNil(ksBytes("t") { db.lookupReadNoStats($0, now: now + 100) }, "Redis expires only when now > when")
         XCTAssertNil(ksBytes("t") { db.lookupReadNoStats($0, now: now + 101) })
         XCTAssertEqual(db.count, 0)
@@ -322,7 +322,7 @@ final class KeyspaceTests: XCTestCase {
         XCTAssertEqual(ks.expiredKeys, 1)
         // Replica mode: reads miss but the key stays.
         ks.deleteExpiredOnAccess = false
-        ksBytes("r") { k in ksBytes("v") { _ = db.setString(k, .bytes($0), expireAt: now, now: now) } }
+        ksBytes("r") { k in ksBytes("v") { _ = db.setString(k, .bytes($0), expireAt: now, now: now, event: .none) } }
         XCTAssertNil(ksBytes("r") { db.lookupReadNoStats($0, now: now + 1) })
         XCTAssertEqual(db.count, 1)
         XCTAssertNotNil(ksBytes("r") { db.peek($0) })
@@ -334,13 +334,13 @@ final class KeyspaceTests: XCTestCase {
         ks.propagator.attach(stream)
         for d in 0..<3 {
             for i in 0..<5_000 {
-                ksBytes("k\(i)") { k in ksBytes("v") { _ = ks.dbs[d].setString(k, .bytes($0), expireAt: now + 10, now: now) } }
+                ksBytes("k\(i)") { k in ksBytes("v") { _ = ks.dbs[d].setString(k, .bytes($0), expireAt: now + 10, now: now, event: .none) } }
             }
             for i in 0..<100 {
-                ksBytes("p\(i)") { k in ksBytes("v") { _ = ks.dbs[d].setString(k, .bytes($0), now: now) } }
+                ksBytes("p\(i)") { k in ksBytes("v") { _ = ks.dbs[d].setString(k, .bytes($0), now: now, event: .none) } }
             }
             for i in 0..<50 {
-                ksBytes("l\(i)") { k in ksBytes("v") { _ = ks.dbs[d].setString(k, .bytes($0), expireAt: now + 1_000_000, now: now) } }
+                ksBytes("l\(i)") { k in ksBytes("v") { _ = ks.dbs[d].setString(k, .bytes($0), expireAt: now + 1_000_000, now: now, event: .none) } }
             }
         }
         XCTAssertEqual(ks.dirty, 3 * 5_150)
@@ -371,13 +371,13 @@ final class KeyspaceTests: XCTestCase {
         let db = ks.dbs[0]
         XCTAssertNil(db.randomKey(now: now))
         for i in 0..<200 {
-            ksBytes("e\(i)") { k in ksBytes("v") { _ = db.setString(k, .bytes($0), expireAt: now - 1, now: now) } }
+            ksBytes("e\(i)") { k in ksBytes("v") { _ = db.setString(k, .bytes($0), expireAt: now - 1, now: now, event: .none) } }
         }
-        ksBytes("live") { k in ksBytes("v") { _ = db.setString(k, .bytes($0), now: now) } }
+        ksBytes("live") { k in ksBytes("v") { _ = db.setString(k, .bytes($0), now: now, event: .none) } }
         for _ in 0..<20 { XCTAssertEqual(db.randomKey(now: now)?.testKeyString, "live") }
-        db.delete(entry: db.randomKey(now: now)!)
+        db.delete(entry: db.randomKey(now: now)!, event: .none)
         for i in 0..<10 {
-            ksBytes("e\(i)") { k in ksBytes("v") { _ = db.setString(k, .bytes($0), expireAt: now - 1, now: now) } }
+            ksBytes("e\(i)") { k in ksBytes("v") { _ = db.setString(k, .bytes($0), expireAt: now - 1, now: now, event: .none) } }
         }
         XCTAssertNil(db.randomKey(now: now))
         XCTAssertEqual(db.count, 0)
@@ -388,8 +388,8 @@ final class KeyspaceTests: XCTestCase {
     func testRenameMoveCopySwapAndFlush() {
         let ks = Keyspace(databases: 4)
         let db0 = ks.dbs[0], db1 = ks.dbs[1]
-        ksBytes("a") { k in ksBytes("A") { _ = db0.setString(k, .bytes($0), expireAt: now + 9000, now: now) } }
-        ksBytes("b") { k in ksBytes("B") { _ = db0.setString(k, .bytes($0), now: now) } }
+        ksBytes("a") { k in ksBytes("A") { _ = db0.setString(k, .bytes($0), expireAt: now + 9000, now: now, event: .none) } }
+        ksBytes("b") { k in ksBytes("B") { _ = db0.setString(k, .bytes($0), now: now, event: .none) } }
         // RENAME keeps the TTL and overwrites the destination.
         XCTAssertEqual(ksBytes("a") { k in ksBytes("b") { ks.rename(db: 0, from: k, to: $0, now: now) } }, .ok)
         XCTAssertNil(ksBytes("a") { db0.peek($0) })
@@ -399,7 +399,7 @@ final class KeyspaceTests: XCTestCase {
         XCTAssertEqual(db0.count, 1)
         XCTAssertEqual(db0.expiresCount, 1)
         XCTAssertEqual(ksBytes("zz") { k in ksBytes("b") { ks.rename(db: 0, from: k, to: $0, now: now) } }, .noSuchKey)
-        ksBytes("c") { k in ksBytes("C") { _ = db0.setString(k, .bytes($0), now: now) } }
+        ksBytes("c") { k in ksBytes("C") { _ = db0.setString(k, .bytes($0), now: now, event: .none) } }
         XCTAssertEqual(ksBytes("c") { k in ksBytes("b") { ks.rename(db: 0, from: k, to: $0, nx: true, now: now) } }, .targetExists)
         XCTAssertEqual(ksBytes("c") { k in ks.rename(db: 0, from: k, to: k, now: now) }, .ok)
         // MOVE carries the TTL; refuses when the target exists.
@@ -407,7 +407,7 @@ final class KeyspaceTests: XCTestCase {
         XCTAssertEqual(db0.expiresCount, 0)
         XCTAssertEqual(db1.expiresCount, 1)
         XCTAssertEqual(ksBytes("b") { db1.lookupReadNoStats($0, now: now) }.map { db1.expireAt($0) }, now + 9000)
-        ksBytes("c") { k in ksBytes("other") { _ = db1.setString(k, .bytes($0), now: now) } }
+        ksBytes("c") { k in ksBytes("other") { _ = db1.setString(k, .bytes($0), now: now, event: .none) } }
         XCTAssertFalse(ksBytes("c") { ks.moveKey(from: 0, $0, to: 1, now: now) })
         XCTAssertFalse(ksBytes("nope") { ks.moveKey(from: 0, $0, to: 1, now: now) })
         // COPY with and without REPLACE.
@@ -449,12 +449,12 @@ final class KeyspaceTests: XCTestCase {
         let db = ks.dbs[0]
         for i in 0..<5_000 {
             let v = i % 3 == 0 ? "\(i)" : String(repeating: "v", count: i % 100)
-            ksBytes("m:\(i)") { k in ksBytes(v) { _ = db.setString(k, .bytes($0), expireAt: i % 2 == 0 ? now + 100_000 : nil, now: now) } }
+            ksBytes("m:\(i)") { k in ksBytes(v) { _ = db.setString(k, .bytes($0), expireAt: i % 2 == 0 ? now + 100_000 : nil, now: now, event: .none) } }
         }
         for i in stride(from: 0, to: 5_000, by: 5) {
             var e = ksBytes("m:\(i)") { db.lookupWrite($0, now: now) }!
             e = ksBytes(String(repeating: "+", count: i % 700)) { db.appendString(e, $0) }
-            if i % 10 == 0 { e = db.setExpire(e, at: now + 5) }
+            if i % 10 == 0 { e = db.setExpire(e, at: now + 5, event: .none) }
         }
         for i in stride(from: 1, to: 5_000, by: 50) {
             ksBytes("m:\(i)") { k in ksBytes("r:\(i)") { _ = ks.rename(db: 0, from: k, to: $0, now: now) } }
@@ -465,7 +465,7 @@ final class KeyspaceTests: XCTestCase {
         for d in ks.dbs {
             var keys = [[UInt8]]()
             d.table.forEach { keys.append(Array($0.key)) }
-            for k in keys { XCTAssertTrue(k.withUnsafeBytes { d.delete($0) }) }
+            for k in keys { XCTAssertTrue(k.withUnsafeBytes { d.delete($0, event: .none) }) }
             XCTAssertEqual(d.count, 0)
             XCTAssertEqual(d.expiresCount, 0)
         }
@@ -479,7 +479,7 @@ final class KeyspaceTests: XCTestCase {
     func testAsyncFlushFreesIncrementally() {
         let ks = Keyspace(databases: 1)
         for i in 0..<10_000 {
-            ksBytes("k\(i)") { k in ksBytes("value") { _ = ks.dbs[0].setString(k, .bytes($0), now: now) } }
+            ksBytes("k\(i)") { k in ksBytes("value") { _ = ks.dbs[0].setString(k, .bytes($0), now: now, event: .none) } }
         }
         XCTAssertEqual(ks.dbs[0].flush(async: true), 10_000)
         XCTAssertEqual(ks.dbs[0].count, 0)
@@ -497,7 +497,7 @@ final class KeyspaceTests: XCTestCase {
         let n = 200_000
         let value = [UInt8](repeating: UInt8(ascii: "x"), count: 16)
         value.withUnsafeBytes { v in
-            for i in 0..<n { ksBytes("key:\(i)") { _ = ks.dbs[0].setString($0, .bytes(v), now: now) } }
+            for i in 0..<n { ksBytes("key:\(i)") { _ = ks.dbs[0].setString($0, .bytes(v), now: now, event: .none) } }
         }
         while ks.dbs[0].table.rehash(1000) {}
         let perKey = Double(ks.usedMemory) / Double(n)

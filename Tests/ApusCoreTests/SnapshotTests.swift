@@ -50,7 +50,7 @@ final class SnapshotTests: XCTestCase {
     }
 
     func set(_ ks: Keyspace, _ db: Int, _ key: String, _ value: String, ttl: Int64? = nil, now: Int64) {
-        ksBytes(key) { k in ksBytes(value) { _ = ks.dbs[db].setString(k, .bytes($0), expireAt: ttl, now: now) } }
+        ksBytes(key) { k in ksBytes(value) { _ = ks.dbs[db].setString(k, .bytes($0), expireAt: ttl, now: now, event: .none) } }
     }
 
     func testQuiescentSnapshotEmitsEverythingOnceAndNotNewKeys() {
@@ -131,7 +131,7 @@ final class SnapshotTests: XCTestCase {
                         _ = db.setInt(e, Int64(rng.below(1_000_000)))
                     }
                 case 32..<42:
-                    _ = ksBytes(rk()) { db.delete($0, now: now) }
+                    _ = ksBytes(rk()) { db.delete($0, now: now, event: .none) }
                 case 42..<50:
                     now += Int64(rng.below(200))
                     for _ in 0..<5 { _ = ksBytes(rk()) { db.lookupReadNoStats($0, now: now) } }
@@ -139,7 +139,7 @@ final class SnapshotTests: XCTestCase {
                     ks.activeExpireCycle(now: now, timeLimitUs: 1_000)
                 case 53..<60:
                     if let e = ksBytes(rk(), { db.lookupWrite($0, now: now) }) {
-                        if rng.below(2) == 0 { _ = db.setExpire(e, at: now + Int64(rng.below(5000))) } else { _ = db.removeExpire(e) }
+                        if rng.below(2) == 0 { _ = db.setExpire(e, at: now + Int64(rng.below(5000)), event: .none) } else { _ = db.removeExpire(e) }
                     }
                 case 60..<67:
                     _ = ksBytes(rk()) { a in ksBytes(rk()) { b in ks.rename(db: d, from: a, to: b, nx: rng.below(4) == 0, now: now) } }
@@ -161,7 +161,7 @@ final class SnapshotTests: XCTestCase {
                     // Bulk deletes then a shrink.
                     for _ in 0..<400 where volatile > 0 {
                         volatile -= 1
-                        for x in 0..<ndb { _ = ksBytes("bulk\(volatile)") { ks.dbs[x].delete($0) } }
+                        for x in 0..<ndb { _ = ksBytes("bulk\(volatile)") { ks.dbs[x].delete($0, event: .none) } }
                     }
                     ks.resizeAndRehash(rehashMilliseconds: 1)
                 case 93..<96:
@@ -197,7 +197,7 @@ final class SnapshotTests: XCTestCase {
         while !snap.step(maxEntries: 300) {}
         assertExactlyOnce(sink, expected)
         ks.lazyFreeStep(maxEntries: Int.max)
-        ksBytes("k1") { _ = ks.dbs[0].delete($0) }
+        ksBytes("k1") { _ = ks.dbs[0].delete($0, event: .none) }
         ks.flushAll()
         XCTAssertEqual(ks.usedMemory, 0)
     }
@@ -219,7 +219,7 @@ final class SnapshotTests: XCTestCase {
         XCTAssertEqual(ks.usedMemory, 0)
         // Writes after the abort do not reach the sink.
         set(ks, 0, "x", "y", now: t0)
-        ksBytes("x") { _ = ks.dbs[0].delete($0) }
+        ksBytes("x") { _ = ks.dbs[0].delete($0, event: .none) }
         XCTAssertEqual(sink.records.count, emitted)
     }
 
@@ -231,7 +231,7 @@ final class SnapshotTests: XCTestCase {
         let snap = ks.beginSnapshot(sink: sink)
         ks.swapDB(0, 1)
         // Modify the key now living in db 0 (was db 1 at the cut): emitted under 1.
-        _ = ksBytes("one") { ks.dbs[0].delete($0) }
+        _ = ksBytes("one") { ks.dbs[0].delete($0, event: .none) }
         while !snap.step(maxEntries: 10) {}
         XCTAssertEqual(Set(sink.records.map { "\($0.db):\($0.key)" }), ["0:zero", "1:one"])
     }

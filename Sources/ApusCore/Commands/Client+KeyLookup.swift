@@ -5,11 +5,14 @@
 extension Client {
     /// Looks up argv[i] for reading and counts a keyspace hit or miss (Redis's
     /// lookupKeyRead); the only read lookup command handlers use. `touch: false` leaves the
-    /// key's access time alone (LOOKUP_NOTOUCH).
-    @inline(__always) func lookupRead(_ i: Int, touch: Bool = true) -> KeyEntry? {
+    /// key's access time alone (LOOKUP_NOTOUCH). A miss raises "keymiss" unless
+    /// `notify` is false (LOOKUP_NONOTIFY, OBJECT's lookup).
+    @inline(__always) func lookupRead(_ i: Int, touch: Bool = true, notify: Bool = true) -> KeyEntry? {
         let e = db.lookupReadNoStats(arg(i), now: server.mstime, touch: touch)
-        if e == nil { server.stats.keyspaceMisses += 1 } else { server.stats.keyspaceHits += 1 }
-        return e
+        if let e { server.stats.keyspaceHits += 1; return e }
+        server.stats.keyspaceMisses += 1
+        if notify { db.notify(.keymiss, arg(i)) }
+        return nil
     }
 
     /// Looks up argv[i] for modification (the snapshot hook runs first).

@@ -204,6 +204,15 @@ public enum ConfigDirectives {
         bool("lazyfree-lazy-server-del", [], \.lazyfreeLazyServerDel, def: false),
         bool("lazyfree-lazy-user-del", [], \.lazyfreeLazyUserDel, def: false),
         bool("lazyfree-lazy-user-flush", [], \.lazyfreeLazyUserFlush, def: false),
+
+        // Event notification
+        special("notify-keyspace-events", [], kind: .special, set: setNotifyKeyspaceEvents,
+                get: { NotifyClass(rawValue: $0.notifyKeyspaceEvents).letters },
+                rewrite: { c, n, st in
+                    let letters = NotifyClass(rawValue: c.notifyKeyspaceEvents).letters
+                    st.rewriteLine(n, "\(n) " + ConfigFile.repr(Array(letters.utf8)),
+                                   force: c.notifyKeyspaceEvents != 0)
+                }),
     ]
 
     /// Every name CONFIG GET can match, primary names and aliases, with the index of
@@ -648,6 +657,15 @@ extension ConfigDirectives {
 // MARK: - Special directives
 
 extension ConfigDirectives {
+    /// The event classes as letters ("KEA"); an unknown letter is refused whole.
+    static func setNotifyKeyspaceEvents(_ c: ServerConfig, _ args: [[UInt8]], _ ctx: ConfigSetContext) throws -> Bool {
+        if args.count != 1 { throw ConfigError("wrong number of arguments") }
+        guard let classes = NotifyClass(letters: args[0]) else { throw ConfigError(NotifyClass.invalidLettersError) }
+        if classes.rawValue == c.notifyKeyspaceEvents { return false }
+        c.notifyKeyspaceEvents = classes.rawValue
+        return true
+    }
+
     /// Three oom_score_adj values (master, replica, background child), each -2000...2000.
     static func setOomScoreAdjValues(_ c: ServerConfig, _ args: [[UInt8]], _ ctx: ConfigSetContext) throws -> Bool {
         if args.count != 3 { throw ConfigError("wrong number of arguments") }

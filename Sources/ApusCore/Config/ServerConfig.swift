@@ -153,6 +153,8 @@ public final class ServerConfig {
     public var lazyfreeLazyUserFlush: Bool = false
     public var lazyfreeLazyUserDel: Bool = false
     public var lazyfreeLazyExpire: Bool = false
+    /// notify-keyspace-events, as NotifyClass bits.
+    public var notifyKeyspaceEvents: UInt32 = 0
     public var lazyfreeLazyServerDel: Bool = false
 
     // MARK: - Runtime hooks

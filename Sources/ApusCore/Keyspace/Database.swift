@@ -83,8 +83,25 @@ public final class Database {
     /// `changes` counts toward the save points as Redis counts them (HSET of three
     /// fields is three changes).
     @inline(__always)
-    public func signalModified(_ e: KeyEntry, changes: Int = 1) {
+    public func signalModified(_ e: KeyEntry, changes: Int = 1, event: KeyEvent) {
         keyspace.keyModified(db: id, key: e.key, changes: changes)
+        keyspace.notify(event, e.key, db: id)
+    }
+
+    /// Raises a keyspace event for `key` in this database: for the events a command
+    /// adds to the one its write raised (SET's "expire", LMOVE's pop on the source).
+    @inline(__always)
+    public func notify(_ event: KeyEvent, _ key: UnsafeRawBufferPointer) {
+        keyspace.notify(event, key, db: id)
+    }
+
+    /// After a write that stored a value under a key: "new" when the key did not
+    /// exist before (Redis's dbAdd), then the command's event.
+    @inline(__always)
+    func notifyStored(_ key: UnsafeRawBufferPointer, created: Bool, event: KeyEvent) {
+        if keyspace.notifyClasses.isEmpty { return }
+        if created { keyspace.notify(.new, key, db: id) }
+        keyspace.notify(event, key, db: id)
     }
 
     @inline(__always)
@@ -176,20 +193,21 @@ public final class Database {
 
     /// SET: stores a string under `key`, creating or overwriting (any type). The TTL
     /// becomes `expireAt` if given, else is kept with `keepTTL`, else removed. An
-    /// overwritten entry is reused in place when its block fits. Returns the entry.
+    /// overwritten entry is reused in place when its block fits. Raises "new" for a
+    /// key created, then `event`. Returns the entry.
     @discardableResult
     public func setString(_ key: UnsafeRawBufferPointer, _ value: StringValue,
-                          keepTTL: Bool = false, expireAt: Int64? = nil, now: Int64) -> KeyEntry {
+                          keepTTL: Bool = false, expireAt: Int64? = nil, now: Int64, event: KeyEvent) -> KeyEntry {
         let h = KeyHash.hash(key)
         return setString(key, hash: h, slot: slotForOverwrite(key, hash: h, now: now), value,
-                         keepTTL: keepTTL, expireAt: expireAt, now: now)
+                         keepTTL: keepTTL, expireAt: expireAt, now: now, event: event)
     }
 
     /// `setString` for a caller that already looked the key up with
     /// `slotForOverwrite` (SET NX/XX decide on it first): one hash, one table walk.
     @discardableResult
     func setString(_ key: UnsafeRawBufferPointer, hash h: UInt64, slot: KeyEntry?, _ value: StringValue,
-                          keepTTL: Bool = false, expireAt: Int64? = nil, now: Int64) -> KeyEntry {
+                   keepTTL: Bool = false, expireAt: Int64? = nil, now: Int64, event: KeyEvent) -> KeyEntry {
         let (enc, n, intV, bytes) = Database.plan(value)
         // LFU counters survive an overwrite (Redis's dbOverwrite keeps them).
         let keptLFU: UInt32? = keyspace.lfuEnabled ? slot?.lru : nil
@@ -204,18 +222,21 @@ public final class Database {
         }
         e.lru = keptLFU ?? keyspace.freshAccessStamp()
         didModify(key)
+        notifyStored(key, created: slot == nil, event: event)
         return e
     }
 
     /// Stores a retained reference to `object` (a non-string value) under `key`,
-    /// creating or overwriting like `setString`. Returns the entry.
+    /// creating or overwriting like `setString`, with the same events (`event` may be
+    /// `.none` for a collection created empty whose command signals it once filled).
+    /// Returns the entry.
     @discardableResult
     public func setObject<T: StoredObject>(_ key: UnsafeRawBufferPointer, _ object: T, keepTTL: Bool = false,
-                                           expireAt: Int64? = nil, now: Int64) -> KeyEntry {
+                                           expireAt: Int64? = nil, now: Int64, event: KeyEvent) -> KeyEntry {
         precondition(T.objectType != .string, "strings are stored inline, not as objects")
         let h = KeyHash.hash(key)
-        let e = storeSlot(key, hash: h, slot: slotForOverwrite(key, hash: h, now: now), valueBytes: 8,
-                          keepTTL: keepTTL, expireAt: expireAt)
+        let slot = slotForOverwrite(key, hash: h, now: now)
+        let e = storeSlot(key, hash: h, slot: slot, valueBytes: 8, keepTTL: keepTTL, expireAt: expireAt)
         e.type = T.objectType
         // The header keeps the encoding at creation, so no string-encoding test (isInt)
         // can match an object entry; OBJECT ENCODING asks the object (reportedEncoding).
@@ -224,6 +245,7 @@ public final class Database {
         e.lru = keyspace.freshAccessStamp()
         if T.objectType != .list { keyspace.noteMaterialized(db: id, key: key) }
         didModify(key)
+        notifyStored(key, created: slot == nil, event: event)
         return e
     }
 
@@ -239,14 +261,15 @@ public final class Database {
 
     /// After `n` elements left the collection held by `e`: counts them as changes (Redis
     /// counts each field or member) and deletes the key once the collection is empty,
-    /// as Redis never keeps an empty collection. `e` is freed when `empty`.
-    public func elementsRemoved(_ e: KeyEntry, count n: Int, empty: Bool) {
+    /// as Redis never keeps an empty collection. Raises `event`, then "del" for the
+    /// key deleted. `e` is freed when `empty`.
+    public func elementsRemoved(_ e: KeyEntry, count n: Int, empty: Bool, event: KeyEvent) {
         if n == 0 { return }
         if empty {
-            signalModified(e, changes: n - 1)    // the deletion counts the last one
-            delete(entry: e)
+            signalModified(e, changes: n - 1, event: event)    // the deletion counts the last one
+            delete(entry: e, event: .del)
         } else {
-            signalModified(e, changes: n)
+            signalModified(e, changes: n, event: event)
         }
     }
 
@@ -311,7 +334,8 @@ public final class Database {
     }
 
     /// APPEND: appends `bytes` to a string entry (int values are first rendered as
-    /// text); the result is raw-encoded. Returns the possibly moved entry.
+    /// text); the result is raw-encoded. Raises "append". Returns the possibly moved
+    /// entry.
     @discardableResult
     public func appendString(_ entry: KeyEntry, _ bytes: UnsafeRawBufferPointer) -> KeyEntry {
         willModify(entry)
@@ -325,10 +349,12 @@ public final class Database {
         e.valueLength = newLen
         e.encoding = .raw
         didModify(e.key)
+        notify(.append, e.key)
         return e
     }
 
     /// SETRANGE: overwrites from `offset`, zero-padding past the end; result raw.
+    /// Raises "setrange".
     @discardableResult
     public func setRange(_ entry: KeyEntry, offset: Int, _ bytes: UnsafeRawBufferPointer) -> KeyEntry {
         willModify(entry)
@@ -343,10 +369,12 @@ public final class Database {
         e.valueLength = newLen
         e.encoding = .raw
         didModify(e.key)
+        notify(.setrange, e.key)
         return e
     }
 
     /// INCR/DECR result: stores `value` int-encoded, in place when already int.
+    /// Raises "incrby" (every INCR variant's event).
     @discardableResult
     public func setInt(_ entry: KeyEntry, _ value: Int64) -> KeyEntry {
         willModify(entry)
@@ -354,6 +382,7 @@ public final class Database {
             entry.intValue = value
             entry.isUnsharedCopy = false
             didModify(entry.key)
+            notify(.incrby, entry.key)
             return entry
         }
         precondition(!entry.isObject, "setInt on a non-string entry")
@@ -362,6 +391,7 @@ public final class Database {
         e.valueLength = 8
         e.intValue = value
         didModify(e.key)
+        notify(.incrby, e.key)
         return e
     }
 
@@ -370,31 +400,34 @@ public final class Database {
     /// Removes an expired entry that lookups report missing but did not delete
     /// (expiry frozen during CLIENT PAUSE), so a key can be added in its place.
     func removeStale(_ key: UnsafeRawBufferPointer, hash h: UInt64) {
-        if let e = table.find(key, hash: h) { deleteEntry(e, hash: h) }
+        if let e = table.find(key, hash: h) { deleteEntry(e, hash: h, event: .none) }
     }
 
     /// DEL of one key: true if a live key was removed (an expired one is expired instead).
+    /// Raises `event` for a key removed.
     @discardableResult
-    public func delete(_ key: UnsafeRawBufferPointer, now: Int64? = nil, lazy: Bool = false) -> Bool {
+    public func delete(_ key: UnsafeRawBufferPointer, now: Int64? = nil, lazy: Bool = false,
+                       event: KeyEvent) -> Bool {
         let h = KeyHash.hash(key)
         guard let e = table.find(key, hash: h) else { return false }
         if let now = now, isExpired(e, now: now) {
             expireIfAllowed(e, hash: h)
             return false
         }
-        deleteEntry(e, hash: h, lazy: lazy)
+        deleteEntry(e, hash: h, lazy: lazy, event: event)
         return true
     }
 
     /// Deletes an entry obtained from a lookup (e.g. a collection that became empty).
-    public func delete(entry e: KeyEntry) {
-        deleteEntry(e, hash: KeyHash.hash(e.key))
+    public func delete(entry e: KeyEntry, event: KeyEvent) {
+        deleteEntry(e, hash: KeyHash.hash(e.key), event: event)
     }
 
-    func deleteEntry(_ e: KeyEntry, hash h: UInt64, lazy: Bool = false) {
+    func deleteEntry(_ e: KeyEntry, hash h: UInt64, lazy: Bool = false, event: KeyEvent) {
         willModify(e)
         unlink(e, hash: h)
         didModify(e.key)
+        notify(event, e.key)
         keyspace.freeEntry(e, lazy: lazy)
     }
 
@@ -418,13 +451,15 @@ public final class Database {
     // MARK: - TTL
 
     /// Sets the absolute expire time (ms). An entry without a TTL grows by the expire
-    /// area (possibly moving); returns the current entry.
+    /// area (possibly moving); raises `event` (EXPIRE's "expire"; RESTORE raises its
+    /// own). Returns the current entry.
     @discardableResult
-    public func setExpire(_ entry: KeyEntry, at when: Int64) -> KeyEntry {
+    public func setExpire(_ entry: KeyEntry, at when: Int64, event: KeyEvent) -> KeyEntry {
         willModify(entry)
         if entry.hasExpire {
             entry.expireAt = when
             didModify(entry.key)
+            notify(event, entry.key)
             return entry
         }
         var e = entry
@@ -432,16 +467,18 @@ public final class Database {
         if e.allocatedSize < need { e = reallocate(e, total: need) }
         addExpireArea(e, at: when)
         didModify(e.key)
+        notify(event, e.key)
         return e
     }
 
-    /// PERSIST: drops the TTL; false if there was none.
+    /// PERSIST: drops the TTL and raises "persist"; false if there was none.
     @discardableResult
     public func removeExpire(_ e: KeyEntry) -> Bool {
         guard e.hasExpire else { return false }
         willModify(e)
         dropExpireArea(e)
         didModify(e.key)
+        notify(.persist, e.key)
         return true
     }
 

@@ -40,6 +40,11 @@ public final class Keyspace {
     public internal(set) var lazyfreedObjects = 0
     /// Keys whose small collection a command turned into an object (see compactMaterialized).
     var materialized: [WaitedKey] = []
+    /// notify-keyspace-events: the classes of keyspace events published, and where.
+    public var notifyClasses: NotifyClass = []
+    var eventSink: PubSub?
+    /// True while a dataset is loaded: stored keys raise no events.
+    var eventsMuted = false
     /// Where the deletions of expired keys enter the command stream, in order with the
     /// commands around them.
     public let propagator: Propagator
@@ -180,6 +185,7 @@ public final class Keyspace {
     @inline(__always)
     func keyExpired(db: Int, key: UnsafeRawBufferPointer) {
         expiredKeys &+= 1
+        notify(.expired, key, db: db)
         if !watchedKeys.isEmpty { touchWatchedKey(db: db, key: key) }
         propagator.addDeletion(db: db, key: key, lazy: lazyExpire)
     }
@@ -228,6 +234,9 @@ public final class Keyspace {
         dst.link(e, hash: h)
         keyModified(db: from, key: key)
         keyModified(db: to, key: key)
+        notify(.new, key, db: to)
+        notify(.moveFrom, key, db: from)
+        notify(.moveTo, key, db: to)
         return true
     }
 
@@ -246,7 +255,7 @@ public final class Keyspace {
         let dh = KeyHash.hash(destinationKey)
         if let d = dst.lookupWrite(destinationKey, hash: dh, now: now) {
             if !replace { return false }
-            dst.deleteEntry(d, hash: dh, lazy: lazyServerDel)
+            dst.deleteEntry(d, hash: dh, lazy: lazyServerDel, event: .none)
         }
         dst.removeStale(destinationKey, hash: dh)
         let ne = KeyEntry.allocate(key: destinationKey, valueBytes: e.valueLength, withExpire: e.hasExpire,
@@ -263,6 +272,9 @@ public final class Keyspace {
         dst.link(ne, hash: dh)
         noteMaterialized(db: to, key: destinationKey)
         keyModified(db: to, key: destinationKey)
+        // Redis adds the copy afresh even over a replaced key: "new", then "copy_to".
+        notify(.new, destinationKey, db: to)
+        notify(.copyTo, destinationKey, db: to)
         return true
     }
 
@@ -280,7 +292,7 @@ public final class Keyspace {
         let th = KeyHash.hash(to)
         if let d = db.lookupWrite(to, hash: th, now: now) {
             if nx { return .targetExists }
-            db.deleteEntry(d, hash: th, lazy: lazyServerDel)
+            db.deleteEntry(d, hash: th, lazy: lazyServerDel, event: .none)
         }
         db.removeStale(to, hash: th)
         // A new block with the new key; the value (bytes or object reference) moves.
@@ -295,6 +307,10 @@ public final class Keyspace {
         keyModified(db: dbIndex, key: from)
         e.freeBlockOnly(meter: meter)
         keyModified(db: dbIndex, key: to)
+        // The destination is added afresh, replaced or not: "new" before the pair.
+        notify(.new, to, db: dbIndex)
+        notify(.renameFrom, from, db: dbIndex)
+        notify(.renameTo, to, db: dbIndex)
         return .ok
     }
 

@@ -100,14 +100,18 @@ enum DumpRestoreCommands {
         let stored: Bool
         do {
             stored = try loader.decodeValue(payload) { value -> Bool in
+                // A replaced key is deleted first, expired or not (Redis's dbDelete), so
+                // the value arrives as a new key ("new", then "restore"), as in 7.0.
+                let lazy = c.server.config.lazyfreeLazyServerDel
+                let deleted = replace && db.delete(c.arg(1), lazy: lazy, event: .none)
                 if expired {
-                    if replace && db.delete(c.arg(1), now: now) {
-                        let del = c.server.config.lazyfreeLazyServerDel ? "UNLINK" : "DEL"
-                        c.propagateAs([Array(del.utf8), c.argBytes(1)])
+                    if deleted {
+                        db.notify(.del, c.arg(1))
+                        c.propagateAs([Array((lazy ? "UNLINK" : "DEL").utf8), c.argBytes(1)])
                     }
                     return false
                 }
-                let e = db.store(value, under: c.arg(1), expireAt: ttl > 0 ? ttl : nil, now: now)
+                let e = db.store(value, under: c.arg(1), expireAt: ttl > 0 ? ttl : nil, now: now, event: .restore)
                 c.server.keyspace.setAccessStamp(e, idleSeconds: idle, frequency: freq.map { Int($0) })
                 return true
             }

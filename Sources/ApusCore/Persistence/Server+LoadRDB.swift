@@ -39,7 +39,7 @@ struct KeyspaceLoadHandler: RDBLoadHandler {
         }
         let d = server.keyspace.dbs[db]
         let at: Int64? = expireMs >= 0 ? expireMs : nil
-        let e = d.store(value, under: key, expireAt: at, now: now)
+        let e = d.store(value, under: key, expireAt: at, now: now, event: .none)
         if lruIdleSeconds >= 0 || lfuFrequency >= 0 {
             server.keyspace.setAccessStamp(e, idleSeconds: lruIdleSeconds >= 0 ? lruIdleSeconds : nil,
                                            frequency: lfuFrequency >= 0 ? lfuFrequency : nil)
@@ -56,16 +56,18 @@ struct KeyspaceLoadHandler: RDBLoadHandler {
 
 extension Database {
     /// Stores a value read from an RDB file or a DUMP payload under `key`, replacing
-    /// whatever is there. Exhaustive over RDBValue: a new type says here how it is kept.
+    /// whatever is there, and raises `event` (after "new" for a key created). Exhaustive
+    /// over RDBValue: a new type says here how it is kept.
     @discardableResult
-    func store(_ value: RDBValue, under key: UnsafeRawBufferPointer, expireAt: Int64?, now: Int64) -> KeyEntry {
+    func store(_ value: RDBValue, under key: UnsafeRawBufferPointer, expireAt: Int64?, now: Int64,
+               event: KeyEvent) -> KeyEntry {
         switch value {
-        case .int(let v): return setString(key, .int(v), expireAt: expireAt, now: now)
-        case .string(let b): return setString(key, .bytes(b), expireAt: expireAt, now: now)
-        case .hash(let h): return setObject(key, h, expireAt: expireAt, now: now)
-        case .set(let s): return setObject(key, s, expireAt: expireAt, now: now)
-        case .list(let l): return setObject(key, l, expireAt: expireAt, now: now)
-        case .zset(let z): return setObject(key, z, expireAt: expireAt, now: now)
+        case .int(let v): return setString(key, .int(v), expireAt: expireAt, now: now, event: event)
+        case .string(let b): return setString(key, .bytes(b), expireAt: expireAt, now: now, event: event)
+        case .hash(let h): return setObject(key, h, expireAt: expireAt, now: now, event: event)
+        case .set(let s): return setObject(key, s, expireAt: expireAt, now: now, event: event)
+        case .list(let l): return setObject(key, l, expireAt: expireAt, now: now, event: event)
+        case .zset(let z): return setObject(key, z, expireAt: expireAt, now: now, event: event)
         }
     }
 }
@@ -80,7 +82,9 @@ extension Server {
         }
         loading = true
         loadingStartTime = mstime / 1000
-        defer { loading = false }
+        // Keys arriving from a file are not news (Redis's dbAddRDBLoad raises nothing).
+        keyspace.eventsMuted = true
+        defer { loading = false; keyspace.eventsMuted = false }
         let start = apus_monotonic_us()
         var handler = KeyspaceLoadHandler(server: self)
         let loader = makeRDBLoader(verifyChecksum: config.rdbchecksum)

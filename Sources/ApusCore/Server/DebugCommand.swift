@@ -182,7 +182,8 @@ enum DebugCommand {
                     while value.count < Int(size) { value.append(0) }
                 }
                 key.withUnsafeBytes { k in
-                    value.withUnsafeBytes { v in _ = db.setString(k, .embstrOrRaw(v), now: now) }
+                    // Added as new keys, raising only "new" (Redis's dbAdd).
+                    value.withUnsafeBytes { v in _ = db.setString(k, .embstrOrRaw(v), now: now, event: .none) }
                 }
             }
             j += 1

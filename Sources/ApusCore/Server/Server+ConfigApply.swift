@@ -31,6 +31,8 @@ extension Server {
                 self.applyEvictionPolicy()
             case "lazyfree-lazy-expire":
                 self.keyspace.lazyExpire = self.config.lazyfreeLazyExpire
+            case "notify-keyspace-events":
+                self.keyspace.notifyClasses = NotifyClass(rawValue: self.config.notifyKeyspaceEvents)
             case "lazyfree-lazy-server-del":
                 self.keyspace.lazyServerDel = self.config.lazyfreeLazyServerDel
             case "oom-score-adj", "oom-score-adj-values":

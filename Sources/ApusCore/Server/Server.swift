@@ -96,6 +96,7 @@ public final class Server {
         keyspace = Keyspace(databases: config.databases)
         keyspace.lazyExpire = config.lazyfreeLazyExpire
         keyspace.lazyServerDel = config.lazyfreeLazyServerDel
+        keyspace.notifyClasses = NotifyClass(rawValue: config.notifyKeyspaceEvents)
         keyspace.updateLRUClock(nowMs: Int64(apus_mstime()))
         runId = Server.randomHex(40)
         startTimeMs = Int64(apus_mstime())
@@ -108,6 +109,7 @@ public final class Server {
         applyEvictionPolicy()
         refreshOutputLimitFloor()
         keyspace.clock = { [unowned self] in self.mstime }
+        keyspace.eventSink = pubsub
     }
 
     public func log(_ level: LogLevel, _ msg: String) { logger.log(level, msg) }

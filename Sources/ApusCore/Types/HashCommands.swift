@@ -16,14 +16,14 @@ enum HashCommands {
     }
 
     /// The hash at argv[1] for writing, created when absent (`created`; the creation
-    /// already counted one change); nil after WRONGTYPE.
+    /// already counted one change and raised "new"); nil after WRONGTYPE.
     private static func writeHash(_ c: Client) -> (KeyEntry, HashValue, created: Bool)? {
         if let e = c.lookupWrite(1) {
             guard c.checkType(e, .hash) else { return nil }
             return (e, e.object(as: HashValue.self), false)
         }
         let h = HashValue(meter: c.server.keyspace.meter)
-        let e = c.db.setObject(c.arg(1), h, now: c.server.mstime)
+        let e = c.db.setObject(c.arg(1), h, now: c.server.mstime, event: .none)
         return (e, h, true)
     }
 
@@ -41,7 +41,7 @@ enum HashCommands {
             j += 2
         }
         // Each field set is a change, as Redis counts them for the save points.
-        c.db.signalModified(e, changes: (c.argc - 2) / 2 - (created ? 1 : 0))
+        c.db.signalModified(e, changes: (c.argc - 2) / 2 - (created ? 1 : 0), event: .hset)
         c.addReplyInteger(added)
     }
 
@@ -55,7 +55,7 @@ enum HashCommands {
             h.set(c.arg(j), c.arg(j + 1), limits: limits)
             j += 2
         }
-        c.db.signalModified(e, changes: (c.argc - 2) / 2 - (created ? 1 : 0))
+        c.db.signalModified(e, changes: (c.argc - 2) / 2 - (created ? 1 : 0), event: .hset)
         c.addReplyOK()
     }
 
@@ -68,7 +68,7 @@ enum HashCommands {
             deleted += 1
             if h.count == 0 { break }
         }
-        c.db.elementsRemoved(e, count: deleted, empty: h.count == 0)
+        c.db.elementsRemoved(e, count: deleted, empty: h.count == 0, event: .hdel)
         c.addReplyInteger(deleted)
     }
 
@@ -82,22 +82,24 @@ enum HashCommands {
         return (e, e.object(as: HashValue.self))
     }
 
-    /// Stores argv[2] = `value` in the hash found by `existingHash`, creating the key.
-    private static func storeField(_ c: Client, _ e: KeyEntry?, _ h: HashValue?, _ value: UnsafeRawBufferPointer) {
+    /// Stores argv[2] = `value` in the hash found by `existingHash`, creating the key,
+    /// and raises `event`.
+    private static func storeField(_ c: Client, _ e: KeyEntry?, _ h: HashValue?, _ value: UnsafeRawBufferPointer,
+                                   event: KeyEvent) {
         if let e = e, let h = h {
             h.set(c.arg(2), value, limits: c.server.hashLimits)
-            c.db.signalModified(e)
+            c.db.signalModified(e, event: event)
             return
         }
         let nh = HashValue(meter: c.server.keyspace.meter)
         nh.set(c.arg(2), value, limits: c.server.hashLimits)
-        c.db.setObject(c.arg(1), nh, now: c.server.mstime)
+        c.db.setObject(c.arg(1), nh, now: c.server.mstime, event: event)
     }
 
     static func hsetnx(_ c: Client) {
         guard let (e, h) = existingHash(c) else { return }
         if h?.contains(c.arg(2)) == true { c.addReplyInteger(0); return }
-        storeField(c, e, h, c.arg(3))
+        storeField(c, e, h, c.arg(3), event: .hset)
         c.addReplyInteger(1)
     }
 
@@ -117,7 +119,7 @@ enum HashCommands {
             c.addReplyError(ReplyErrors.incrementOverflow)
             return
         }
-        Numbers.ll2string(sum).withUnsafeBytes { storeField(c, e, h, $0) }
+        Numbers.ll2string(sum).withUnsafeBytes { storeField(c, e, h, $0, event: .hincrby) }
         c.addReplyInteger(sum)
     }
 
@@ -146,7 +148,7 @@ enum HashCommands {
         }
         let text = Numbers.formatLongDouble(result, humanFriendly: true)
         text.withUnsafeBytes { t in
-            storeField(c, e, h, t)
+            storeField(c, e, h, t, event: .hincrbyfloat)
             // Replayed as the value it produced, as 7.0 does (HSET key field result).
             c.propagateAs([Array("HSET".utf8), c.argBytes(1), c.argBytes(2), Array(t)])
             c.addReplyBulk(t)

@@ -14,7 +14,7 @@ enum KeyCommands {
 
     private static func delGeneric(_ c: Client, lazy: Bool) {
         var n = 0
-        for i in 1..<c.argc where c.db.delete(c.arg(i), now: c.server.mstime, lazy: lazy) { n += 1 }
+        for i in 1..<c.argc where c.db.delete(c.arg(i), now: c.server.mstime, lazy: lazy, event: .del) { n += 1 }
         c.addReplyInteger(n)
     }
 
@@ -106,6 +106,9 @@ enum KeyCommands {
             c.addReplyError("ERR source and destination objects are the same")
             return
         }
+        // The source is read as 7.0 reads it (hit or miss counted, "keymiss"); the
+        // copy then touches it once.
+        guard c.lookupRead(1, touch: false) != nil else { c.addReplyRaw(":0\r\n"); return }
         let ok = c.server.keyspace.copyKey(from: c.dbIndex, c.arg(1), to: dst, destinationKey: c.arg(2),
                                            replace: replace, now: c.server.mstime)
         c.addReplyRaw(ok ? ":1\r\n" : ":0\r\n")
@@ -287,7 +290,7 @@ enum KeyCommands {
     }
 
     static func objectEntry(_ c: Client) -> KeyEntry? {
-        if let e = c.lookupRead(2, touch: false) { return e }
+        if let e = c.lookupRead(2, touch: false, notify: false) { return e }
         c.addReplyNull()
         return nil
     }
@@ -393,10 +396,10 @@ enum KeyCommands {
             if flags.contains(.lt) && current != -1 && when >= current { c.addReplyRaw(":0\r\n"); return }
         }
         if when <= c.server.mstime && !c.server.loading {
-            c.db.delete(entry: e)
+            c.db.delete(entry: e, event: .del)
             c.propagateDeletion(of: 1)
         } else {
-            c.db.setExpire(e, at: when)
+            c.db.setExpire(e, at: when, event: .expire)
             // Relative and second-based forms replay as the absolute time they set; the
             // options (NX, XX, GT, LT) stay, as 7.0 rewrites only the name and the time.
             c.propagateAs {

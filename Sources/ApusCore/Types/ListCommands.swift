@@ -53,20 +53,21 @@ enum ListCommands {
 
     private static func pushGeneric(_ c: Client, atHead: Bool, onlyExisting: Bool) {
         let pushed = c.argc - 2
+        let event: KeyEvent = atHead ? .lpush : .rpush
         if let e = c.lookupWrite(1) {
             guard c.checkType(e, .list) else { return }
             let l = e.object(as: ListValue.self)
             for j in 2..<c.argc { l.push(c.arg(j), atHead: atHead, fill: fill(c)) }
-            c.db.signalModified(e, changes: pushed)
+            c.db.signalModified(e, changes: pushed, event: event)
             c.addReplyInteger(l.count)
             return
         }
         if onlyExisting { c.addReplyInteger(0); return }
         let l = newList(c)
         for j in 2..<c.argc { l.push(c.arg(j), atHead: atHead, fill: fill(c)) }
-        let e = c.db.setObject(c.arg(1), l, now: c.server.mstime)
+        let e = c.db.setObject(c.arg(1), l, now: c.server.mstime, event: event)
         // Creating counted one change; Redis counts each element pushed.
-        if pushed > 1 { c.db.signalModified(e, changes: pushed - 1) }
+        if pushed > 1 { c.db.signalModified(e, changes: pushed - 1, event: .none) }
         c.addReplyInteger(l.count)
     }
 
@@ -91,7 +92,7 @@ enum ListCommands {
         if count == 0 { c.addReplyArrayLen(0); return }
         if count < 0 {
             c.addReplyBulk(l.pop(fromHead: fromHead)!)
-            c.db.elementsRemoved(e, count: 1, empty: l.count == 0)
+            c.db.elementsRemoved(e, count: 1, empty: l.count == 0, event: fromHead ? .lpop : .rpop)
             return
         }
         popRange(c, e, l, fromHead: fromHead, count: Int(min(count, Int64(l.count))))
@@ -107,7 +108,7 @@ enum ListCommands {
             return left > 0
         }
         l.removeRange(fromHead: fromHead, count: n)
-        c.db.elementsRemoved(e, count: n, empty: l.count == 0)
+        c.db.elementsRemoved(e, count: n, empty: l.count == 0, event: fromHead ? .lpop : .rpop)
     }
 
     static func lmpop(_ c: Client) {
@@ -239,7 +240,7 @@ enum ListCommands {
         let l = e.object(as: ListValue.self)
         guard let i = resolve(index, count: l.count) else { c.addReplyError("ERR index out of range"); return }
         _ = l.replace(at: i, with: c.arg(3))
-        c.db.signalModified(e)
+        c.db.signalModified(e, event: .lset)
         c.addReplyOK()
     }
 
@@ -256,7 +257,7 @@ enum ListCommands {
             c.addReplyInteger(-1)
             return
         }
-        c.db.signalModified(e)
+        c.db.signalModified(e, event: .linsert)
         c.addReplyInteger(l.count)
     }
 
@@ -268,7 +269,7 @@ enum ListCommands {
         // LONG_MIN negated stays negative in C: no limit is ever reached.
         let limit = n == Int64.min ? 0 : Int(abs(n))
         let removed = l.removeMatching(c.arg(3), limit: limit, fromTail: n < 0)
-        c.db.elementsRemoved(e, count: removed, empty: l.count == 0)
+        c.db.elementsRemoved(e, count: removed, empty: l.count == 0, event: .lrem)
         c.addReplyInteger(removed)
     }
 
@@ -293,8 +294,9 @@ enum ListCommands {
         l.removeRange(fromHead: true, count: Int(left))
         l.removeRange(fromHead: false, count: Int(right))
         let removed = Int(left + right)
-        if removed == 0 { c.db.signalModified(e, changes: 0) }
-        c.db.elementsRemoved(e, count: removed, empty: l.count == 0)
+        // "ltrim" even when nothing was cut, as 7.0 raises it.
+        if removed == 0 { c.db.signalModified(e, changes: 0, event: .ltrim) }
+        c.db.elementsRemoved(e, count: removed, empty: l.count == 0, event: .ltrim)
         c.addReplyOK()
     }
 
@@ -308,7 +310,9 @@ enum ListCommands {
     static func rpoplpush(_ c: Client) { lmoveGeneric(c, fromHead: false, toHead: true) }
 
     /// Pops from argv[1] and pushes onto argv[2] (which may be the same list); replies
-    /// the element. Blocking forms propagate as their non-blocking commands.
+    /// the element. Blocking forms propagate as their non-blocking commands. Events as
+    /// 7.0 orders them: the push on the destination, the pop on the source, then "del"
+    /// for a source left empty.
     private static func lmoveGeneric(_ c: Client, fromHead: Bool, toHead: Bool) {
         guard let se = c.lookupWrite(1) else { c.addReplyNull(); return }
         guard c.checkType(se, .list) else { return }
@@ -317,23 +321,25 @@ enum ListCommands {
         let src = se.object(as: ListValue.self)
         let dirtyBefore = c.server.keyspace.dirty
         let value = src.pop(fromHead: fromHead)!
+        let pushEvent: KeyEvent = toHead ? .lpush : .rpush
         value.withUnsafeBytes { v in
             if let d = de {
                 d.object(as: ListValue.self).push(v, atHead: toHead, fill: fill(c))
-                c.db.signalModified(d, changes: 0)
+                c.db.signalModified(d, changes: 0, event: pushEvent)
             } else {
                 let l = newList(c)
                 l.push(v, atHead: toHead, fill: fill(c))
                 // The source may be the destination only when it exists, so this is a
                 // different key and `se` stays valid.
-                c.db.setObject(c.arg(2), l, now: c.server.mstime)
+                c.db.setObject(c.arg(2), l, now: c.server.mstime, event: pushEvent)
             }
         }
         c.addReplyBulk(value)
         if src.count == 0 {
-            c.db.delete(c.arg(1))
+            c.db.notify(fromHead ? .lpop : .rpop, c.arg(1))
+            c.db.delete(c.arg(1), event: .del)
         } else {
-            c.db.signalModified(se)
+            c.db.signalModified(se, event: fromHead ? .lpop : .rpop)
         }
         // One change, whatever was created or deleted on the way (Redis's dirty++).
         c.server.keyspace.dirty = dirtyBefore &+ 1
@@ -371,7 +377,7 @@ enum ListCommands {
             c.addReplyArrayLen(2)
             c.addReplyBulk(key)
             c.addReplyBulk(l.pop(fromHead: fromHead)!)
-            c.db.elementsRemoved(e, count: 1, empty: l.count == 0)
+            c.db.elementsRemoved(e, count: 1, empty: l.count == 0, event: fromHead ? .lpop : .rpop)
             c.propagateAs([fromHead ? lpopName : rpopName, key])
             return
         }

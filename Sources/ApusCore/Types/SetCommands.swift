@@ -25,13 +25,13 @@ enum SetCommands {
             guard c.checkType(e, .set) else { return }
             let s = e.object(as: SetValue.self)
             for j in 2..<c.argc where s.add(c.arg(j), maxIntsetEntries: maxIntset(c)) { added += 1 }
-            if added > 0 { c.db.signalModified(e, changes: added) }
+            if added > 0 { c.db.signalModified(e, changes: added, event: .sadd) }
         } else {
             let s = SetValue.forMember(c.arg(2), meter: c.server.keyspace.meter)
             for j in 2..<c.argc where s.add(c.arg(j), maxIntsetEntries: maxIntset(c)) { added += 1 }
-            let e = c.db.setObject(c.arg(1), s, now: c.server.mstime)
+            let e = c.db.setObject(c.arg(1), s, now: c.server.mstime, event: .sadd)
             // Creating counted one change; Redis counts each member added.
-            c.db.signalModified(e, changes: added - 1)
+            c.db.signalModified(e, changes: added - 1, event: .none)
         }
         c.addReplyInteger(added)
     }
@@ -45,7 +45,7 @@ enum SetCommands {
             removed += 1
             if s.count == 0 { break }
         }
-        c.db.elementsRemoved(e, count: removed, empty: s.count == 0)
+        c.db.elementsRemoved(e, count: removed, empty: s.count == 0, event: .srem)
         c.addReplyInteger(removed)
     }
 
@@ -81,15 +81,17 @@ enum SetCommands {
             return
         }
         guard s.remove(c.arg(3)) else { c.addReplyInteger(0); return }
-        c.db.elementsRemoved(se, count: 1, empty: s.count == 0)
+        c.db.elementsRemoved(se, count: 1, empty: s.count == 0, event: .srem)
         // The destination is looked up again rather than trusting `dst`: the source's
         // removal ran the write path (and maybe a deletion) in between.
         if let de = c.db.lookupWrite(c.arg(2), now: c.server.mstime) {
-            if de.object(as: SetValue.self).add(c.arg(3), maxIntsetEntries: maxIntset(c)) { c.db.signalModified(de) }
+            if de.object(as: SetValue.self).add(c.arg(3), maxIntsetEntries: maxIntset(c)) {
+                c.db.signalModified(de, event: .sadd)
+            }
         } else {
             let d = SetValue.forMember(c.arg(3), meter: c.server.keyspace.meter)
             d.add(c.arg(3), maxIntsetEntries: maxIntset(c))
-            c.db.setObject(c.arg(2), d, now: c.server.mstime)
+            c.db.setObject(c.arg(2), d, now: c.server.mstime, event: .sadd)
         }
         c.addReplyInteger(1)
     }
@@ -155,7 +157,7 @@ enum SetCommands {
         m.withUnsafeBytes { _ = s.remove($0) }
         // Replayed as the removal it was, so a replica drops the same member.
         c.propagateAs([Array("SREM".utf8), c.argBytes(1), m])
-        c.db.elementsRemoved(e, count: 1, empty: s.count == 0)
+        c.db.elementsRemoved(e, count: 1, empty: s.count == 0, event: .spop)
         c.addReplyBulk(m)
     }
 
@@ -170,7 +172,7 @@ enum SetCommands {
         let s = e.object(as: SetValue.self)
         if l >= s.count {
             let all = s.members()
-            c.db.elementsRemoved(e, count: all.count, empty: true)
+            c.db.elementsRemoved(e, count: all.count, empty: true, event: .spop)
             c.propagateAs([Array("DEL".utf8), c.argBytes(1)])
             c.addReplySetLen(all.count)
             for m in all { c.addReplyBulk(m) }
@@ -179,7 +181,7 @@ enum SetCommands {
         let picked = distinctRandom(s, Int(l))
         for m in picked { m.withUnsafeBytes { _ = s.remove($0) } }
         c.propagateAs([Array("SREM".utf8), c.argBytes(1)] + picked)
-        c.db.signalModified(e, changes: picked.count)
+        c.db.signalModified(e, changes: picked.count, event: .spop)
         c.addReplySetLen(picked.count)
         for m in picked { c.addReplyBulk(m) }
     }
@@ -187,12 +189,11 @@ enum SetCommands {
     // MARK: - Algebra
 
     /// The sets named by argv[from..<to]: nil entries for missing keys; nil overall after
-    /// a WRONGTYPE reply. Destination-writing forms look keys up for writing.
-    private static func sets(_ c: Client, _ from: Int, _ to: Int, write: Bool) -> [SetValue?]? {
+    /// a WRONGTYPE reply. The storing forms read their sources the same way (7.0.15).
+    private static func sets(_ c: Client, _ from: Int, _ to: Int) -> [SetValue?]? {
         var out: [SetValue?] = []
         for j in from..<to {
-            let e = write ? c.db.lookupWrite(c.arg(j), now: c.server.mstime) : c.lookupRead(j)
-            guard let entry = e else { out.append(nil); continue }
+            guard let entry = c.lookupRead(j) else { out.append(nil); continue }
             guard c.checkType(entry, .set) else { return nil }
             out.append(entry.object(as: SetValue.self))
         }
@@ -227,20 +228,22 @@ enum SetCommands {
         return s
     }
 
-    /// Stores `members` at argv[1] (deleting it when empty) and replies the count.
-    private static func store(_ c: Client, _ members: [[UInt8]]) {
+    /// Stores `members` at argv[1] (deleting it when empty) and replies the count;
+    /// `event` names the command for a stored result.
+    private static func store(_ c: Client, _ members: [[UInt8]], event: KeyEvent) {
         if members.isEmpty {
-            c.db.delete(c.arg(1), now: c.server.mstime)
+            // Redis's dbDelete: an expired destination goes as a plain deletion.
+            c.db.delete(c.arg(1), event: .del)
             c.addReplyInteger(0)
             return
         }
         let s = build(c, members)
-        c.db.setObject(c.arg(1), s, now: c.server.mstime)
+        c.db.setObject(c.arg(1), s, now: c.server.mstime, event: event)
         c.addReplyInteger(s.count)
     }
 
     static func sinter(_ c: Client) {
-        guard let all = sets(c, 1, c.argc, write: false) else { return }
+        guard let all = sets(c, 1, c.argc) else { return }
         if all.contains(where: { $0 == nil }) { replyEmptySet(c); return }
         replySet(c, intersection(all.map { $0! }))
     }
@@ -248,9 +251,9 @@ enum SetCommands {
     static func smembers(_ c: Client) { sinter(c) }
 
     static func sinterstore(_ c: Client) {
-        guard let all = sets(c, 2, c.argc, write: true) else { return }
-        if all.contains(where: { $0 == nil }) { store(c, []); return }
-        store(c, intersection(all.map { $0! }))
+        guard let all = sets(c, 2, c.argc) else { return }
+        if all.contains(where: { $0 == nil }) { store(c, [], event: .sinterstore); return }
+        store(c, intersection(all.map { $0! }), event: .sinterstore)
     }
 
     static func sintercard(_ c: Client) {
@@ -269,7 +272,7 @@ enum SetCommands {
                 return
             }
         }
-        guard let all = sets(c, 2, 2 + numkeys, write: false) else { return }
+        guard let all = sets(c, 2, 2 + numkeys) else { return }
         if all.contains(where: { $0 == nil }) { c.addReplyInteger(0); return }
         c.addReplyInteger(intersection(all.map { $0! }, limit: limit).count)
     }
@@ -301,23 +304,23 @@ enum SetCommands {
     }
 
     static func sunion(_ c: Client) {
-        guard let all = sets(c, 1, c.argc, write: false) else { return }
+        guard let all = sets(c, 1, c.argc) else { return }
         replyBuilt(c, union(all))
     }
 
     static func sunionstore(_ c: Client) {
-        guard let all = sets(c, 2, c.argc, write: true) else { return }
-        store(c, union(all))
+        guard let all = sets(c, 2, c.argc) else { return }
+        store(c, union(all), event: .sunionstore)
     }
 
     static func sdiff(_ c: Client) {
-        guard let all = sets(c, 1, c.argc, write: false) else { return }
+        guard let all = sets(c, 1, c.argc) else { return }
         replyBuilt(c, difference(all))
     }
 
     static func sdiffstore(_ c: Client) {
-        guard let all = sets(c, 2, c.argc, write: true) else { return }
-        store(c, difference(all))
+        guard let all = sets(c, 2, c.argc) else { return }
+        store(c, difference(all), event: .sdiffstore)
     }
 
     // MARK: - SSCAN

@@ -35,7 +35,12 @@ enum SortCommand {
         let keyEnd = fieldStart.map { $0 - 2 } ?? pattern.count
         let key = Array(pattern[..<star]) + element + Array(pattern[(star + 1)..<keyEnd])
         let e = key.withUnsafeBytes { c.db.lookupReadNoStats($0, now: c.server.mstime) }
-        if e == nil { c.server.stats.keyspaceMisses += 1 } else { c.server.stats.keyspaceHits += 1 }
+        if e == nil {
+            c.server.stats.keyspaceMisses += 1
+            key.withUnsafeBytes { c.db.notify(.keymiss, $0) }
+        } else {
+            c.server.stats.keyspaceHits += 1
+        }
         guard let entry = e else { return nil }
         if let f = fieldStart {
             guard entry.type == .hash else { return nil }
@@ -102,6 +107,12 @@ enum SortCommand {
                 return
             }
             type = e.type
+        }
+        // 7.0 converts a listpack sorted set to a skiplist for good before sorting it
+        // (SORT_RO too); OBJECT ENCODING shows it afterwards, so Apus does the same,
+        // through the write lookup so a running snapshot keeps the old form.
+        if let z = zset, z.encoding == .listpack, c.db.lookupWrite(c.arg(1), now: c.server.mstime) != nil {
+            z.convertToSkiplist()
         }
         // An unsorted set would come out in table order: with STORE it must be the same
         // everywhere the command is replayed, so it is sorted as strings instead.
@@ -203,10 +214,11 @@ enum SortCommand {
             }
             let n = out.count
             if n > 0 {
-                let e = c.db.setObject(c.arg(d), out, now: c.server.mstime)
-                if n > 1 { c.db.signalModified(e, changes: n - 1) }
+                let e = c.db.setObject(c.arg(d), out, now: c.server.mstime, event: .sortstore)
+                if n > 1 { c.db.signalModified(e, changes: n - 1, event: .none) }
             } else {
-                c.db.delete(c.arg(d), now: c.server.mstime)
+                // Redis's dbDelete: an expired destination goes as a plain deletion.
+                c.db.delete(c.arg(d), event: .del)
             }
             c.addReplyInteger(n)
             return

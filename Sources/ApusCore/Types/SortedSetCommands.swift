@@ -130,11 +130,12 @@ enum SortedSetCommands {
             score = newScore
         }
         let changes = added + updated
+        let event: KeyEvent = f.contains(.incr) ? .zincr : .zadd
         if let e = entry {
-            if changes > 0 { c.db.signalModified(e, changes: changes) }
+            if changes > 0 { c.db.signalModified(e, changes: changes, event: event) }
         } else if z.count > 0 {
-            let e = c.db.setObject(c.arg(1), z, now: c.server.mstime)
-            if changes > 1 { c.db.signalModified(e, changes: changes - 1) }
+            let e = c.db.setObject(c.arg(1), z, now: c.server.mstime, event: event)
+            if changes > 1 { c.db.signalModified(e, changes: changes - 1, event: .none) }
         }
         if nanError {
             c.addReplyError("ERR resulting score is not a number (NaN)")
@@ -158,7 +159,7 @@ enum SortedSetCommands {
             removed += 1
             if z.count == 0 { break }
         }
-        c.db.elementsRemoved(e, count: removed, empty: z.count == 0)
+        c.db.elementsRemoved(e, count: removed, empty: z.count == 0, event: .zrem)
         c.addReplyInteger(removed)
     }
 
@@ -201,7 +202,13 @@ enum SortedSetCommands {
         case .score: removed = z.removeRange(sr!)
         case .lex: removed = z.removeRange(lr!)
         }
-        c.db.elementsRemoved(e, count: removed, empty: z.count == 0)
+        let event: KeyEvent
+        switch kind {
+        case .rank: event = .zremrangebyrank
+        case .score: event = .zremrangebyscore
+        case .lex: event = .zremrangebylex
+        }
+        c.db.elementsRemoved(e, count: removed, empty: z.count == 0, event: event)
         c.addReplyInteger(removed)
     }
 
@@ -295,11 +302,12 @@ enum SortedSetCommands {
         func finish(destinationIndex: Int) {
             if store {
                 if emitted > 0 {
-                    c.db.setObject(c.arg(destinationIndex), dest!, now: c.server.mstime)
+                    c.db.setObject(c.arg(destinationIndex), dest!, now: c.server.mstime, event: .zrangestore)
                     c.addReplyInteger(emitted)
                 } else {
                     c.addReplyInteger(0)
-                    c.db.delete(c.arg(destinationIndex), now: c.server.mstime)
+                    // Redis's dbDelete: an expired destination goes as a plain deletion.
+                    c.db.delete(c.arg(destinationIndex), event: .del)
                 }
                 return
             }
@@ -494,7 +502,7 @@ enum SortedSetCommands {
         } else {
             _ = z.removeRange(ranks: 0, n - 1)
         }
-        c.db.elementsRemoved(e, count: n, empty: z.count == 0)
+        c.db.elementsRemoved(e, count: n, empty: z.count == 0, event: max ? .zpopmax : .zpopmin)
         let name = Array((max ? "ZPOPMAX" : "ZPOPMIN").utf8)
         if count == -1 {
             if emitKey { c.propagateAs([name, key]) }
@@ -794,11 +802,18 @@ enum SortedSetCommands {
         if let d = destination {
             if z.count > 0 {
                 z.convertToListpackIfFits(lim)
-                c.db.setObject(c.arg(d), z, now: c.server.mstime)
+                let event: KeyEvent
+                switch op {
+                case .union: event = .zunionstore
+                case .inter: event = .zinterstore
+                case .diff: event = .zdiffstore
+                }
+                c.db.setObject(c.arg(d), z, now: c.server.mstime, event: event)
                 c.addReplyInteger(z.count)
             } else {
                 c.addReplyInteger(0)
-                c.db.delete(c.arg(d), now: c.server.mstime)
+                // Redis's dbDelete: an expired destination goes as a plain deletion.
+                c.db.delete(c.arg(d), event: .del)
             }
             return
         }

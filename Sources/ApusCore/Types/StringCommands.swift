@@ -113,7 +113,8 @@ enum StringCommands {
             return
         }
         c.db.setString(key, hash: h, slot: slot, .bytes(c.arg(valueArg)), keepTTL: flags.contains(.keepTTL),
-                       expireAt: expireAt, now: now)
+                       expireAt: expireAt, now: now, event: .set)
+        if expireAt != nil { c.db.notify(.expire, key) }
         if expireAt != nil || flags.contains(.get) {
             propagateSet(c, flags: flags, keyArg: keyArg, valueArg: valueArg, expireAt: expireAt)
         }
@@ -191,10 +192,10 @@ enum StringCommands {
         if let at = expireAt {
             if (flags.contains(.exat) || flags.contains(.pxat)) && at <= c.server.mstime {
                 // Already in the past: the key goes away now, as Redis does.
-                c.db.delete(c.arg(1))
+                c.db.delete(c.arg(1), event: .del)
                 c.propagateDeletion(of: 1)
             } else if let w = c.lookupWrite(1) {
-                c.db.setExpire(w, at: at)
+                c.db.setExpire(w, at: at, event: .expire)
                 c.propagateAs([Array("PEXPIREAT".utf8), c.argBytes(1), Array(String(at).utf8)])
             }
         } else if flags.contains(.persist) {
@@ -209,13 +210,13 @@ enum StringCommands {
         guard let e = c.lookupRead(1) else { c.addReplyNull(); return }
         guard c.checkType(e, .string) else { return }
         e.withStringValue { c.addReplyBulk($0) }
-        c.db.delete(c.arg(1))
+        c.db.delete(c.arg(1), event: .del)
         c.propagateAs([Array("DEL".utf8), c.argBytes(1)])
     }
 
     static func getset(_ c: Client) {
         if !getGeneric(c, 1) { return }
-        c.db.setString(c.arg(1), .bytes(c.arg(2)), now: c.server.mstime)
+        c.db.setString(c.arg(1), .bytes(c.arg(2)), now: c.server.mstime, event: .set)
         c.propagateAs([Array("SET".utf8), c.argBytes(1), c.argBytes(2)])
     }
 
@@ -250,7 +251,7 @@ enum StringCommands {
         }
         var i = 1
         while i < c.argc {
-            c.db.setString(c.arg(i), .bytes(c.arg(i + 1)), now: c.server.mstime)
+            c.db.setString(c.arg(i), .bytes(c.arg(i + 1)), now: c.server.mstime, event: .set)
             i += 2
         }
         if nx { c.addReplyRaw(":1\r\n") } else { c.addReplyOK() }
@@ -261,7 +262,7 @@ enum StringCommands {
     static func append(_ c: Client) {
         let add = c.arg(2)
         guard let e = c.lookupWrite(1) else {
-            c.db.setString(c.arg(1), .bytes(add), now: c.server.mstime)
+            c.db.setString(c.arg(1), .bytes(add), now: c.server.mstime, event: .append)
             c.addReplyInteger(add.count)
             return
         }
@@ -309,7 +310,9 @@ enum StringCommands {
                 c.addReplyError(ReplyErrors.stringTooLong)
                 return
             }
-            let empty = c.db.setString(c.arg(1), .raw(UnsafeRawBufferPointer(start: nil, count: 0)), now: c.server.mstime)
+            // Created empty ("new"), then "setrange" as the range is written.
+            let empty = c.db.setString(c.arg(1), .raw(UnsafeRawBufferPointer(start: nil, count: 0)),
+                                       now: c.server.mstime, event: .none)
             let n = c.db.setRange(empty, offset: Int(offset), value)
             c.addReplyInteger(n.stringLength)
         }
@@ -364,7 +367,7 @@ enum StringCommands {
         if let e = e {
             c.db.setInt(e, result)
         } else {
-            c.db.setString(c.arg(1), .int(result), now: c.server.mstime)
+            c.db.setString(c.arg(1), .int(result), now: c.server.mstime, event: .incrby)
         }
         c.addReplyInteger(result)
     }
@@ -409,7 +412,7 @@ enum StringCommands {
         }
         let text = Numbers.formatLongDouble(result, humanFriendly: true)
         text.withUnsafeBytes { t in
-            c.db.setString(c.arg(1), .embstrOrRaw(t), keepTTL: true, now: c.server.mstime)
+            c.db.setString(c.arg(1), .embstrOrRaw(t), keepTTL: true, now: c.server.mstime, event: .incrbyfloat)
             // Replayed as the value it produced: float formatting may differ elsewhere.
             c.propagateAs([Array("SET".utf8), c.argBytes(1), Array(t), Array("KEEPTTL".utf8)])
             c.addReplyBulk(t)
