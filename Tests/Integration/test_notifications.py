@@ -312,36 +312,33 @@ def test_notifications_match_redis_for_a_random_command_stream(pair, seed):
 # MARK: - The directive
 
 
+def _on_both(pair, *cmds) -> list[list[bytes]]:
+    """The replies of `cmds` from Apus and from Redis, on a fresh connection each."""
+    out = []
+    for srv in pair:
+        c = Conn(srv.port)
+        try:
+            out.append(c.send(*cmds))
+        finally:
+            c.close()
+    return out
+
+
 @pytest.mark.parametrize("value", [
     "", "KEA", "AKE", "Ag$lshzxeKEtmdn", "g$lshzxetdn", "AKEm", "Kx", "En", "K", "An", "$lz", "mK", "KEA" * 2,
 ])
 def test_config_get_spells_the_classes_as_redis_does(pair, value):
-    apus, ref = pair
-    out = []
-    for srv in (apus, ref):
-        c = Conn(srv.port)
-        try:
-            out.append(c.send(["CONFIG", "SET", "notify-keyspace-events", value],
-                              ["CONFIG", "GET", "notify-keyspace-events"],
-                              ["CONFIG", "SET", "notify-keyspace-events", ""]))
-        finally:
-            c.close()
-    assert out[0] == out[1]
+    got, want = _on_both(pair, ["CONFIG", "SET", "notify-keyspace-events", value],
+                         ["CONFIG", "GET", "notify-keyspace-events"], ["CONFIG", "SET", "notify-keyspace-events", ""])
+    assert got == want
 
 
 @pytest.mark.parametrize("value", ["KEAq", "a", "ke", "*", " K"])
 def test_an_unknown_class_letter_is_refused_as_redis_refuses_it(pair, value):
-    apus, ref = pair
-    out = []
-    for srv in (apus, ref):
-        c = Conn(srv.port)
-        try:
-            out.append(c.send(["CONFIG", "SET", "notify-keyspace-events", value],
-                              ["CONFIG", "GET", "notify-keyspace-events"]))
-        finally:
-            c.close()
-    assert out[0] == out[1]
-    assert out[0][0].startswith(b"-ERR")
+    got, want = _on_both(pair, ["CONFIG", "SET", "notify-keyspace-events", value],
+                         ["CONFIG", "GET", "notify-keyspace-events"])
+    assert got == want
+    assert got[0].startswith(b"-ERR")
 
 
 def test_the_directive_works_from_the_config_file_and_is_rewritten(servers, tmp_path):

@@ -9,7 +9,9 @@
 // Every change to a key goes through one pair of internal calls: `willModify(entry)`
 // BEFORE the change (the snapshot hook: an entry older than an active snapshot's cut
 // is emitted with its old content first) and `keyspace.keyModified` /
-// `keyspace.keyExpired` AFTER it (dirty counter, propagation of expiries).
+// `keyspace.keyExpired` AFTER it (dirty counter, WATCH, blocked clients, propagation
+// of expiries). Every public mutating call also takes the keyspace event it stands
+// for (see PubSub/KeyspaceEvents.swift), so no write can skip its notification.
 //
 // The table and the expire set change in one place, the "Table mutation" section:
 // `link` is the only way a key enters a database and `unlink` the only way it leaves

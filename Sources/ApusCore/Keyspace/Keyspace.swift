@@ -143,8 +143,9 @@ public final class Keyspace {
     //
     // Explicit calls, made by the write path after each change. The command itself is
     // propagated by call() (the dirty counter tells it the dataset changed); what only
-    // the keyspace sees — an expiry — is propagated here. Key-level signals for WATCH,
-    // client tracking and keyspace notifications are added here as those arrive.
+    // the keyspace sees — an expiry — is propagated here, with its "expired" event.
+    // Key-level signals for WATCH and blocked clients start here; client tracking
+    // joins them with its issue.
 
     @inline(__always)
     public func keyModified(db: Int, key: UnsafeRawBufferPointer, changes: Int = 1) {
