@@ -83,12 +83,16 @@ enum PubSubCommands {
         }
     }
 
+    /// PUBLISH and SPUBLISH reach the replicas too (their subscribers get the
+    /// message there), never the AOF: a replayed file must not publish again.
     static func publish(_ c: Client) {
         c.addReplyInteger(c.server.pubsub.publish(channel: c.arg(1), message: c.arg(2), shard: false))
+        c.server.keyspace.propagator.forceCurrentCommand(.replicas)
     }
 
     static func spublish(_ c: Client) {
         c.addReplyInteger(c.server.pubsub.publish(channel: c.arg(1), message: c.arg(2), shard: true))
+        c.server.keyspace.propagator.forceCurrentCommand(.replicas)
     }
 
     // MARK: - PUBSUB

@@ -79,9 +79,13 @@ extension Server {
         let perLoop = 20 + 20 / 4 * effort
         let timelimitUs = UInt64(25 + 2 * effort) * 1_000_000 / UInt64(max(currentHz, 1)) / 100
         let start = apus_monotonic_us()
+        // Its deletions go out together but unwrapped: each is atomic alone (7.0's
+        // propagate_no_multi).
+        keyspace.propagator.noMulti = true
         let r = keyspace.activeExpireCycle(now: mstime, timeLimitUs: timelimitUs, keysPerLoop: perLoop,
                                            acceptableStalePercent: 10 - effort)
         keyspace.propagator.flush()
+        keyspace.propagator.noMulti = false
         let used = apus_monotonic_us() - start
         if used >= timelimitUs { stats.expiredTimeCapReached += 1 }
         stats.expireCycleTimeUsed += used
