@@ -189,6 +189,7 @@ enum CommandHandlers {
             // persistence
             "save": PersistenceCommands.save,
             "bgsave": PersistenceCommands.bgsave,
+            "bgrewriteaof": PersistenceCommands.bgrewriteaof,
             "shutdown": PersistenceCommands.shutdown,
         ]
         for (k, v) in CommandCommands.handlers { h[k] = v }

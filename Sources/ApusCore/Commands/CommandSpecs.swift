@@ -907,6 +907,9 @@ public enum CommandSpecs {
         t.append(cmd("save", 1, [.admin, .noScript, .noAsyncLoading, .noMulti], 0, 0, 0, acl: "@admin @slow @dangerous",
             group: "server", since: "1.0.0", complexity: "O(N), N being the number of keys in all databases",
             summary: "Write the data set to disk, blocking until done."))
+        t.append(cmd("bgrewriteaof", 1, [.admin, .noScript, .noAsyncLoading], 0, 0, 0, acl: "@admin @slow @dangerous",
+            group: "server", since: "1.0.0", complexity: "O(1)",
+            summary: "Rebuild the append-only file from a snapshot of the data set, in the background."))
         t.append(cmd("bgsave", -1, [.admin, .noScript, .noAsyncLoading], 0, 0, 0, acl: "@admin @slow @dangerous",
             group: "server", since: "1.0.0", complexity: "O(1)",
             summary: "Write the data set to disk from a background process.",

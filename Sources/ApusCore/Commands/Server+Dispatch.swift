@@ -69,6 +69,10 @@ extension Server {
             reject(c, cmd, "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.")
             return
         }
+        if aof.deniesWrites && (cmd.flags.contains(.write) || cmd.name == "ping") {
+            reject(c, cmd, "MISCONF Errors writing to the AOF file: " + String(cString: strerror(aof.failureErrno)))
+            return
+        }
         if c.flags.contains(.pubsub) && c.resp == 2 && !PubSubCommands.allowedWhileSubscribed.contains(cmd.name) {
             reject(c, cmd, "ERR Can't execute '\(cmd.fullName)': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context")
             return

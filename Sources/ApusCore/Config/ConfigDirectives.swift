@@ -172,11 +172,33 @@ public enum ConfigDirectives {
                 rewrite: rewriteDir),
         bool("rdb-del-sync-files", [], \.rdbDelSyncFiles, def: false),
         bool("rdb-save-incremental-fsync", [], \.rdbSaveIncrementalFsync, def: true),
-        // The AOF arrives with its own issue; until then only "no" is accepted, so
-        // clients that read it (redis-benchmark does) see the truth.
-        bool("appendonly", [], \.appendonly, def: false, validate: { yes in
-            yes ? "the append only file is not supported by this Apus version yet" : nil
+
+        // Append only file
+        bool("appendonly", [.denyLoading], \.appendonly, def: false),
+        string("appendfilename", [.immutable], \.appendfilename, def: "appendonly.aof", emptyIsNull: false,
+               validate: { v in
+            v.isEmpty ? "appendfilename can't be empty"
+                : v.contains(UInt8(ascii: "/")) ? "appendfilename can't be a path, just a filename" : nil
         }),
+        string("appenddirname", [.immutable], \.appenddirname, def: "appendonlydir", emptyIsNull: false,
+               validate: { v in
+            v.isEmpty ? "appenddirname can't be empty"
+                : v.contains(UInt8(ascii: "/")) ? "appenddirname can't be a path, just a dirname" : nil
+        }),
+        stringEnum("appendfsync", [], \.appendfsync, values: [("always", 0), ("everysec", 1), ("no", 2)],
+                   def: "everysec"),
+        bool("no-appendfsync-on-rewrite", [], \.noAppendfsyncOnRewrite, def: false),
+        integer("auto-aof-rewrite-percentage", [], \.autoAofRewritePercentage, 0, Int64(Int32.max), def: 100),
+        integer("auto-aof-rewrite-min-size", [], \.autoAofRewriteMinSize, 0, Int64.max, def: 64 * 1024 * 1024,
+                style: .memory),
+        bool("aof-rewrite-incremental-fsync", [], \.aofRewriteIncrementalFsync, def: true),
+        bool("aof-load-truncated", [], \.aofLoadTruncated, def: true),
+        // A base in commands (7.0's `no`) is not written yet: every base is an RDB.
+        bool("aof-use-rdb-preamble", [], \.aofUseRdbPreamble, def: true, validate: { yes in
+            yes ? nil : "aof-use-rdb-preamble no (a base file of commands) is not supported by this Apus version yet"
+        }),
+        bool("aof-timestamp-enabled", [], \.aofTimestampEnabled, def: false),
+        bool("aof-disable-auto-gc", [], \.aofDisableAutoGC, def: false),
 
         // Security
         string("requirepass", [.sensitive], \.requirepass, def: nil, emptyIsNull: true),

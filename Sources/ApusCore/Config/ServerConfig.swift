@@ -130,6 +130,17 @@ public final class ServerConfig {
     public var dir: String = "./"
     public var rdbDelSyncFiles: Bool = false
     public var appendonly: Bool = false
+    public var appendfilename: String = "appendonly.aof"
+    public var appenddirname: String = "appendonlydir"
+    public var appendfsync: String = "everysec"          // always | everysec | no
+    public var noAppendfsyncOnRewrite: Bool = false
+    public var aofRewriteIncrementalFsync: Bool = true
+    public var aofLoadTruncated: Bool = true
+    public var aofUseRdbPreamble: Bool = true
+    public var aofTimestampEnabled: Bool = false
+    public var aofDisableAutoGC: Bool = false
+    public var autoAofRewritePercentage: Int = 100
+    public var autoAofRewriteMinSize: Int = 64 * 1024 * 1024
     public var rdbSaveIncrementalFsync: Bool = true
 
     // MARK: - Security

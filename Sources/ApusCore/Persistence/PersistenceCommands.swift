@@ -17,12 +17,37 @@ enum PersistenceCommands {
             return
         }
         let s = c.server
-        if s.snapshotJob != nil {
+        let schedule = c.argc == 2
+        if s.snapshotJob?.kind == .rdb {
             c.addReplyError("ERR Background save already in progress")
+        } else if s.snapshotJob != nil || s.inExec {
+            if schedule || s.inExec {
+                s.bgsaveScheduled = true
+                c.addReplyStatus("Background saving scheduled")
+            } else {
+                c.addReplyError("ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.")
+            }
         } else if s.startBackgroundSave() {
             c.addReplyStatus("Background saving started")
         } else {
             c.addReplyError("ERR")
+        }
+    }
+
+    /// BGREWRITEAOF: starts a rewrite, or schedules one behind a running BGSAVE or
+    /// transaction (a manual request also clears the failure back-off).
+    static func bgrewriteaof(_ c: Client) {
+        let s = c.server
+        if s.aofRewriteInProgress {
+            c.addReplyError("ERR Background append only file rewriting already in progress")
+        } else if s.snapshotJob != nil || s.inExec {
+            s.aof.rewriteScheduled = true
+            s.aof.consecutiveFailures = 0
+            c.addReplyStatus("Background append only file rewriting scheduled")
+        } else if s.startAOFRewrite() {
+            c.addReplyStatus("Background append only file rewriting started")
+        } else {
+            c.addReplyError("ERR Can't execute an AOF background rewriting. Please check the server logs for more information.")
         }
     }
 

@@ -26,6 +26,8 @@ struct KeyspaceLoadHandler: RDBLoadHandler {
             server.log(.notice, "RDB age \(age) seconds")
         case "used-mem":
             server.log(.notice, "RDB memory usage when created \(String(format2: Double(Int(v) ?? 0) / 1024 / 1024)) Mb")
+        case "aof-base":
+            if v != "0" { server.log(.notice, "RDB is base AOF") }
         default: break
         }
     }

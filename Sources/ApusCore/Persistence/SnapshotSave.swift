@@ -250,6 +250,10 @@ final class EntryCopySink: SnapshotSink {
 
 /// A background save in progress.
 public final class SnapshotJob {
+    /// What the snapshot is for: a BGSAVE, or the new base of an AOF rewrite (whose
+    /// temp file the loop then moves into the AOF directory).
+    public enum Kind { case rdb, aofRewrite }
+    public let kind: Kind
     let snapshot: Snapshot
     let sink: EntryCopySink
     let thread: RDBSaveThread
@@ -264,8 +268,9 @@ public final class SnapshotJob {
     var waitingForRoom = false
     public var peakBufferedBytes = 0
 
-    init(snapshot: Snapshot, sink: EntryCopySink, thread: RDBSaveThread, tempPath: String,
+    init(kind: Kind, snapshot: Snapshot, sink: EntryCopySink, thread: RDBSaveThread, tempPath: String,
          finalPath: String, startedAtMs: Int64, dirtyAtStart: Int) {
+        self.kind = kind
         self.snapshot = snapshot
         self.sink = sink
         self.thread = thread
@@ -300,10 +305,11 @@ extension Server {
     /// so the dump file is named relative to it.
     var rdbPath: String { config.dbfilename }
 
-    /// A key writer over a new encoder that already holds the RDB header and aux fields.
-    func makeRDBKeyWriter() -> RDBKeyWriter {
+    /// A key writer over a new encoder that already holds the RDB header and aux fields
+    /// (`aof-base` 1 for the base of an AOF).
+    func makeRDBKeyWriter(aofBase: Bool = false) -> RDBKeyWriter {
         let encoder = RDBEncoder(initialCapacity: 256 * 1024)
-        let aux = RDBEncoder.standardAux(ctime: mstime / 1000, usedMemory: Int64(usedMemory))
+        let aux = RDBEncoder.standardAux(ctime: mstime / 1000, usedMemory: Int64(usedMemory), aofBase: aofBase)
         encoder.writeHeader(aux: aux, compress: config.rdbcompression)
         return RDBKeyWriter(encoder: encoder, compress: config.rdbcompression,
                             keysAtCut: keyspace.dbs.map { $0.count },
@@ -325,16 +331,9 @@ extension Server {
             log(.warning, "Failed opening the temp RDB file \(temp) (in server root dir \(currentDirectory())) for saving: \(String(cString: strerror(e)))")
             return false
         }
-        let keys = makeRDBKeyWriter()
-        let snap = keyspace.beginSnapshot(sink: RDBSnapshotSink(keys: keys))
         var ok = true
         do {
-            while !snap.step(maxEntries: 4096) {
-                if keys.encoder.bufferedCount >= RDBSaveThread.writeChunk { try keys.encoder.flush(to: fd) }
-            }
-            keys.encoder.finish(checksum: config.rdbchecksum)
-            try keys.encoder.flush(to: fd)
-            if apus_fsync(fd) != 0 { throw RDBError.io(operation: "fsync", errno: errno) }
+            try writeSnapshotSync(fd: fd, aofBase: false)
         } catch {
             log(.warning, "Write error saving DB on disk: \(error)")
             ok = false
@@ -356,6 +355,18 @@ extension Server {
         // sets lastbgsave_status on success only), so MISCONF ends.
         lastBgsaveOk = true
         return true
+    }
+
+    /// Serializes the whole dataset as RDB into `fd` on this thread and fsyncs it.
+    func writeSnapshotSync(fd: Int32, aofBase: Bool) throws {
+        let keys = makeRDBKeyWriter(aofBase: aofBase)
+        let snap = keyspace.beginSnapshot(sink: RDBSnapshotSink(keys: keys))
+        while !snap.step(maxEntries: 4096) {
+            if keys.encoder.bufferedCount >= RDBSaveThread.writeChunk { try keys.encoder.flush(to: fd) }
+        }
+        keys.encoder.finish(checksum: config.rdbchecksum)
+        try keys.encoder.flush(to: fd)
+        if apus_fsync(fd) != 0 { throw RDBError.io(operation: "fsync", errno: errno) }
     }
 
     func currentDirectory() -> String {
@@ -384,10 +395,7 @@ extension Server {
             lastBgsaveTimeSec = 0
             return true
         }
-        if notifyFd < 0 {
-            notifyFd = apus_open_eventfd()
-            try? loop.add(fd: notifyFd, mask: .readable, token: Token.make(kind: .notify, registration: 0, fd: notifyFd))
-        }
+        ensureNotifyFd()
         // Absolute paths: CONFIG SET dir may change the working directory mid-save,
         // and the file must land where the save started (a forked child keeps its cwd).
         let dir = currentDirectory()
@@ -398,10 +406,17 @@ extension Server {
                                    incrementalFsync: config.rdbSaveIncrementalFsync)
         let sink = EntryCopySink(thread: thread, compress: config.rdbcompression)
         let snap = keyspace.beginSnapshot(sink: sink, streamThreshold: snapshotStreamThreshold)
-        snapshotJob = SnapshotJob(snapshot: snap, sink: sink, thread: thread, tempPath: tempPath, finalPath: finalPath,
+        snapshotJob = SnapshotJob(kind: .rdb, snapshot: snap, sink: sink, thread: thread, tempPath: tempPath, finalPath: finalPath,
                                   startedAtMs: mstime, dirtyAtStart: keyspace.dirty)
         log(.notice, "Background saving started (forkless snapshot of \(snap.keysTotal) keys, written by a helper thread)")
         return true
+    }
+
+    /// The eventfd save threads signal the loop through.
+    func ensureNotifyFd() {
+        if notifyFd >= 0 { return }
+        notifyFd = apus_open_eventfd()
+        try? loop.add(fd: notifyFd, mask: .readable, token: Token.make(kind: .notify, registration: 0, fd: notifyFd))
     }
 
     /// Copies a slice of the snapshot into batches for the save thread, sized by how
@@ -462,6 +477,10 @@ extension Server {
             job.closed = true
         }
         snapshotJob = nil
+        if job.kind == .aofRewrite {
+            backgroundRewriteDone(job, error: st.error)
+            return
+        }
         recordBackgroundSaveCost(job)
         if st.error == 0 {
             log(.notice, "DB saved on disk")
@@ -538,7 +557,9 @@ extension Server {
     public func flushAllAndResetSnapshot(async: Bool) {
         let removed = keyspace.flushAll(async: async)
         keyspace.dirty += removed + 1
-        if snapshotJob != nil { abortBackgroundSave() }
+        // Redis kills a saving child here but lets an AOF rewrite finish: its base holds
+        // the old data and the FLUSHALL follows in the incr file it opened.
+        if snapshotJob?.kind == .rdb { abortBackgroundSave() }
         if !config.savePoints.isEmpty { saveSync() }
     }
 
@@ -547,6 +568,11 @@ extension Server {
         _ = keyspace.lazyFreeStep()
         if snapshotJob != nil { return }
         let now = mstime / 1000
+        if bgsaveScheduled && (now - lastBgsaveTryTime > 5 || lastBgsaveOk) {
+            bgsaveScheduled = false
+            startBackgroundSave()
+            return
+        }
         for sp in config.savePoints {
             if keyspace.dirty >= sp.changes && now - lastSaveTime > Int64(sp.seconds)
                 && (now - lastBgsaveTryTime > 5 || lastBgsaveOk) {

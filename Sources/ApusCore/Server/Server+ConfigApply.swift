@@ -31,6 +31,14 @@ extension Server {
                 self.applyEvictionPolicy()
             case "lazyfree-lazy-expire":
                 self.keyspace.lazyExpire = self.config.lazyfreeLazyExpire
+            case "appendonly":
+                if !self.config.appendonly && self.aof.state != .off {
+                    self.stopAppendOnly()
+                } else if self.config.appendonly && self.aof.state == .off && !self.startAppendOnly() {
+                    throw ConfigError("Unable to turn on AOF. Check server logs.")
+                }
+            case "appendfsync", "aof-timestamp-enabled":
+                self.applyAOFConfig()
             case "notify-keyspace-events":
                 self.keyspace.notifyClasses = NotifyClass(rawValue: self.config.notifyKeyspaceEvents)
             case "lazyfree-lazy-server-del":

@@ -30,6 +30,7 @@ extension Server {
         clientsCron()
         databasesCron()
         persistenceCron()
+        aofCron()
     }
 
     /// True once every `ms` milliseconds of cron time (Redis's run_with_period).

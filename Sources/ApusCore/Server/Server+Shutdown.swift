@@ -18,10 +18,11 @@ extension Server {
     /// FORCE was not given (the server keeps running, as Redis does).
     public func prepareForShutdown(_ flags: ShutdownFlags) -> Bool {
         log(.warning, "User requested shutdown...")
-        if snapshotJob != nil {
+        if snapshotJob?.kind == .rdb {
             log(.warning, "There is a background save in progress on a helper thread. Aborting it!")
             abortBackgroundSave()
         }
+        flushAOFForShutdown()
         let wantSave = !flags.contains(.noSave) && (flags.contains(.save) || !config.savePoints.isEmpty)
         if wantSave && !loading {
             log(.notice, "Saving the final RDB snapshot before exiting.")

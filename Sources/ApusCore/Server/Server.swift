@@ -41,6 +41,12 @@ public final class Server {
     public var monitors: [Client] = []
     /// Channels, shard channels and patterns with their subscribers.
     let pubsub = PubSub()
+    /// The append-only file, a consumer of the propagation stream when on.
+    public let aof = AppendOnlyFile()
+    /// INFO aof_last_cow_size: what the last rewrite's snapshot held in copies at peak.
+    var lastAofCowSize = 0
+    /// BGSAVE SCHEDULE (or a save asked for during a rewrite) waits for the snapshot.
+    var bgsaveScheduled = false
     /// EXEC is running its queue: the commands' propagation forms one unit.
     var inExec = false
     public var pausedUntilMs: Int64 = 0
@@ -110,6 +116,7 @@ public final class Server {
         refreshOutputLimitFloor()
         keyspace.clock = { [unowned self] in self.mstime }
         keyspace.eventSink = pubsub
+        applyAOFConfig()
     }
 
     public func log(_ level: LogLevel, _ msg: String) { logger.log(level, msg) }
@@ -202,6 +209,9 @@ public final class Server {
         keyspace.collectLazyFreed()
         blockedBeforeSleep()
         keyspace.compactMaterialized()
+        // The AOF is written (and with appendfsync always, synced) before any reply of
+        // this turn leaves: nothing is acknowledged that a crash could lose.
+        flushAOFBeforeReplies()
         handleClientsWithPendingWrites()
         // After the writes: a save's slice never delays the replies of this turn.
         snapshotBeforeSleep()

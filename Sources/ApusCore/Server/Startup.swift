@@ -83,12 +83,15 @@ public enum ApusMain {
         server.log(.notice, "Server initialized")
         server.removeStaleTempFiles()
         server.serveClientsWhileLoading = true
-        let loaded = server.loadDataFromDisk()
+        // With appendonly on, the AOF is the dataset and the RDB is not read (7.0).
+        let loaded = server.loadAOFManifestFromDisk()
+            && (config.appendonly ? server.loadAOFAtStartup() : server.loadDataFromDisk())
         server.serveClientsWhileLoading = false
-        if !loaded {
+        if !loaded || !server.openAOFOnServerStart() {
             if !config.pidfile.isEmpty { unlink(config.pidfile) }
             return 1
         }
+        server.deleteAOFHistoryFiles()
         if config.disableTHP && apus_disable_thp() == 1 {
             server.log(.notice, "Transparent huge pages were set to 'always': disabled them for this process (disable-thp yes).")
         }
