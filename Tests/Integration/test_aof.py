@@ -312,3 +312,47 @@ def test_an_old_single_file_aof_is_upgraded(servers, tmp_path):
     check_aof(apus)
     ref = restart(servers, apus, kind="redis")
     assert ref.client().get("old") == b"yes" and ref.client().get("new") == b"1"
+
+
+def _incr_bytes(srv) -> bytes:
+    names = sorted(f for f in os.listdir(aof_dir(srv)) if f.endswith(".incr.aof"))
+    with open(os.path.join(aof_dir(srv), names[-1]), "rb") as f:
+        data = f.read()
+    import re
+    # Absolute times differ by when each server ran the command.
+    return re.sub(rb"\$13\r\n1\d{12}\r\n", b"$13\r\n<ms>\r\n", data)
+
+
+def test_the_incr_file_holds_what_redis_writes_for_the_same_commands(servers):
+    script = [
+        ["SET", "a", "1"], ["GET", "a"], ["SET", "e", "v", "EX", "100"], ["INCRBYFLOAT", "f", "1.25"],
+        ["PUBLISH", "ch", "not in the AOF"], ["DEL", "nothing"], ["SADD", "s", "x"], ["SPOP", "s"],
+        ["RPUSH", "l", "a", "b"], ["BLPOP", "l", "0"], ["SELECT", "4"], ["HSET", "h", "f", "v"],
+        ["HINCRBYFLOAT", "h", "n", "2.5"], ["EXPIRE", "h", "50"], ["SELECT", "0"], ["MULTI"], ["INCR", "a"],
+        ["LPUSH", "l", "c"], ["EXEC"], ["MULTI"], ["INCR", "a"], ["EXEC"], ["GETEX", "a", "PX", "5000"],
+        ["FLUSHDB"], ["SET", "last", "1"],
+    ]
+    out = []
+    for kind in ("apus", "redis"):
+        srv = servers.new(kind, args=AOF)
+        r = srv.client(single_connection_client=True)
+        for cmd in script:
+            r.execute_command(*cmd)
+        out.append(_incr_bytes(srv))
+    assert out[0] == out[1]
+    assert b"PUBLISH" not in out[0]
+
+
+def test_timestamp_annotations_are_written_and_skipped_on_load(servers):
+    apus = servers.new("apus", args=AOF + ["--aof-timestamp-enabled", "yes"])
+    r = apus.client()
+    r.set("a", "1")
+    time.sleep(1.1)
+    r.set("b", "2")
+    data = open(os.path.join(aof_dir(apus), "appendonly.aof.1.incr.aof"), "rb").read()
+    assert data.startswith(b"#TS:") and data.count(b"#TS:") == 2
+    check_aof(apus)
+    for kind in ("apus", "redis"):
+        srv = restart(servers, apus, kind=kind)
+        assert srv.client().mget("a", "b") == [b"1", b"2"]
+        apus = srv
