@@ -134,6 +134,20 @@ final class PropagationTests: XCTestCase {
         XCTAssertEqual(run("RPUSH s 3 1 2", "SORT s STORE d", "SORT s"), ["0: RPUSH s 3 1 2", "0: SORT s STORE d"])
     }
 
+    func testSpopWithACountReplaysAsOneSremPerMemberInATransaction() {
+        _ = run("SADD s a b c d")
+        let out = run("SPOP s 2")
+        XCTAssertEqual(out.count, 4, "\(out)")
+        XCTAssertEqual(out.first, "0: MULTI")
+        XCTAssertEqual(out.last, "0: EXEC")
+        let removed = out[1...2].map { $0.split(separator: " ") }
+        XCTAssertTrue(removed.allSatisfy { $0.count == 4 && $0[1] == "SREM" && $0[2] == "s" }, "\(out)")
+        let gone = Set(removed.map { String($0[3]) })
+        XCTAssertEqual(gone.count, 2)
+        for m in gone { XCTAssertEqual(h.feed(c, "SISMEMBER s \(m)\r\n"), ":0\r\n") }
+        XCTAssertEqual(run("SPOP s 5"), ["0: DEL s"], "taking the whole set is one DEL")
+    }
+
     func testNothingIsRecordedWithoutAConsumer() {
         h.server.keyspace.propagator.detach(stream)
         _ = run("SET a 1 EX 10", "INCRBYFLOAT f 2")

@@ -248,7 +248,9 @@ extension Server {
             return false
         }
         aof.rewrites += 1
-        aof.accepting = true
+        // From the cut on, writes are kept for the new incr file (turning on: for the
+        // temp one); with the AOF off nothing is.
+        aof.accepting = aof.state != .off
         let temp = "temp-rewriteaof-bg-\(getpid()).aof"
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         if fd < 0 {

@@ -58,6 +58,8 @@ public final class Propagator {
     private var replacement: [[UInt8]]?
     /// Where the running command must be propagated even if it changed nothing.
     private var forced: PropagationTargets = []
+    /// The running command itself is not propagated; what it added is (SPOP's SREMs).
+    private var prevented = false
     /// The targets some attached consumer reads.
     private var listened: PropagationTargets = []
     /// The unit being recorded must not be wrapped in MULTI/EXEC (active expiry).
@@ -104,15 +106,22 @@ public final class Propagator {
         if isActive { forced.formUnion(targets) }
     }
 
+    /// The running command is replaced by what it adds with `add` (7.0's
+    /// preventCommandPropagation): SPOP with a count becomes one SREM per member.
+    public func preventCurrentCommand() { if isActive { prevented = true } }
+
     /// After a command ran: records it (or its replacement) when it changed the
     /// dataset (for every target) or was forced (for the forced targets), and forgets
-    /// the replacement and the force flags. `arg(i)` gives argument i of `argc`.
+    /// the replacement and the force and prevent flags. `arg(i)` gives argument i of
+    /// `argc`.
     func commandExecuted(db: Int, dirtied: Bool, argc: Int, arg: (Int) -> UnsafeRawBufferPointer) {
         let replaced = replacement
         let targets: PropagationTargets = dirtied ? .all : forced
+        let skip = prevented
         replacement = nil
         forced = []
-        guard isActive, wanted(targets) else { return }
+        prevented = false
+        guard isActive, !skip, wanted(targets) else { return }
         if let r = replaced {
             add(db: db, args: r, targets: targets)
             return

@@ -180,7 +180,12 @@ enum SetCommands {
         }
         let picked = distinctRandom(s, Int(l))
         for m in picked { m.withUnsafeBytes { _ = s.remove($0) } }
-        c.propagateAs([Array("SREM".utf8), c.argBytes(1)] + picked)
+        // 7.0.15 replays each member taken as an SREM of its own (a MULTI/EXEC unit).
+        let p = c.server.keyspace.propagator
+        if p.isActive {
+            for m in picked { p.add(db: c.dbIndex, args: [Array("SREM".utf8), c.argBytes(1), m]) }
+            p.preventCurrentCommand()
+        }
         c.db.signalModified(e, changes: picked.count, event: .spop)
         c.addReplySetLen(picked.count)
         for m in picked { c.addReplyBulk(m) }
