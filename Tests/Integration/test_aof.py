@@ -61,6 +61,11 @@ def populate(srv) -> None:
         r.set(f"ttl{db}", "t", ex=1000)
         r.rpush(f"l{db}", *[f"e{i}" for i in range(300)])
         r.hset(f"h{db}", mapping={f"f{i}": i for i in range(200)})
+        # Big enough to be saved element by element by a rewrite's snapshot.
+        r.hset(f"bigh{db}", mapping={f"f{i}": "v" * (i % 7) for i in range(600)})
+        r.sadd(f"bigs{db}", *[f"m{i}" for i in range(600)])
+        r.zadd(f"bigz{db}", {f"m{i}": (i * 7919) % 1000 - 0.5 for i in range(600)})
+        r.expire(f"bigz{db}", 1000)
         r.sadd(f"set{db}", *range(50))
         r.sadd(f"sset{db}", "a", "b")
         r.zadd(f"z{db}", {f"m{i}": i / 3 for i in range(150)})
@@ -102,15 +107,20 @@ def log_of(srv) -> str:
         return f.read()
 
 
-def test_a_fresh_aof_is_laid_out_as_redis_lays_it_out(servers):
-    apus = servers.new("apus", args=AOF)
-    ref = servers.new("redis", args=AOF)
+@pytest.mark.parametrize("preamble", ["yes", "no"])
+def test_a_fresh_aof_is_laid_out_as_redis_lays_it_out(servers, preamble):
+    args = AOF + ["--aof-use-rdb-preamble", preamble]
+    apus = servers.new("apus", args=args)
+    ref = servers.new("redis", args=args)
     for srv in (apus, ref):
         srv.client().set("k", "v")
+    suffix = "rdb" if preamble == "yes" else "aof"
     assert sorted(os.listdir(aof_dir(apus))) == sorted(os.listdir(aof_dir(ref))) == [
-        "appendonly.aof.1.base.rdb", "appendonly.aof.1.incr.aof", "appendonly.aof.manifest"]
+        f"appendonly.aof.1.base.{suffix}", "appendonly.aof.1.incr.aof", "appendonly.aof.manifest"]
     assert manifest(apus) == manifest(ref) == (
-        "file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n")
+        f"file appendonly.aof.1.base.{suffix} seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n")
+    if preamble == "no":
+        assert os.path.getsize(os.path.join(aof_dir(apus), "appendonly.aof.1.base.aof")) == 0
     with open(os.path.join(aof_dir(apus), "appendonly.aof.1.incr.aof"), "rb") as a, \
             open(os.path.join(aof_dir(ref), "appendonly.aof.1.incr.aof"), "rb") as b:
         assert a.read() == b.read() == b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n"
@@ -152,8 +162,10 @@ def test_an_aof_written_by_redis_loads_into_apus(servers, preamble):
     assert dataset(apus) == want
 
 
-def test_bgrewriteaof_rotates_the_files_and_keeps_every_write(servers):
-    apus = servers.new("apus", args=AOF)
+@pytest.mark.parametrize("preamble", ["yes", "no"])
+def test_bgrewriteaof_rotates_the_files_and_keeps_every_write(servers, preamble):
+    apus = servers.new("apus", args=AOF + ["--aof-use-rdb-preamble", preamble])
+    suffix = "rdb" if preamble == "yes" else "aof"
     populate(apus)
     r = apus.client()
     assert r.bgrewriteaof() in (True, b"Background append only file rewriting started",
@@ -162,14 +174,15 @@ def test_bgrewriteaof_rotates_the_files_and_keeps_every_write(servers):
     wait_for(lambda: r.info("persistence")["aof_rewrites"] == 1
              and r.info("persistence")["aof_rewrite_in_progress"] == 0, what="the rewrite")
     r.set("after", "2")
-    assert manifest(apus) == "file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n"
+    assert manifest(apus) == (f"file appendonly.aof.2.base.{suffix} seq 2 type b\n"
+                              "file appendonly.aof.2.incr.aof seq 2 type i\n")
     assert sorted(os.listdir(aof_dir(apus))) == [
-        "appendonly.aof.2.base.rdb", "appendonly.aof.2.incr.aof", "appendonly.aof.manifest"]
+        f"appendonly.aof.2.base.{suffix}", "appendonly.aof.2.incr.aof", "appendonly.aof.manifest"]
     info = r.info("persistence")
     assert info["aof_last_bgrewrite_status"] == "ok" and info["aof_base_size"] > 0
     want = dataset(apus)
     check_aof(apus)
-    apus = restart(servers, apus)
+    apus = restart(servers, apus, args=AOF + ["--aof-use-rdb-preamble", preamble])
     assert dataset(apus) == want
     ref = restart(servers, apus, kind="redis")
     assert dataset(ref) == want

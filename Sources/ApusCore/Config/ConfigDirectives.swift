@@ -193,10 +193,7 @@ public enum ConfigDirectives {
                 style: .memory),
         bool("aof-rewrite-incremental-fsync", [], \.aofRewriteIncrementalFsync, def: true),
         bool("aof-load-truncated", [], \.aofLoadTruncated, def: true),
-        // A base in commands (7.0's `no`) is not written yet: every base is an RDB.
-        bool("aof-use-rdb-preamble", [], \.aofUseRdbPreamble, def: true, validate: { yes in
-            yes ? nil : "aof-use-rdb-preamble no (a base file of commands) is not supported by this Apus version yet"
-        }),
+        bool("aof-use-rdb-preamble", [], \.aofUseRdbPreamble, def: true),
         bool("aof-timestamp-enabled", [], \.aofTimestampEnabled, def: false),
         bool("aof-disable-auto-gc", [], \.aofDisableAutoGC, def: false),
 

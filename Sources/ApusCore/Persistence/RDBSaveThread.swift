@@ -182,7 +182,7 @@ final class RDBSaveThread {
     private var renameFailed = false
     private var renaming = false
     // Owned by the thread once it runs.
-    private let keys: RDBKeyWriter
+    private let keys: any SnapshotRecordWriter
     private let checksum: Bool
     private let fd: Int32
     private let tempPath: String
@@ -192,7 +192,7 @@ final class RDBSaveThread {
 
     /// Starts the thread. `keys` already holds the RDB header; `fd` (open on
     /// `tempPath`) is owned from now on. A complete file is renamed to `finalPath`.
-    init(keys: RDBKeyWriter, checksum: Bool, fd: Int32, tempPath: String, finalPath: String,
+    init(keys: any SnapshotRecordWriter, checksum: Bool, fd: Int32, tempPath: String, finalPath: String,
          notifyFd: Int32, incrementalFsync: Bool) {
         self.keys = keys
         self.checksum = checksum
@@ -312,7 +312,7 @@ final class RDBSaveThread {
         _ = apus_set_thread_nice(RDBSaveThread.niceness)
         var err: Int32 = 0
         var sinceFsync = 0
-        let enc = keys.encoder
+        let enc = keys
         func writeOut() throws {
             let n = enc.bufferedCount
             try enc.flush(to: fd)

@@ -21,7 +21,7 @@ extension Server {
         aof.timestampEnabled = config.aofTimestampEnabled
     }
 
-    var aofRewriteInProgress: Bool { snapshotJob?.kind == .aofRewrite }
+    var aofRewriteInProgress: Bool { snapshotJob?.isAOFRewrite == true }
 
     // MARK: - Start-up
 
@@ -262,12 +262,12 @@ extension Server {
         ensureNotifyFd()
         let tempPath = currentDirectory() + "/" + temp
         // The thread leaves the file where it is; the loop moves it into the directory.
-        let thread = RDBSaveThread(keys: makeRDBKeyWriter(aofBase: true), checksum: config.rdbchecksum, fd: fd,
+        let thread = RDBSaveThread(keys: aofBaseWriter(), checksum: config.rdbchecksum, fd: fd,
                                    tempPath: tempPath, finalPath: tempPath, notifyFd: notifyFd,
                                    incrementalFsync: config.aofRewriteIncrementalFsync)
         let sink = EntryCopySink(thread: thread, compress: config.rdbcompression)
         let snap = keyspace.beginSnapshot(sink: sink, streamThreshold: snapshotStreamThreshold)
-        snapshotJob = SnapshotJob(kind: .aofRewrite, snapshot: snap, sink: sink, thread: thread, tempPath: tempPath,
+        snapshotJob = SnapshotJob(kind: .aofRewrite(rdbBase: config.aofUseRdbPreamble), snapshot: snap, sink: sink, thread: thread, tempPath: tempPath,
                                   finalPath: tempPath, startedAtMs: mstime, dirtyAtStart: keyspace.dirty)
         aof.rewriteScheduled = false
         aof.rewriteStartedAt = mstime / 1000
@@ -337,7 +337,7 @@ extension Server {
         }
         log(.notice, "Background AOF rewrite terminated with success")
         var temp = aof.manifest
-        let base = temp.newBase(prefix: config.appendfilename, rdb: true)
+        let base = temp.newBase(prefix: config.appendfilename, rdb: job.rdbBase)
         let basePath = aofDirectory + "/" + base
         if rename(job.tempPath, basePath) != 0 {
             log(.warning, "Error trying to rename the temporary AOF base file \(job.tempPath) into \(basePath): \(AOFError.reason())")
@@ -396,7 +396,7 @@ extension Server {
 
     /// killAppendOnlyChild: a running rewrite is abandoned (its temp files removed).
     func abortAOFRewrite() {
-        guard let job = snapshotJob, job.kind == .aofRewrite else { return }
+        guard let job = snapshotJob, job.isAOFRewrite else { return }
         log(.notice, "Killing running AOF rewrite (forkless snapshot)")
         job.snapshot.abort()
         _ = job.thread.abort()

@@ -97,8 +97,8 @@ struct Spool {
 
 /// SAVE's sink: encodes each entry during the call.
 final class RDBSnapshotSink: SnapshotSink {
-    let keys: RDBKeyWriter
-    init(keys: RDBKeyWriter) { self.keys = keys }
+    let keys: any SnapshotRecordWriter
+    init(keys: any SnapshotRecordWriter) { self.keys = keys }
     override func emit(db: Int, entry: KeyEntry) { keys.write(db: db, entry: entry) }
 }
 
@@ -252,8 +252,11 @@ final class EntryCopySink: SnapshotSink {
 public final class SnapshotJob {
     /// What the snapshot is for: a BGSAVE, or the new base of an AOF rewrite (whose
     /// temp file the loop then moves into the AOF directory).
-    public enum Kind { case rdb, aofRewrite }
+    public enum Kind: Equatable { case rdb, aofRewrite(rdbBase: Bool) }
     public let kind: Kind
+    /// An AOF rewrite's base is an RDB (else commands); what its file is named after.
+    var rdbBase: Bool { if case .aofRewrite(let r) = kind { return r }; return true }
+    public var isAOFRewrite: Bool { kind != .rdb }
     let snapshot: Snapshot
     let sink: EntryCopySink
     let thread: RDBSaveThread
@@ -357,16 +360,24 @@ extension Server {
         return true
     }
 
-    /// Serializes the whole dataset as RDB into `fd` on this thread and fsyncs it.
+    /// Serializes the whole dataset into `fd` on this thread and fsyncs it: as RDB, or
+    /// for an AOF base as `aofBaseWriter()` chooses.
     func writeSnapshotSync(fd: Int32, aofBase: Bool) throws {
-        let keys = makeRDBKeyWriter(aofBase: aofBase)
+        let keys = aofBase ? aofBaseWriter() : makeRDBKeyWriter()
         let snap = keyspace.beginSnapshot(sink: RDBSnapshotSink(keys: keys))
         while !snap.step(maxEntries: 4096) {
-            if keys.encoder.bufferedCount >= RDBSaveThread.writeChunk { try keys.encoder.flush(to: fd) }
+            if keys.bufferedCount >= RDBSaveThread.writeChunk { try keys.flush(to: fd) }
         }
-        keys.encoder.finish(checksum: config.rdbchecksum)
-        try keys.encoder.flush(to: fd)
+        keys.finish(checksum: config.rdbchecksum)
+        try keys.flush(to: fd)
         if apus_fsync(fd) != 0 { throw RDBError.io(operation: "fsync", errno: errno) }
+    }
+
+    /// The writer of an AOF base: RDB with aof-use-rdb-preamble, else commands.
+    func aofBaseWriter() -> any SnapshotRecordWriter {
+        if config.aofUseRdbPreamble { return makeRDBKeyWriter(aofBase: true) }
+        return AOFBaseCommandWriter(timestamp: config.aofTimestampEnabled ? Int64(time(nil)) : nil,
+                                    listFill: config.listMaxListpackSize)
     }
 
     func currentDirectory() -> String {
@@ -477,7 +488,7 @@ extension Server {
             job.closed = true
         }
         snapshotJob = nil
-        if job.kind == .aofRewrite {
+        if job.isAOFRewrite {
             backgroundRewriteDone(job, error: st.error)
             return
         }

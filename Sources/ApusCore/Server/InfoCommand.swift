@@ -210,7 +210,7 @@ public enum ServerInfo {
         f.add("rdb_last_load_keys_loaded", s.rdbLastLoadKeysLoaded)
         let aof = s.aof
         f.add("aof_enabled", aof.state != .off ? 1 : 0)
-        f.add("aof_rewrite_in_progress", job?.kind == .aofRewrite ? 1 : 0)
+        f.add("aof_rewrite_in_progress", job?.isAOFRewrite == true ? 1 : 0)
         f.add("aof_rewrite_scheduled", aof.rewriteScheduled ? 1 : 0)
         f.add("aof_last_rewrite_time_sec", Int(aof.lastRewriteSeconds))
         f.add("aof_current_rewrite_time_sec", aof.rewriteStartedAt >= 0 ? Int(nowSec - aof.rewriteStartedAt) : -1)
