@@ -73,15 +73,8 @@ final class LazyFree {
 
     private func startThread() {
         started = true
-        let ctx = Unmanaged.passRetained(self).toOpaque()
-        var thread = pthread_t()
-        let rc = pthread_create(&thread, nil, { arg in
-            let t = Unmanaged<LazyFree>.fromOpaque(arg!).takeRetainedValue()
-            t.threadMain()
-            return nil
-        }, ctx)
+        let rc = HelperThread.start { self.threadMain() }
         precondition(rc == 0, "cannot start the lazy-free thread (error \(rc))")
-        pthread_detach(thread)
     }
 
     private func threadMain() {

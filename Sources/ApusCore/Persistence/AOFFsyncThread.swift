@@ -49,15 +49,8 @@ final class AOFFsyncThread {
 
     private func startThread() {
         started = true
-        let ctx = Unmanaged.passRetained(self).toOpaque()
-        var thread = pthread_t()
-        let rc = pthread_create(&thread, nil, { arg in
-            let t = Unmanaged<AOFFsyncThread>.fromOpaque(arg!).takeRetainedValue()
-            t.threadMain()
-            return nil
-        }, ctx)
-        precondition(rc == 0, "cannot start the AOF fsync thread")
-        pthread_detach(thread)
+        let rc = HelperThread.start { self.threadMain() }
+        precondition(rc == 0, "cannot start the AOF fsync thread (error \(rc))")
     }
 
     private func threadMain() {

@@ -203,19 +203,10 @@ final class RDBSaveThread {
         self.incrementalFsync = incrementalFsync
         pthread_mutex_init(mutex, nil)
         pthread_cond_init(cond, nil)
-        let ctx = Unmanaged.passRetained(self).toOpaque()
-        var thread = pthread_t()
-        let rc = pthread_create(&thread, nil, { arg in
-            let t = Unmanaged<RDBSaveThread>.fromOpaque(arg!).takeRetainedValue()
-            t.threadMain()
-            return nil
-        }, ctx)
-        if rc == 0 {
-            // Nobody joins: an aborted save must not make the loop wait for a write or
-            // an fsync in progress. The thread holds its own reference until it ends.
-            pthread_detach(thread)
-        } else {
-            Unmanaged<RDBSaveThread>.fromOpaque(ctx).release()
+        // An aborted save must not make the loop wait for a write or an fsync in
+        // progress: the thread is detached and holds its own reference until it ends.
+        let rc = HelperThread.start { self.threadMain() }
+        if rc != 0 {
             _ = Glibc.close(fd)
             finish(error: rc)
         }

@@ -34,3 +34,29 @@ public enum SystemCall {
         }
     }
 }
+
+/// Helper threads (lazy free, snapshot writer, AOF fsync): started detached, each
+/// holding its own reference to what it serves until `body` returns.
+enum HelperThread {
+    private final class Body {
+        let run: () -> Void
+        init(_ run: @escaping () -> Void) { self.run = run }
+    }
+
+    /// Starts `body` on a new detached thread; the pthread_create error code on failure.
+    static func start(_ body: @escaping () -> Void) -> Int32 {
+        let ctx = Unmanaged.passRetained(Body(body)).toOpaque()
+        var thread = pthread_t()
+        let rc = pthread_create(&thread, nil, { arg in
+            Unmanaged<Body>.fromOpaque(arg!).takeRetainedValue().run()
+            return nil
+        }, ctx)
+        if rc != 0 {
+            Unmanaged<Body>.fromOpaque(ctx).release()
+            return rc
+        }
+        // Nobody joins: the loop never waits for a helper's write or fsync.
+        pthread_detach(thread)
+        return 0
+    }
+}
