@@ -1,6 +1,7 @@
 // Orderly shutdown (Redis's prepareForShutdown/finishShutdown): on SHUTDOWN or a
-// signal, abort a running background save, save when save points are configured
-// (or SAVE is asked) unless NOSAVE, remove the pid file and unix socket, then exit.
+// signal, abort a running background save or AOF rewrite, write and fsync the AOF,
+// save when save points are configured (or SAVE is asked) unless NOSAVE, remove the
+// pid file and unix socket, then exit.
 
 import Glibc
 
