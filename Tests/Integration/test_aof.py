@@ -369,3 +369,44 @@ def test_timestamp_annotations_are_written_and_skipped_on_load(servers):
         srv = restart(servers, apus, kind=kind)
         assert srv.client().mget("a", "b") == [b"1", b"2"]
         apus = srv
+
+
+def test_bgsave_during_a_rewrite_is_refused_or_scheduled_as_redis_does(servers):
+    apus = servers.new("apus", args=AOF)
+    r = apus.client()
+    with r.pipeline(transaction=False) as p:
+        for i in range(200_000):
+            p.set(f"k{i}", "v" * 100)
+        p.execute()
+    raw = apus.raw()
+    try:
+        # One connection, back to back: the 20 MB rewrite is still running.
+        assert raw.command("BGREWRITEAOF") == b"+Background append only file rewriting started\r\n"
+        assert raw.command("BGSAVE").startswith(b"-ERR Another child process is active (AOF?)")
+        assert raw.command("BGSAVE", "SCHEDULE") == b"+Background saving scheduled\r\n"
+    finally:
+        raw.close()
+    wait_for(lambda: os.path.exists(os.path.join(apus.dir, "dump.rdb"))
+             and r.info("persistence")["rdb_bgsave_in_progress"] == 0, timeout=30, what="the scheduled BGSAVE")
+    wait_for(lambda: r.info("persistence")["aof_rewrite_in_progress"] == 0, what="the rewrite")
+    assert r.info("persistence")["aof_last_bgrewrite_status"] == "ok"
+
+
+def test_turning_the_aof_on_during_a_bgsave_waits_for_it(servers):
+    apus = servers.new("apus")
+    r = apus.client()
+    with r.pipeline(transaction=False) as p:
+        for i in range(200_000):
+            p.set(f"k{i}", "v" * 100)
+        p.execute()
+    r.bgsave()
+    r.config_set("appendonly", "yes")
+    r.set("while-waiting", "1")
+    wait_for(lambda: r.info("persistence")["aof_enabled"] == 1 and r.info("persistence")["aof_rewrites"] == 1
+             and r.info("persistence")["aof_rewrite_in_progress"] == 0, timeout=30, what="the AOF to be on")
+    r.set("after", "2")
+    # The write made while the AOF waited is in the base the rewrite took after it.
+    apus = restart(servers, apus)
+    r = apus.client()
+    assert r.dbsize() == 200_002
+    assert r.mget("k0", "k199999", "while-waiting", "after") == [b"v" * 100, b"v" * 100, b"1", b"2"]
