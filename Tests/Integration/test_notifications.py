@@ -1,9 +1,9 @@
 """Keyspace notifications, event for event against a real Redis 7.0.15.
 
-Both servers get the same long random command stream over every data type (strings,
-lists, hashes, sets, sorted sets, keys and TTLs, MULTI/EXEC blocks with blocking pops,
-RESTORE, SORT STORE, several databases) with `notify-keyspace-events` on for every
-class. A subscriber on each collects `__keyspace@*` and `__keyevent@*` messages; a
+Both servers get the same long random command stream (3 seeds x 2000 steps; EVENT_SEEDS
+and EVENT_STEPS change them) over every data type (strings, lists, hashes, sets, sorted
+sets, keys and TTLs, MULTI/EXEC blocks with blocking pops, RESTORE, SORT STORE, several
+databases) with `notify-keyspace-events` on for every class. A subscriber on each collects `__keyspace@*` and `__keyevent@*` messages; a
 marker published after each step groups them by the step that raised them, and the
 groups must be identical, as must the replies. Expiry is made deterministic: active
 expiry is off on both sides and keys expire only because their time is already past
@@ -277,7 +277,7 @@ def _payload(ref) -> bytes:
 def test_notifications_match_redis_for_a_random_command_stream(pair, seed):
     apus, ref = pair
     payload = _payload(ref)
-    steps = gen_steps(random.Random(seed), int(os.environ.get("EVENT_STEPS", "700")), payload)
+    steps = gen_steps(random.Random(seed), int(os.environ.get("EVENT_STEPS", "2000")), payload)
     conns = [_prepare(apus), _prepare(ref)]
     subs = [Subscriber(apus.port), Subscriber(ref.port)]
     mismatches = []

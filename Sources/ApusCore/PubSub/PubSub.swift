@@ -130,22 +130,31 @@ final class PubSub {
     /// counts twice).
     func publish(channel: UnsafeRawBufferPointer, message: UnsafeRawBufferPointer, shard: Bool) -> Int {
         var receivers = 0
-        let name = Array(channel)
-        if let s = (shard ? shardChannels : channels)[name] {
-            let frame = PubSub.frame(shard ? "smessage" : "message", nil, channel, message)
-            for c in s.clients { c.addPushFrame(frame) }
+        // The table is keyed by arrays: the lookup key reuses one buffer (no allocation
+        // per PUBLISH once it has grown).
+        lookupKey.removeAll(keepingCapacity: true)
+        lookupKey.append(contentsOf: channel)
+        if let s = (shard ? shardChannels : channels)[lookupKey] {
+            PubSub.frame(shard ? "smessage" : "message", nil, channel, message, into: &scratch)
+            for c in s.clients { c.addPushFrame(scratch.readableView) }
             receivers += s.clients.count
         }
         if shard || patterns.isEmpty { return receivers }
         for (pattern, s) in patterns {
             let matches = pattern.withUnsafeBytes { Glob.match($0, channel, nocase: false) }
             if !matches { continue }
-            let frame = pattern.withUnsafeBytes { PubSub.frame("pmessage", $0, channel, message) }
-            for c in s.clients { c.addPushFrame(frame) }
+            pattern.withUnsafeBytes { PubSub.frame("pmessage", $0, channel, message, into: &scratch) }
+            for c in s.clients { c.addPushFrame(scratch.readableView) }
             receivers += s.clients.count
         }
         return receivers
     }
+
+    private var lookupKey: [UInt8] = []
+    /// Where each message frame is encoded, once for all its receivers.
+    private var scratch = ByteBuffer(capacity: 256)
+
+    deinit { scratch.free() }
 
     /// A message frame without its type byte: the element count and CRLF, then the
     /// kind, the pattern if any, the channel and the message as bulk strings.
@@ -153,12 +162,19 @@ final class PubSub {
                       _ channel: UnsafeRawBufferPointer, _ message: UnsafeRawBufferPointer) -> [UInt8] {
         var b = ByteBuffer(capacity: 64 + channel.count + message.count + (pattern?.count ?? 0))
         defer { b.free() }
+        frame(kind, pattern, channel, message, into: &b)
+        return Array(b.readableView)
+    }
+
+    /// `frame` into `b`, replacing what it held.
+    static func frame(_ kind: StaticString, _ pattern: UnsafeRawBufferPointer?, _ channel: UnsafeRawBufferPointer,
+                      _ message: UnsafeRawBufferPointer, into b: inout ByteBuffer) {
+        b.reset(shrinkTo: 64 * 1024)
         b.append(pattern == nil ? "3\r\n" : "4\r\n")
         RESPReplyEncoder.bulk(UnsafeRawBufferPointer(start: kind.utf8Start, count: kind.utf8CodeUnitCount), into: &b)
         if let p = pattern { RESPReplyEncoder.bulk(p, into: &b) }
         RESPReplyEncoder.bulk(channel, into: &b)
         RESPReplyEncoder.bulk(message, into: &b)
-        return Array(b.readableView)
     }
 }
 
@@ -167,6 +183,10 @@ extension Client {
     /// byte. Messages reach the client even under CLIENT REPLY OFF/SKIP, as in Redis
     /// (they are pushed, not replies); a client being closed takes nothing.
     func addPushFrame(_ frame: [UInt8]) {
+        frame.withUnsafeBytes { addPushFrame($0) }
+    }
+
+    func addPushFrame(_ frame: UnsafeRawBufferPointer) {
         guard prepareToPush() else { return }
         reply.append(byte: resp == 2 ? 42 : 62)
         reply.append(frame)
