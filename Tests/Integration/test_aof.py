@@ -133,6 +133,13 @@ def test_info_persistence_lists_the_aof_fields_redis_lists(servers):
         for kind in ("apus", "redis"):
             srv = servers.new(kind, args=args)
             names.append([k for k in srv.client().info("persistence") if k.startswith("aof_")])
+            # The buffer's memory shows once the AOF is on, in INFO and MEMORY STATS.
+            r = srv.client()
+            r.set("k", "v")
+            held = r.info("memory")["mem_aof_buffer"]
+            assert (held > 0) == (args == AOF), (kind, held)
+            assert r.memory_stats()["aof.buffer"] == held
+            assert r.info("memory")["mem_not_counted_for_evict"] == held
         assert names[0] == names[1]
 
 

@@ -67,6 +67,9 @@ public final class AppendOnlyFile: PropagationConsumer {
     deinit { buffer.free() }
 
     public var bufferLength: Int { buffer.readableBytes }
+    /// Memory the buffer holds (INFO mem_aof_buffer, MEMORY STATS aof.buffer); none
+    /// while the AOF is off.
+    public var bufferAllocated: Int { state == .off ? 0 : buffer.allocatedBytes }
     public var pendingFsyncs: Int { fsyncThread.pending }
 
     // MARK: - Feeding (feedAppendOnlyFile)

@@ -204,7 +204,7 @@ enum DiagnosticCommands {
         pair("clients.slaves", 0)
         pair("clients.normal", m.clientsNormal)
         pair("cluster.links", 0)
-        pair("aof.buffer", 0)
+        pair("aof.buffer", c.server.aof.bufferAllocated)
         pair("lua.caches", 0)
         pair("functions.caches", 0)
         for d in m.perDb {

@@ -168,13 +168,14 @@ public enum ServerInfo {
         f.add("rss_overhead_bytes", m.rss - m.allocatorResident)
         f.add("mem_fragmentation_ratio", fixed(m.fragmentationRatio, 2))
         f.add("mem_fragmentation_bytes", m.rss - m.used)
-        f.add("mem_not_counted_for_evict", 0)
+        // What eviction leaves out: the AOF buffer (replication buffers join it later).
+        f.add("mem_not_counted_for_evict", s.aof.bufferAllocated)
         f.add("mem_replication_backlog", 0)
         f.add("mem_total_replication_buffers", 0)
         f.add("mem_clients_slaves", 0)
         f.add("mem_clients_normal", m.clientsNormal)
         f.add("mem_cluster_links", 0)
-        f.add("mem_aof_buffer", 0)
+        f.add("mem_aof_buffer", s.aof.bufferAllocated)
         f.add("mem_allocator", "libc")
         f.add("active_defrag_running", 0)
         f.add("lazyfree_pending_objects", s.keyspace.lazyFreePending)
@@ -486,7 +487,7 @@ struct MemoryOverview {
         }
         perDb = dbs
         totalKeys = keys
-        var total = startup + clientsNormal
+        var total = startup + clientsNormal + s.aof.bufferAllocated
         for d in dbs { total += d.1 + d.2 }
         overhead = total
         dataset = used - total

@@ -105,6 +105,7 @@ extension Server {
         var total = keyspace.usedMemory + baselineMemory
         for c in clientList { total += c.bufferMemory }
         if let j = snapshotJob { total += j.bufferedBytes }
+        total += aof.bufferAllocated
         return total
     }
 
