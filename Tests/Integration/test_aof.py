@@ -417,3 +417,26 @@ def test_turning_the_aof_on_during_a_bgsave_waits_for_it(servers):
     r = apus.client()
     assert r.dbsize() == 200_002
     assert r.mget("k0", "k199999", "while-waiting", "after") == [b"v" * 100, b"v" * 100, b"1", b"2"]
+
+
+def test_save_during_a_rewrite_saves_and_the_rewrite_runs_again(servers):
+    apus = servers.new("apus", args=AOF)
+    r = apus.client()
+    with r.pipeline(transaction=False) as p:
+        for i in range(200_000):
+            p.set(f"k{i}", "v" * 100)
+        p.execute()
+    raw = apus.raw()
+    try:
+        assert raw.command("BGREWRITEAOF") == b"+Background append only file rewriting started\r\n"
+        assert raw.command("SAVE") == b"+OK\r\n"
+    finally:
+        raw.close()
+    assert os.path.exists(os.path.join(apus.dir, "dump.rdb"))
+    wait_for(lambda: r.info("persistence")["aof_rewrite_in_progress"] == 0
+             and r.info("persistence")["aof_rewrite_scheduled"] == 0
+             and r.info("persistence")["aof_rewrites"] == 2, timeout=30, what="the rewrite to run again")
+    assert r.info("persistence")["aof_last_bgrewrite_status"] == "ok"
+    check_aof(apus)
+    apus = restart(servers, apus)
+    assert apus.client().dbsize() == 200_000

@@ -4,10 +4,13 @@
 enum PersistenceCommands {
     static func save(_ c: Client) {
         let s = c.server
-        if s.snapshotJob != nil {
+        if s.snapshotJob?.kind == .rdb {
             c.addReplyError("ERR Background save already in progress")
             return
         }
+        // Redis saves in the foreground while its AOF child goes on; with one snapshot
+        // at a time the rewrite gives way and starts again afterwards.
+        s.yieldAOFRewriteToForegroundSave()
         if s.saveSync() { c.addReplyOK() } else { c.addReplyError("ERR") }
     }
 

@@ -406,6 +406,14 @@ extension Server {
         aof.rewriteStartedAt = -1
     }
 
+    /// A foreground save (SAVE, DEBUG RELOAD) needs the snapshot: a running rewrite
+    /// is abandoned and scheduled again, so it runs once the save is done.
+    func yieldAOFRewriteToForegroundSave() {
+        guard aofRewriteInProgress else { return }
+        abortAOFRewrite()
+        aof.rewriteScheduled = true
+    }
+
     // MARK: - Turning the AOF on and off
 
     /// startAppendOnly: writes are collected from now on, and a rewrite produces the

@@ -139,7 +139,9 @@ extension Server {
     /// DEBUG RELOAD: save, empty the keyspace, load the file again. Returns the error
     /// reply on failure (a failed save is a bare "ERR", as in Redis).
     public func debugReload(save: Bool = true, flush: Bool = true) -> String? {
-        // One snapshot at a time: a running BGSAVE gives way to the synchronous save.
+        // One snapshot at a time: a running BGSAVE or AOF rewrite gives way to the
+        // synchronous save (the rewrite starts again afterwards).
+        if save && aofRewriteInProgress { yieldAOFRewriteToForegroundSave() }
         if save && snapshotJob != nil { abortBackgroundSave() }
         if save && !saveSync() { return "ERR" }
         if flush { _ = keyspace.flushAll(async: false) }
