@@ -7,17 +7,18 @@ import XCTest
 
 final class PubSubTests: XCTestCase {
     func testOneFrameServesBothProtocols() {
-        let frame = "ch".utf8.withContiguousStorageIfAvailable { ch in
-            "hi".utf8.withContiguousStorageIfAvailable { m in
-                PubSub.frame("message", nil, UnsafeRawBufferPointer(ch), UnsafeRawBufferPointer(m))
-            }!
-        }!
+        var buffer = ByteBuffer(capacity: 64)
+        defer { buffer.free() }
+        Array("ch".utf8).withUnsafeBytes { ch in
+            Array("hi".utf8).withUnsafeBytes { m in PubSub.frame("message", nil, ch, m, into: &buffer) }
+        }
+        let frame = Array(buffer.readableView)
         XCTAssertEqual(String(decoding: frame, as: UTF8.self), "3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$2\r\nhi\r\n")
         let h = InProcessServer()
         let two = h.makeClient(), three = h.makeClient()
         three.resp = 3
-        two.addPushFrame(frame)
-        three.addPushFrame(frame)
+        two.addPushFrame(buffer.readableView)
+        three.addPushFrame(buffer.readableView)
         XCTAssertEqual(String(decoding: two.reply.readableView, as: UTF8.self), "*" + String(decoding: frame, as: UTF8.self))
         XCTAssertEqual(String(decoding: three.reply.readableView, as: UTF8.self), ">" + String(decoding: frame, as: UTF8.self))
     }

@@ -378,13 +378,18 @@ def test_timestamp_annotations_are_written_and_skipped_on_load(servers):
         apus = srv
 
 
+def fill(r, n: int = 200_000) -> None:
+    """n keys of 100 bytes (20 MB): enough for a snapshot to still run a round trip later."""
+    with r.pipeline(transaction=False) as p:
+        for i in range(n):
+            p.set(f"k{i}", "v" * 100)
+        p.execute()
+
+
 def test_bgsave_during_a_rewrite_is_refused_or_scheduled_as_redis_does(servers):
     apus = servers.new("apus", args=AOF)
     r = apus.client()
-    with r.pipeline(transaction=False) as p:
-        for i in range(200_000):
-            p.set(f"k{i}", "v" * 100)
-        p.execute()
+    fill(r)
     raw = apus.raw()
     try:
         # One connection, back to back: the 20 MB rewrite is still running.
@@ -402,10 +407,7 @@ def test_bgsave_during_a_rewrite_is_refused_or_scheduled_as_redis_does(servers):
 def test_turning_the_aof_on_during_a_bgsave_waits_for_it(servers):
     apus = servers.new("apus")
     r = apus.client()
-    with r.pipeline(transaction=False) as p:
-        for i in range(200_000):
-            p.set(f"k{i}", "v" * 100)
-        p.execute()
+    fill(r)
     r.bgsave()
     r.config_set("appendonly", "yes")
     r.set("while-waiting", "1")
@@ -422,10 +424,7 @@ def test_turning_the_aof_on_during_a_bgsave_waits_for_it(servers):
 def test_save_during_a_rewrite_saves_and_the_rewrite_runs_again(servers):
     apus = servers.new("apus", args=AOF)
     r = apus.client()
-    with r.pipeline(transaction=False) as p:
-        for i in range(200_000):
-            p.set(f"k{i}", "v" * 100)
-        p.execute()
+    fill(r)
     raw = apus.raw()
     try:
         assert raw.command("BGREWRITEAOF") == b"+Background append only file rewriting started\r\n"

@@ -33,11 +33,6 @@ final class AOFFsyncThread {
     func fsync(_ fd: Int32) { submit(.fsync(fd)) }
     func fsyncAndClose(_ fd: Int32) { submit(.fsyncAndClose(fd)) }
 
-    /// Waits until every queued job is done (stopping the AOF, shutdown).
-    func drain() {
-        while pending > 0 { usleep(200) }
-    }
-
     private func submit(_ job: Job) {
         pthread_mutex_lock(mutex)
         if !started { startThread() }

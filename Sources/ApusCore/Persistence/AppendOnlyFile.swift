@@ -104,15 +104,12 @@ public final class AppendOnlyFile: PropagationConsumer {
         var syncInProgress = false
         if buffer.readableBytes == 0 {
             // Nothing new; an fsync may still be due for what an earlier write left.
-            if policy == .everysec && lastIncrFsyncOffset != lastIncrSize && now > lastFsync
-                && !(fsyncThread.pending > 0) {
-                return fsyncIfDue(now: now, syncInProgress: false, rewriteInProgress: rewriteInProgress,
-                                  noFsyncOnRewrite: noFsyncOnRewrite, log: log)
-            } else if policy == .always && lastIncrFsyncOffset != lastIncrSize {
-                return fsyncIfDue(now: now, syncInProgress: false, rewriteInProgress: rewriteInProgress,
-                                  noFsyncOnRewrite: noFsyncOnRewrite, log: log)
-            }
-            return true
+            let unsynced = lastIncrFsyncOffset != lastIncrSize
+            let due = (policy == .everysec && unsynced && now > lastFsync && fsyncThread.pending == 0)
+                || (policy == .always && unsynced)
+            if !due { return true }
+            return fsyncIfDue(now: now, syncInProgress: false, rewriteInProgress: rewriteInProgress,
+                              noFsyncOnRewrite: noFsyncOnRewrite, log: log)
         }
         if policy == .everysec { syncInProgress = fsyncThread.pending > 0 }
         if policy == .everysec && !force && syncInProgress {

@@ -156,17 +156,9 @@ final class PubSub {
 
     deinit { scratch.free() }
 
-    /// A message frame without its type byte: the element count and CRLF, then the
-    /// kind, the pattern if any, the channel and the message as bulk strings.
-    static func frame(_ kind: StaticString, _ pattern: UnsafeRawBufferPointer?,
-                      _ channel: UnsafeRawBufferPointer, _ message: UnsafeRawBufferPointer) -> [UInt8] {
-        var b = ByteBuffer(capacity: 64 + channel.count + message.count + (pattern?.count ?? 0))
-        defer { b.free() }
-        frame(kind, pattern, channel, message, into: &b)
-        return Array(b.readableView)
-    }
-
-    /// `frame` into `b`, replacing what it held.
+    /// A message frame without its type byte, into `b` (replacing what it held): the
+    /// element count and CRLF, then the kind, the pattern if any, the channel and the
+    /// message as bulk strings.
     static func frame(_ kind: StaticString, _ pattern: UnsafeRawBufferPointer?, _ channel: UnsafeRawBufferPointer,
                       _ message: UnsafeRawBufferPointer, into b: inout ByteBuffer) {
         b.reset(shrinkTo: 64 * 1024)
@@ -182,10 +174,6 @@ extension Client {
     /// Appends a message frame (see PubSub.frame) with this client's protocol's type
     /// byte. Messages reach the client even under CLIENT REPLY OFF/SKIP, as in Redis
     /// (they are pushed, not replies); a client being closed takes nothing.
-    func addPushFrame(_ frame: [UInt8]) {
-        frame.withUnsafeBytes { addPushFrame($0) }
-    }
-
     func addPushFrame(_ frame: UnsafeRawBufferPointer) {
         guard prepareToPush() else { return }
         reply.append(byte: resp == 2 ? 42 : 62)
