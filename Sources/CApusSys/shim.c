@@ -170,6 +170,35 @@ int apus_tcp_connect(const char *addr, int port) {
     return fd;
 }
 
+int apus_tcp_connect_nonblock(const char *host, int port, int *err_out) {
+    struct addrinfo hints, *res = NULL, *ai;
+    char portstr[16];
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    snprintf(portstr, sizeof(portstr), "%d", port);
+    if (getaddrinfo(host, portstr, &hints, &res) != 0) { *err_out = EHOSTUNREACH; return -1; }
+    int fd = -1, err = ECONNREFUSED;
+    for (ai = res; ai != NULL; ai = ai->ai_next) {
+        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
+        if (fd == -1) { err = errno; continue; }
+        if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0 || errno == EINPROGRESS) break;
+        err = errno;
+        close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(res);
+    if (fd == -1) *err_out = err;
+    return fd;
+}
+
+int apus_socket_error(int fd) {
+    int err = 0;
+    socklen_t len = sizeof(err);
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1) return errno;
+    return err;
+}
+
 int apus_connect_host(const char *host, int port, int timeout_ms, int *err_out) {
     struct addrinfo hints, *res = NULL, *ai;
     char portstr[16];

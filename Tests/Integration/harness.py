@@ -396,3 +396,31 @@ def save_and_load_in_redis(servers, populate, snapshot, args):
     assert snapshot(r) == before
     assert r.execute_command("DEBUG", "DIGEST") == digest, "the same data has the same digest in both"
     return apus, before, r
+
+
+# MARK: - Datasets
+
+def dataset(srv) -> dict:
+    """Every key of every database, by type, with whether it has a TTL (to compare two
+    servers key by key)."""
+    r = srv.client(single_connection_client=True)
+    out = {}
+    for db in range(16):
+        r.select(db)
+        for k in r.scan_iter(count=1000):
+            t = r.type(k).decode()
+            if t == "string":
+                v = r.get(k)
+            elif t == "list":
+                v = r.lrange(k, 0, -1)
+            elif t == "hash":
+                v = sorted(r.hgetall(k).items())
+            elif t == "set":
+                v = sorted(r.smembers(k))
+            elif t == "zset":
+                v = r.zrange(k, 0, -1, withscores=True)
+            else:
+                v = t
+            out[(db, k)] = (t, v, r.pttl(k) > 0)
+    r.close()
+    return out

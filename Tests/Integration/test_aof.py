@@ -21,38 +21,13 @@ import time
 
 import pytest
 
-from harness import wait_for
+from harness import dataset, wait_for
 
 # appendfsync always: under everysec Redis (and Apus) may postpone a write while a
 # background fsync runs, so a test reading the file, or killing the server, right
 # after a reply could miss the last command. Durability under everysec is
 # tools/aof-durability's concern.
 AOF = ["--appendonly", "yes", "--appendfsync", "always"]
-
-
-def dataset(srv) -> dict:
-    """Every key of every database, by type, with whether it has a TTL."""
-    r = srv.client(single_connection_client=True)
-    out = {}
-    for db in range(16):
-        r.select(db)
-        for k in r.scan_iter(count=1000):
-            t = r.type(k).decode()
-            if t == "string":
-                v = r.get(k)
-            elif t == "list":
-                v = r.lrange(k, 0, -1)
-            elif t == "hash":
-                v = sorted(r.hgetall(k).items())
-            elif t == "set":
-                v = sorted(r.smembers(k))
-            elif t == "zset":
-                v = r.zrange(k, 0, -1, withscores=True)
-            else:
-                v = t
-            out[(db, k)] = (t, v, r.pttl(k) > 0)
-    r.close()
-    return out
 
 
 def populate(srv) -> None:

@@ -19,6 +19,14 @@ enum CommandHandlers {
             "discard": TransactionCommands.discard,
             "watch": TransactionCommands.watch,
             "unwatch": TransactionCommands.unwatch,
+            // replication
+            "replicaof": ReplicationCommands.replicaof,
+            "slaveof": ReplicationCommands.replicaof,
+            "replconf": ReplicationCommands.replconf,
+            "psync": ReplicationCommands.psync,
+            "sync": ReplicationCommands.sync,
+            "wait": ReplicationCommands.wait,
+            "role": ReplicationCommands.role,
             // publish/subscribe
             "subscribe": PubSubCommands.subscribe,
             "unsubscribe": PubSubCommands.unsubscribe,

@@ -68,7 +68,7 @@ public enum CommandSpecs {
     }
 
     static func allSpecs() -> [Spec] {
-        connectionAndKeyspace() + strings() + lists() + sorting() + hashes() + sets() + sortedSets() + pubsub() + transactions() + server()
+        connectionAndKeyspace() + strings() + lists() + sorting() + hashes() + sets() + sortedSets() + pubsub() + transactions() + replication() + server()
     }
 
     private static func make(_ s: Spec, _ handler: CommandHandler?) -> RedisCommand {

@@ -56,7 +56,7 @@ extension Server {
         }
         // Queuing inside MULTI may grow memory without bound, so under maxmemory every
         // command but the ones that end a transaction is refused (7.0's rule).
-        if config.maxmemory > 0 && !c.flags.contains(.fake)
+        if config.maxmemory > 0 && !c.flags.contains(.fake) && !c.flags.contains(.master)
             && (cmd.flags.contains(.denyOOM) || (c.flags.contains(.multi) && !Server.endsTransaction.contains(cmd.name)))
             && memoryForLimit > config.maxmemory {
             // Eviction comes with its own issue: until then every policy behaves as
@@ -65,12 +65,17 @@ extension Server {
             reject(c, cmd, "OOM command not allowed when used memory > 'maxmemory'.")
             return
         }
-        if writesDeniedByDiskError() && (cmd.flags.contains(.write) || cmd.name == "ping") {
+        if writesDeniedByDiskError() && (cmd.flags.contains(.write) || cmd.name == "ping") && !c.flags.contains(.master) {
             reject(c, cmd, "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.")
             return
         }
-        if aof.deniesWrites && (cmd.flags.contains(.write) || cmd.name == "ping") {
+        if aof.deniesWrites && (cmd.flags.contains(.write) || cmd.name == "ping") && !c.flags.contains(.master) {
             reject(c, cmd, "MISCONF Errors writing to the AOF file: " + String(cString: strerror(aof.failureErrno)))
+            return
+        }
+        if isReplica && !c.flags.contains(.master) && replicaRefuses(c, cmd) { return }
+        if cmd.flags.contains(.write) && !enoughGoodReplicas && !c.flags.contains(.master) {
+            reject(c, cmd, "NOREPLICAS Not enough good replicas to write.")
             return
         }
         if c.flags.contains(.pubsub) && c.resp == 2 && !PubSubCommands.allowedWhileSubscribed.contains(cmd.name) {
@@ -82,6 +87,21 @@ extension Server {
             return
         }
         call(c, cmd)
+    }
+
+    /// A replica's own gates (processCommand): writes are refused while read-only,
+    /// and with replica-serve-stale-data no, everything but the stale-safe commands
+    /// while the link to the master is down. Replies and returns true when refused.
+    func replicaRefuses(_ c: Client, _ cmd: RedisCommand) -> Bool {
+        if config.replicaReadOnly && cmd.flags.contains(.write) {
+            reject(c, cmd, "READONLY You can't write against a read only replica.")
+            return true
+        }
+        if repl.linkState != .connected && !config.replicaServeStaleData && !cmd.flags.contains(.stale) {
+            reject(c, cmd, "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.")
+            return true
+        }
+        return false
     }
 
     /// Commands 7.0 still accepts inside MULTI when over maxmemory.
@@ -121,7 +141,11 @@ extension Server {
         let duration = Int(apus_monotonic_us() &- start)
         currentClient = nil
         // Without a consumer nothing was recorded: one flag test on the hot path.
-        if keyspace.propagator.isActive { propagate(c, cmd, dirtied: keyspace.dirty > dirtyBefore) }
+        if keyspace.propagator.isActive {
+            propagate(c, cmd, dirtied: keyspace.dirty > dirtyBefore)
+            // WAIT waits for the stream to reach this point.
+            c.writeOffset = repl.buffer.offset
+        }
         // Like Redis, monitors see the command after it ran (so SELECT shows the new db),
         // with secrets redacted; a monitor sees its own commands too.
         // A served blocked command was counted and shown to monitors when it blocked.

@@ -197,6 +197,43 @@ public enum ConfigDirectives {
         bool("aof-timestamp-enabled", [], \.aofTimestampEnabled, def: false),
         bool("aof-disable-auto-gc", [], \.aofDisableAutoGC, def: false),
 
+        // Replication
+        special("replicaof", alias: "slaveof", [.immutable, .multiArg], kind: .special, defaultText: "",
+                set: setReplicaOf, get: { c in c.masterHost.map { "\($0) \(c.masterPort)" } ?? "" },
+                rewrite: { c, n, st in
+                    // A master writes no replicaof line (and drops any it finds).
+                    guard let h = c.masterHost else { st.markProcessed(n); return }
+                    st.rewriteLine(n, "\(n) \(h) \(c.masterPort)", force: true)
+                }),
+        string("masterauth", [.sensitive], \.masterauth, def: nil, emptyIsNull: true),
+        string("masteruser", [.sensitive], \.masteruser, def: nil, emptyIsNull: true),
+        bool("replica-serve-stale-data", alias: "slave-serve-stale-data", [], \.replicaServeStaleData, def: true),
+        bool("replica-read-only", alias: "slave-read-only", [], \.replicaReadOnly, def: true),
+        bool("repl-diskless-sync", [], \.replDisklessSync, def: true),
+        integer("repl-diskless-sync-delay", [], \.replDisklessSyncDelay, 0, Int64(Int32.max), def: 5),
+        integer("repl-diskless-sync-max-replicas", [], \.replDisklessSyncMaxReplicas, 0, Int64(Int32.max), def: 0),
+        stringEnum("repl-diskless-load", [.denyLoading], \.replDisklessLoad,
+                   values: [("disabled", 0), ("on-empty-db", 1), ("swapdb", 2)], def: "disabled"),
+        integer("repl-ping-replica-period", alias: "repl-ping-slave-period", [], \.replPingReplicaPeriod, 1,
+                Int64(Int32.max), def: 10),
+        integer("repl-timeout", [], \.replTimeout, 1, Int64(Int32.max), def: 60),
+        bool("repl-disable-tcp-nodelay", [], \.replDisableTcpNodelay, def: false),
+        integer("repl-backlog-size", [], \.replBacklogSize, 1, Int64.max, def: 1024 * 1024, style: .memory),
+        integer("repl-backlog-ttl", [], \.replBacklogTTL, 0, Int64.max, def: 3600),
+        integer("replica-priority", alias: "slave-priority", [], \.replicaPriority, 0, Int64(Int32.max), def: 100),
+        bool("replica-announced", [], \.replicaAnnounced, def: true),
+        string("replica-announce-ip", alias: "slave-announce-ip", [], \.replicaAnnounceIP, def: nil, emptyIsNull: true),
+        integer("replica-announce-port", alias: "slave-announce-port", [], \.replicaAnnouncePort, 0, 65535, def: 0),
+        integer("min-replicas-to-write", alias: "min-slaves-to-write", [], \.minReplicasToWrite, 0,
+                Int64(Int32.max), def: 0),
+        integer("min-replicas-max-lag", alias: "min-slaves-max-lag", [], \.minReplicasMaxLag, 0,
+                Int64(Int32.max), def: 10),
+        bool("replica-ignore-maxmemory", alias: "slave-ignore-maxmemory", [], \.replicaIgnoreMaxmemory, def: true),
+        bool("replica-lazy-flush", alias: "slave-lazy-flush", [], \.replicaLazyFlush, def: false),
+        bool("replica-ignore-disk-write-errors", [], \.replicaIgnoreDiskWriteErrors, def: false),
+        stringEnum("propagation-error-behavior", [], \.propagationErrorBehavior,
+                   values: [("ignore", 0), ("panic", 1), ("panic-on-replicas", 2)], def: "ignore"),
+
         // Security
         string("requirepass", [.sensitive], \.requirepass, def: nil, emptyIsNull: true),
         stringEnum("enable-protected-configs", [.immutable], \.enableProtectedConfigs, values: protectedAction, def: "no"),
@@ -267,6 +304,23 @@ public enum ConfigDirectives {
     /// Apus listens on loopback by default (see README), unlike Redis's "* -::*".
     public static let defaultBind = ["127.0.0.1", "-::1"]
     static let maxBindAddresses = 16
+}
+
+// MARK: - replicaof
+
+extension ConfigDirectives {
+    /// `replicaof <host> <port>` or `replicaof no one` (7.0's setConfigReplicaOfOption).
+    static func setReplicaOf(_ c: ServerConfig, _ args: [[UInt8]], _ ctx: ConfigSetContext) throws -> Bool {
+        if args.count != 2 { throw ConfigError("wrong number of arguments") }
+        let host = String(decoding: args[0], as: UTF8.self)
+        let port = String(decoding: args[1], as: UTF8.self)
+        c.masterHost = nil
+        if host.lowercased() == "no" && port.lowercased() == "one" { return true }
+        guard let p = Int(port), p >= 0, p <= 65535 else { throw ConfigError("Invalid master port") }
+        c.masterHost = host
+        c.masterPort = p
+        return true
+    }
 }
 
 // MARK: - CONFIG GET / CONFIG SET core

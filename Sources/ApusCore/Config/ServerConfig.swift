@@ -143,6 +143,35 @@ public final class ServerConfig {
     public var autoAofRewriteMinSize: Int = 64 * 1024 * 1024
     public var rdbSaveIncrementalFsync: Bool = true
 
+    // MARK: - Replication
+    /// replicaof: the master this server follows (nil: a master itself). REPLICAOF
+    /// changes it at run time, so CONFIG GET and REWRITE show the current one.
+    public var masterHost: String?
+    public var masterPort: Int = 0
+    public var masterauth: String = ""
+    public var masteruser: String = ""
+    public var replicaServeStaleData: Bool = true
+    public var replicaReadOnly: Bool = true
+    public var replDisklessSync: Bool = true
+    public var replDisklessSyncDelay: Int = 5
+    public var replDisklessSyncMaxReplicas: Int = 0
+    public var replDisklessLoad: String = "disabled"     // disabled | on-empty-db | swapdb
+    public var replPingReplicaPeriod: Int = 10
+    public var replTimeout: Int = 60
+    public var replDisableTcpNodelay: Bool = false
+    public var replBacklogSize: Int = 1024 * 1024
+    public var replBacklogTTL: Int = 3600
+    public var replicaPriority: Int = 100
+    public var replicaAnnounced: Bool = true
+    public var replicaAnnounceIP: String = ""
+    public var replicaAnnouncePort: Int = 0
+    public var minReplicasToWrite: Int = 0
+    public var minReplicasMaxLag: Int = 10
+    public var replicaIgnoreMaxmemory: Bool = true
+    public var replicaLazyFlush: Bool = false
+    public var replicaIgnoreDiskWriteErrors: Bool = false
+    public var propagationErrorBehavior: String = "ignore"
+
     // MARK: - Security
     public var requirepass: String = ""
     public var enableDebugCommand: String = "no"       // yes | no | local

@@ -108,7 +108,7 @@ public final class Database {
 
     @inline(__always)
     func isExpired(_ e: KeyEntry, now: Int64) -> Bool {
-        e.hasExpire && now > e.expireAt
+        e.hasExpire && now > e.expireAt && !keyspace.ignoreExpiry
     }
 
     // MARK: - Lookup

@@ -30,6 +30,9 @@ public final class Keyspace {
     public var lfuDecayTime = 1
     /// False on replicas: expired keys read as missing but are not deleted.
     public var deleteExpiredOnAccess = true
+    /// While a replica applies its master's commands, keys past their TTL are still
+    /// there: only the master's DEL removes them (7.0's expireIfNeeded for the master).
+    public var ignoreExpiry = false
     /// lazyfree-lazy-expire: expired keys are propagated as UNLINK instead of DEL.
     public var lazyExpire = false
     /// lazyfree-lazy-server-del: values replaced or deleted by the server itself (an

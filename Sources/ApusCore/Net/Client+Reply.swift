@@ -34,7 +34,7 @@ extension Client {
         return true
     }
 
-    static let noReplyFlags: ClientFlags = [.replyOff, .replySkip, .closeASAP]
+    static let noReplyFlags: ClientFlags = [.replyOff, .replySkip, .closeASAP, .master]
 
     @inline(__always) public func addReplyRaw(_ s: StaticString) {
         if prepareToWrite() { reply.append(s) }

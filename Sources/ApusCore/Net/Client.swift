@@ -35,6 +35,12 @@ public struct ClientFlags: OptionSet {
     public static let dirtyCAS = ClientFlags(rawValue: 1 << 19)
     /// A command was refused while queuing: the next EXEC fails with EXECABORT.
     public static let dirtyExec = ClientFlags(rawValue: 1 << 20)
+    /// One of our replicas (CLIENT_SLAVE): see `peer`.
+    public static let replica = ClientFlags(rawValue: 1 << 21)
+    /// The link to our master (CLIENT_MASTER): its commands are applied, never answered.
+    public static let master = ClientFlags(rawValue: 1 << 22)
+    /// Blocked in WAIT for replica acknowledgements.
+    public static let waitingAcks = ClientFlags(rawValue: 1 << 23)
 }
 
 public final class Client {
@@ -92,6 +98,22 @@ public final class Client {
     /// Queued for processing of its remaining input after an unblock.
     var queuedAfterUnblock = false
 
+    // MARK: - Replication state
+    /// Master side: set once this client asked for SYNC/PSYNC (or REPLCONF before it).
+    var peer: ReplicaPeer?
+    /// REPLCONF settings a replica sends before PSYNC, kept until it becomes a peer.
+    var replconf: ReplicaPeer?
+    /// The replication offset after this client's last write (WAIT waits for it).
+    var writeOffset: Int64 = 0
+    /// WAIT: the offset and the number of replicas awaited.
+    var waitOffset: Int64 = 0
+    var waitReplicas = 0
+    /// Replica side, the master client: bytes of the stream read (read_reploff) and
+    /// applied (reploff); applied bytes of an open MULTI wait in `pendingApplied`.
+    var readReplOffset: Int64 = 0
+    var appliedReplOffset: Int64 = 0
+    var pendingApplied: ByteBuffer?
+
     // MARK: - Reply state
     public var reply: ByteBuffer
     public var totalNetInput: Int = 0
@@ -123,6 +145,7 @@ public final class Client {
         query.free()
         reply.free()
         request.free()
+        pendingApplied?.free()
     }
 
     // MARK: - Arguments

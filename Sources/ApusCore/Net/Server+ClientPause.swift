@@ -18,7 +18,7 @@ extension Server {
     /// While clients are paused the dataset must not change under them (a failover
     /// relies on that): expired keys read as missing but are not deleted, as on a replica.
     func setExpiryFrozen(_ frozen: Bool) {
-        keyspace.deleteExpiredOnAccess = !frozen
+        keyspace.deleteExpiredOnAccess = !frozen && !isReplica
     }
 
     public func pauseClients(untilMs: Int64, writesOnly: Bool) {

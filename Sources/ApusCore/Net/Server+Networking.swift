@@ -118,12 +118,16 @@ extension Server {
             return
         }
         c.query.writeIndex += n
+        if c.flags.contains(.master) {
+            c.readReplOffset += Int64(n)
+            stats.netReplInput += n
+        }
         if c.query.readableBytes > c.queryPeak { c.queryPeak = c.query.readableBytes }
         c.lastInteraction = mstime
         c.totalNetInput += n
-        stats.netInput += n
+        if !c.flags.contains(.master) { stats.netInput += n }
         stats.ioReadsProcessed += 1
-        if c.query.readableBytes > config.clientQueryBufferLimit {
+        if c.query.readableBytes > config.clientQueryBufferLimit && !c.flags.contains(.master) {
             log(.warning, "Closing client that reached max query buffer length: \(clientInfoString(c)) (qbuf initial bytes: \(Repr.quoted(UnsafeRawBufferPointer(rebasing: c.query.readableView.prefix(64)))))")
             stats.clientQbufLimitDisconnections += 1
             freeClient(c)
@@ -147,7 +151,17 @@ extension Server {
                 pausedClients.append(c)
                 return
             }
-            runParsedCommand(c)
+            if c.flags.contains(.master) {
+                // The master's commands see its keys as it sees them: a key past its
+                // TTL here is still there until the master's DEL arrives.
+                keyspace.ignoreExpiry = true
+                runParsedCommand(c)
+                keyspace.ignoreExpiry = false
+                if clientsByFd[Int(c.fd)] !== c { return }
+                masterCommandApplied(c)
+            } else {
+                runParsedCommand(c)
+            }
             if clientsByFd[Int(c.fd)] !== c { return }  // freed while executing (QUIT etc.)
             // Parked by a blocking command: the rest waits until it is served.
             if c.flags.contains(.blocked) { return }
@@ -200,6 +214,10 @@ extension Server {
     }
 
     func writeToClient(_ c: Client) {
+        if c.peer != nil {
+            writeToReplica(c)
+            return
+        }
         while c.reply.readableBytes > 0 {
             let n = SystemCall.retryingEINTR { Glibc.write(c.fd, c.reply.base + c.reply.readIndex, c.reply.readableBytes) }
             if n < 0 {
@@ -241,7 +259,10 @@ extension Server {
         if let i = clientList.firstIndex(where: { $0 === c }) { clientList.remove(at: i) }
         if c.flags.contains(.monitor), let i = monitors.firstIndex(where: { $0 === c }) { monitors.remove(at: i) }
         if let i = pausedClients.firstIndex(where: { $0 === c }) { pausedClients.remove(at: i) }
+        if c.flags.contains(.waitingAcks) { removeWaitingClient(c) }
         if c.flags.contains(.blocked) { removeFromBlockingQueues(c) }
+        if c.flags.contains(.replica) { dropReplica(c) }
+        if c.flags.contains(.master) { masterClientFreed(c) }
         pubsub.unsubscribeAll(c)
         keyspace.unwatchAll(c)
         c.flags.insert(.closeASAP)

@@ -33,7 +33,7 @@ extension Server {
     /// for longer than its seconds. Starts (or resets) the soft-limit clock.
     func outputBufferLimitReached(_ c: Client) -> Bool {
         let l = config.outputBufferLimits[outputLimitClass(c)]
-        let used = c.reply.readableBytes
+        let used = c.reply.readableBytes + (c.peer != nil ? replicaPendingStream(c) : 0)
         let hard = l.hard > 0 && used >= l.hard
         var soft = l.soft > 0 && used >= l.soft
         if soft {
@@ -56,7 +56,7 @@ extension Server {
     @discardableResult
     func closeClientOnOutputBufferLimitReached(_ c: Client) -> Bool {
         if c.flags.contains(.closeASAP) { return true }
-        if c.reply.readableBytes == 0 || !outputBufferLimitReached(c) { return false }
+        if (c.reply.readableBytes == 0 && c.peer == nil) || !outputBufferLimitReached(c) { return false }
         let info = clientInfoString(c)
         freeClientAsync(c)
         c.reply.reset(shrinkTo: 16 * 1024)

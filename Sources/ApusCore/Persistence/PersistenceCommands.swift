@@ -4,7 +4,7 @@
 enum PersistenceCommands {
     static func save(_ c: Client) {
         let s = c.server
-        if s.snapshotJob?.kind == .rdb {
+        if s.snapshotJob?.isRDB == true {
             c.addReplyError("ERR Background save already in progress")
             return
         }
@@ -21,7 +21,7 @@ enum PersistenceCommands {
         }
         let s = c.server
         let schedule = c.argc == 2
-        if s.snapshotJob?.kind == .rdb {
+        if s.snapshotJob?.isRDB == true {
             c.addReplyError("ERR Background save already in progress")
         } else if s.snapshotJob != nil || s.inExec {
             if schedule || s.inExec {

@@ -320,9 +320,17 @@ public final class RDBEncoder {
 
     /// The AUX fields a Redis 7.0.15 master writes for a plain (non-replication) save.
     /// Replication saves add repl-stream-db/repl-id/repl-offset before aof-base.
-    public static func standardAux(ctime: Int64, usedMemory: Int64, aofBase: Bool = false) -> [(String, String)] {
-        [("redis-ver", "7.0.15"), ("redis-bits", "64"), ("ctime", String(ctime)),
-         ("used-mem", String(usedMemory)), ("aof-base", aofBase ? "1" : "0")]
+    /// `replication`: what rdbPopulateSaveInfo gives (stream db, replication ID and
+    /// offset), written as repl-stream-db / repl-id / repl-offset when present.
+    public static func standardAux(ctime: Int64, usedMemory: Int64, aofBase: Bool = false,
+                                   replication: (db: Int, replid: String, offset: Int64)? = nil) -> [(String, String)] {
+        var aux = [("redis-ver", "7.0.15"), ("redis-bits", "64"), ("ctime", String(ctime)),
+                   ("used-mem", String(usedMemory))]
+        if let r = replication {
+            aux += [("repl-stream-db", String(r.db)), ("repl-id", r.replid), ("repl-offset", String(r.offset))]
+        }
+        aux.append(("aof-base", aofBase ? "1" : "0"))
+        return aux
     }
 
     /// `0xF5` + the library source, as `rdbSaveFunctions` writes each library.

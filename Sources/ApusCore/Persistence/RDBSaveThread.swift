@@ -186,13 +186,15 @@ final class RDBSaveThread {
     private let checksum: Bool
     private let fd: Int32
     private let tempPath: String
-    private let finalPath: String
+    /// Where the complete file goes; nil when `fd` is a pipe to replicas (diskless
+    /// sync: nothing to sync or rename).
+    private let finalPath: String?
     private let notifyFd: Int32
     private let incrementalFsync: Bool
 
     /// Starts the thread. `keys` already holds the RDB header; `fd` (open on
     /// `tempPath`) is owned from now on. A complete file is renamed to `finalPath`.
-    init(keys: any SnapshotRecordWriter, checksum: Bool, fd: Int32, tempPath: String, finalPath: String,
+    init(keys: any SnapshotRecordWriter, checksum: Bool, fd: Int32, tempPath: String, finalPath: String?,
          notifyFd: Int32, incrementalFsync: Bool) {
         self.keys = keys
         self.checksum = checksum
@@ -310,7 +312,7 @@ final class RDBSaveThread {
             sinceFsync += n
             // rdb-save-incremental-fsync: never let the kernel collect a huge dirty
             // backlog that one final fsync would stall on.
-            if incrementalFsync && sinceFsync >= 32 * 1024 * 1024 {
+            if incrementalFsync && finalPath != nil && sinceFsync >= 32 * 1024 * 1024 {
                 sinceFsync = 0
                 _ = apus_fsync(fd)
             }
@@ -356,10 +358,10 @@ final class RDBSaveThread {
         if err == 0 && !aborted {
             enc.finish(checksum: checksum)
             do { try writeOut() } catch RDBError.io(_, let e) { err = e } catch { err = EIO }
-            if err == 0 && apus_fsync(fd) != 0 { err = errno }
+            if err == 0 && finalPath != nil && apus_fsync(fd) != 0 { err = errno }
         }
         if Glibc.close(fd) != 0 && err == 0 && !aborted { err = errno }
-        if err == 0 {
+        if err == 0, let finalPath {
             // Renaming over the old dump frees its blocks, which can take tens of
             // milliseconds on a large file: the thread does it, as Redis's child does,
             // without holding the mutex (the loop reads pendingBytes meanwhile). An

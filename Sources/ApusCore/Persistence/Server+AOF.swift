@@ -423,7 +423,7 @@ extension Server {
         aof.accepting = false
         aof.stream.selectedDB = -1
         keyspace.propagator.attach(aof)
-        if snapshotJob?.kind == .rdb {
+        if snapshotJob?.isRDB == true {
             aof.rewriteScheduled = true
             log(.warning, "AOF was enabled but there is already another background operation. An AOF background was scheduled to start when possible.")
         } else if inExec {

@@ -28,6 +28,12 @@ struct KeyspaceLoadHandler: RDBLoadHandler {
             server.log(.notice, "RDB memory usage when created \(String(format2: Double(Int(v) ?? 0) / 1024 / 1024)) Mb")
         case "aof-base":
             if v != "0" { server.log(.notice, "RDB is base AOF") }
+        case "repl-id":
+            if v.utf8.count == 40 { server.lastLoadedReplId = v }
+        case "repl-offset":
+            server.lastLoadedReplOffset = Int64(v)
+        case "repl-stream-db":
+            server.lastLoadedReplStreamDB = Int(v).flatMap { $0 >= 0 ? $0 : nil }
         default: break
         }
     }
@@ -84,6 +90,9 @@ extension Server {
         }
         loading = true
         loadingStartTime = mstime / 1000
+        lastLoadedReplId = nil
+        lastLoadedReplOffset = nil
+        lastLoadedReplStreamDB = nil
         // Keys arriving from a file are not news (Redis's dbAddRDBLoad raises nothing).
         keyspace.eventsMuted = true
         defer { loading = false; keyspace.eventsMuted = false }

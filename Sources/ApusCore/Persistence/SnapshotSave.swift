@@ -252,11 +252,14 @@ final class EntryCopySink: SnapshotSink {
 public final class SnapshotJob {
     /// What the snapshot is for: a BGSAVE, or the new base of an AOF rewrite (whose
     /// temp file the loop then moves into the AOF directory).
-    public enum Kind: Equatable { case rdb, aofRewrite(rdbBase: Bool) }
+    /// `replicaSockets`: an RDB streamed to replicas through a pipe (diskless sync).
+    public enum Kind: Equatable { case rdb, aofRewrite(rdbBase: Bool), replicaSockets }
     public let kind: Kind
     /// An AOF rewrite's base is an RDB (else commands); what its file is named after.
     var rdbBase: Bool { if case .aofRewrite(let r) = kind { return r }; return true }
-    public var isAOFRewrite: Bool { kind != .rdb }
+    public var isAOFRewrite: Bool { if case .aofRewrite = kind { return true }; return false }
+    /// An RDB snapshot (to disk or to replicas): what Redis calls an RDB child.
+    public var isRDB: Bool { !isAOFRewrite }
     let snapshot: Snapshot
     let sink: EntryCopySink
     let thread: RDBSaveThread
@@ -312,7 +315,8 @@ extension Server {
     /// (`aof-base` 1 for the base of an AOF).
     func makeRDBKeyWriter(aofBase: Bool = false) -> RDBKeyWriter {
         let encoder = RDBEncoder(initialCapacity: 256 * 1024)
-        let aux = RDBEncoder.standardAux(ctime: mstime / 1000, usedMemory: Int64(usedMemory), aofBase: aofBase)
+        let aux = RDBEncoder.standardAux(ctime: mstime / 1000, usedMemory: Int64(usedMemory), aofBase: aofBase,
+                                         replication: aofBase ? nil : replicationSaveInfo())
         encoder.writeHeader(aux: aux, compress: config.rdbcompression)
         return RDBKeyWriter(encoder: encoder, compress: config.rdbcompression,
                             keysAtCut: keyspace.dbs.map { $0.count },
@@ -492,11 +496,17 @@ extension Server {
             backgroundRewriteDone(job, error: st.error)
             return
         }
+        if job.kind == .replicaSockets {
+            recordBackgroundSaveCost(job)
+            socketSaveThreadEnded(error: st.error)
+            return
+        }
         recordBackgroundSaveCost(job)
         if st.error == 0 {
             log(.notice, "DB saved on disk")
             log(.notice, "Background saving terminated with success")
             recordBackgroundSaveSuccess(job)
+            diskSaveEndedForReplicas(ok: true)
         } else {
             let reason = String(cString: strerror(st.error))
             if st.inRename {
@@ -507,6 +517,7 @@ extension Server {
             log(.warning, "Background saving error")
             unlink(job.tempPath)
             lastBgsaveOk = false
+            diskSaveEndedForReplicas(ok: false)
         }
     }
 
@@ -528,6 +539,11 @@ extension Server {
     /// is abandoned, the save thread told to stop, and its temp file removed.
     func abortBackgroundSave() {
         guard let job = snapshotJob else { return }
+        if job.kind == .replicaSockets {
+            log(.notice, "Background RDB transfer to replicas aborted")
+            endSocketTransfer(ok: false)
+            return
+        }
         job.snapshot.abort()
         let completed = job.thread.abort()
         job.closed = true
@@ -536,8 +552,10 @@ extension Server {
             log(.notice, "Background saving was already complete when asked to stop: DB saved on disk")
             recordBackgroundSaveCost(job)
             recordBackgroundSaveSuccess(job)
+            diskSaveEndedForReplicas(ok: true)
             return
         }
+        diskSaveEndedForReplicas(ok: false)
         unlink(job.tempPath)
         log(.notice, "Background saving aborted: the snapshot was abandoned and its save thread stopped; \(job.tempPath) removed")
     }
@@ -570,7 +588,7 @@ extension Server {
         keyspace.dirty += removed + 1
         // Redis kills a saving child here but lets an AOF rewrite finish: its base holds
         // the old data and the FLUSHALL follows in the incr file it opened.
-        if snapshotJob?.kind == .rdb { abortBackgroundSave() }
+        if snapshotJob?.isRDB == true { abortBackgroundSave() }
         if !config.savePoints.isEmpty { saveSync() }
     }
 

@@ -28,7 +28,9 @@ enum ClientCommands {
     /// getClientType. MONITOR clients count as normal clients, as in Redis. Apus has no
     /// replication links yet, so nothing is a master or replica.
     static func kind(of c: Client) -> Kind {
-        c.flags.contains(.pubsub) ? .pubsub : .normal
+        if c.flags.contains(.replica) && !c.flags.contains(.monitor) { return .replica }
+        if c.flags.contains(.master) { return .master }
+        return c.flags.contains(.pubsub) ? .pubsub : .normal
     }
 
     static func lookup(_ s: Server, id: Int64) -> Client? {
@@ -43,7 +45,9 @@ enum ClientCommands {
     /// multi-mem rbs rbp obl oll omem tot-mem events cmd user redir resp.
     static func infoString(_ c: Client, server s: Server) -> String {
         var flags = ""
-        if c.flags.contains(.monitor) { flags += "O" }
+        if c.flags.contains(.replica) { flags += c.flags.contains(.monitor) ? "O" : "S" }
+        if c.flags.contains(.master) { flags += "M" }
+        if c.flags.contains(.monitor) && !c.flags.contains(.replica) { flags += "O" }
         if c.flags.contains(.pubsub) { flags += "P" }
         if c.flags.contains(.multi) { flags += "x" }
         if c.flags.contains(.blocked) { flags += "b" }

@@ -142,7 +142,7 @@ enum ConnectionCommands {
         c.addReplyBulkString("proto"); c.addReplyInteger(ver)
         c.addReplyBulkString("id"); c.addReplyInteger(c.id)
         c.addReplyBulkString("mode"); c.addReplyBulkString("standalone")
-        c.addReplyBulkString("role"); c.addReplyBulkString("master")
+        c.addReplyBulkString("role"); c.addReplyBulkString(c.server.isReplica ? "replica" : "master")
         c.addReplyBulkString("modules"); c.addReplyArrayLen(0)
     }
 }

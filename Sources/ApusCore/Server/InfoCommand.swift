@@ -169,10 +169,13 @@ public enum ServerInfo {
         f.add("mem_fragmentation_ratio", fixed(m.fragmentationRatio, 2))
         f.add("mem_fragmentation_bytes", m.rss - m.used)
         // What eviction leaves out: the AOF buffer (replication buffers join it later).
-        f.add("mem_not_counted_for_evict", s.aof.bufferAllocated)
-        f.add("mem_replication_backlog", 0)
-        f.add("mem_total_replication_buffers", 0)
-        f.add("mem_clients_slaves", 0)
+        // 7.0 leaves out of eviction's count the AOF buffer and the replication
+        // buffer held beyond the backlog for lagging replicas.
+        f.add("mem_not_counted_for_evict", s.aof.bufferAllocated + s.repl.buffer.bytesBeyondBacklog)
+        let backlogBytes = s.repl.buffer.allocatedBytes - s.repl.buffer.bytesBeyondBacklog
+        f.add("mem_replication_backlog", backlogBytes)
+        f.add("mem_total_replication_buffers", s.repl.buffer.allocatedBytes)
+        f.add("mem_clients_slaves", s.repl.buffer.bytesBeyondBacklog + s.repl.replicas.reduce(0) { $0 + $1.bufferMemory })
         f.add("mem_clients_normal", m.clientsNormal)
         f.add("mem_cluster_links", 0)
         f.add("mem_aof_buffer", s.aof.bufferAllocated)
@@ -200,7 +203,7 @@ public enum ServerInfo {
         f.add("current_save_keys_processed", job?.keysProcessed ?? 0)
         f.add("current_save_keys_total", job?.keysTotal ?? 0)
         f.add("rdb_changes_since_last_save", s.keyspace.dirty)
-        f.add("rdb_bgsave_in_progress", job?.kind == .rdb ? 1 : 0)
+        f.add("rdb_bgsave_in_progress", job?.isRDB == true ? 1 : 0)
         f.add("rdb_last_save_time", Int(s.lastSaveTime))
         f.add("rdb_last_bgsave_status", s.lastBgsaveOk ? "ok" : "err")
         f.add("rdb_last_bgsave_time_sec", s.lastBgsaveTimeSec)
@@ -251,16 +254,16 @@ public enum ServerInfo {
         f.add("instantaneous_ops_per_sec", Int(s.stats.opsSamples.value))
         f.add("total_net_input_bytes", s.stats.netInput)
         f.add("total_net_output_bytes", s.stats.netOutput)
-        f.add("total_net_repl_input_bytes", 0)
-        f.add("total_net_repl_output_bytes", 0)
+        f.add("total_net_repl_input_bytes", s.stats.netReplInput)
+        f.add("total_net_repl_output_bytes", s.stats.netReplOutput)
         f.add("instantaneous_input_kbps", fixed(Double(Float(Int(s.stats.inputSamples.value)) / 1024), 2))
         f.add("instantaneous_output_kbps", fixed(Double(Float(Int(s.stats.outputSamples.value)) / 1024), 2))
         f.add("instantaneous_input_repl_kbps", fixed(0, 2))
         f.add("instantaneous_output_repl_kbps", fixed(0, 2))
         f.add("rejected_connections", s.stats.rejectedConnections)
-        f.add("sync_full", 0)
-        f.add("sync_partial_ok", 0)
-        f.add("sync_partial_err", 0)
+        f.add("sync_full", s.stats.syncFull)
+        f.add("sync_partial_ok", s.stats.syncPartialOk)
+        f.add("sync_partial_err", s.stats.syncPartialErr)
         f.add("expired_keys", s.keyspace.expiredKeys)
         f.add("expired_stale_perc", fixed(s.stats.expiredStalePerc * 100, 2))
         f.add("expired_time_cap_reached_count", s.stats.expiredTimeCapReached)
@@ -301,17 +304,61 @@ public enum ServerInfo {
 
     static func replicationSection(_ s: Server) -> String {
         var f = Fields("Replication")
-        f.add("role", "master")
-        f.add("connected_slaves", 0)
+        let r = s.repl
+        let now = s.mstime / 1000
+        f.add("role", s.isReplica ? "slave" : "master")
+        if let host = s.config.masterHost {
+            let applied = r.master?.appliedReplOffset ?? r.cachedMaster?.offset ?? 1
+            let read = r.master?.readReplOffset ?? r.cachedMaster?.offset ?? 1
+            f.add("master_host", host)
+            f.add("master_port", s.config.masterPort)
+            f.add("master_link_status", r.linkState == .connected ? "up" : "down")
+            f.add("master_last_io_seconds_ago", r.master.map { Int(now - $0.lastInteraction / 1000) } ?? -1)
+            f.add("master_sync_in_progress", r.linkState == .transfer ? 1 : 0)
+            f.add("slave_read_repl_offset", read)
+            f.add("slave_repl_offset", applied)
+            if r.linkState == .transfer {
+                let total = max(r.transferSize, 0)
+                f.add("master_sync_total_bytes", total)
+                f.add("master_sync_read_bytes", r.transferRead)
+                f.add("master_sync_left_bytes", total - r.transferRead)
+                f.add("master_sync_perc", fixed(total > 0 ? Double(r.transferRead) / Double(total) * 100 : 0, 2))
+                f.add("master_sync_last_io_seconds_ago", Int(now - r.transferLastIO))
+            }
+            if r.linkState != .connected {
+                f.add("master_link_down_since_seconds", r.linkDownSince != 0 ? Int(now - r.linkDownSince) : -1)
+            }
+            f.add("slave_priority", s.config.replicaPriority)
+            f.add("slave_read_only", s.config.replicaReadOnly ? 1 : 0)
+            f.add("replica_announced", s.config.replicaAnnounced ? 1 : 0)
+        }
+        f.add("connected_slaves", r.replicas.count)
+        if s.config.minReplicasToWrite > 0 && s.config.minReplicasMaxLag > 0 {
+            f.add("min_slaves_good_slaves", r.goodReplicas)
+        }
+        var id = 0
+        for c in r.replicas {
+            guard let p = c.peer else { continue }
+            let ip = p.announcedIP ?? String(c.peerAddress.split(separator: ":").dropLast().joined(separator: ":"))
+            let state: String
+            switch p.state {
+            case .waitBgsaveStart, .waitBgsaveEnd: state = "wait_bgsave"
+            case .sendBulk: state = "send_bulk"
+            case .online: state = "online"
+            }
+            let lag = p.state == .online ? now - p.ackTime : 0
+            f.add("slave\(id)", "ip=\(ip),port=\(p.listeningPort),state=\(state),offset=\(p.ackOffset),lag=\(lag)")
+            id += 1
+        }
         f.add("master_failover_state", "no-failover")
         f.add("master_replid", s.replicationId)
-        f.add("master_replid2", String(repeating: "0", count: 40))
-        f.add("master_repl_offset", 0)
-        f.add("second_repl_offset", -1)
-        f.add("repl_backlog_active", 0)
-        f.add("repl_backlog_size", 1024 * 1024)
-        f.add("repl_backlog_first_byte_offset", 0)
-        f.add("repl_backlog_histlen", 0)
+        f.add("master_replid2", r.replid2)
+        f.add("master_repl_offset", r.buffer.offset)
+        f.add("second_repl_offset", r.secondReplOffset)
+        f.add("repl_backlog_active", r.buffer.active ? 1 : 0)
+        f.add("repl_backlog_size", s.config.replBacklogSize)
+        f.add("repl_backlog_first_byte_offset", r.buffer.active ? r.buffer.backlogStart : 0)
+        f.add("repl_backlog_histlen", r.buffer.historyLength)
         return f.text
     }
 
@@ -414,6 +461,7 @@ public enum ServerInfo {
             text += "\r\n"
         }
         mutating func add(_ name: String, _ value: Int) { add(name, String(value)) }
+        mutating func add(_ name: String, _ value: Int64) { add(name, String(value)) }
     }
 
     /// INFO must stay parseable: '#', ':', CR and LF inside names become '_' (Redis's

@@ -91,6 +91,13 @@ extension Server {
     /// What a blocked client answers when its time is up or CLIENT UNBLOCK ... TIMEOUT
     /// releases it (replyToBlockedClientTimedOut): a null array for key waits.
     func replyBlockedTimedOut(_ c: Client) {
+        if c.flags.contains(.waitingAcks) {
+            // WAIT answers how many replicas acknowledged by then.
+            removeWaitingClient(c)
+            c.flags.remove(.waitingAcks)
+            c.addReplyInteger(countAcks(atLeast: c.waitOffset))
+            return
+        }
         c.addReplyNullArray()
     }
 

@@ -41,6 +41,11 @@ extension Server {
                 self.applyAOFConfig()
             case "notify-keyspace-events":
                 self.keyspace.notifyClasses = NotifyClass(rawValue: self.config.notifyKeyspaceEvents)
+            case "min-replicas-to-write", "min-replicas-max-lag":
+                self.refreshGoodReplicasCount()
+            case "repl-backlog-size":
+                self.repl.buffer.backlogSize = self.config.replBacklogSize
+                if self.repl.buffer.active { self.replicationStreamGrew() }
             case "lazyfree-lazy-server-del":
                 self.keyspace.lazyServerDel = self.config.lazyfreeLazyServerDel
             case "oom-score-adj", "oom-score-adj-values":

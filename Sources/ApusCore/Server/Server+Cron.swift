@@ -31,6 +31,7 @@ extension Server {
         databasesCron()
         persistenceCron()
         aofCron()
+        if runEvery(ms: 1000) { replicationCron() }
     }
 
     /// True once every `ms` milliseconds of cron time (Redis's run_with_period).
@@ -42,7 +43,7 @@ extension Server {
     func clientsCron() {
         if config.timeout > 0 {
             let limit = Int64(config.timeout) * 1000
-            for c in clientList where !c.flags.contains(.monitor) && !c.flags.contains(.blocked) {
+            for c in clientList where c.flags.isDisjoint(with: [.monitor, .blocked, .master, .replica]) {
                 if mstime - c.lastInteraction > limit {
                     log(.verbose, "Closing idle client")
                     freeClientAsync(c)
@@ -62,7 +63,7 @@ extension Server {
 
     func databasesCron() {
         if pausedUntilMs != 0 && mstime >= pausedUntilMs { unpauseClients() }
-        if !loading && activeExpireEnabled && pausedUntilMs == 0 {
+        if !loading && activeExpireEnabled && pausedUntilMs == 0 && !isReplica {
             activeExpireCycle()
         }
         if config.activeRehashing {
@@ -106,6 +107,7 @@ extension Server {
         for c in clientList { total += c.bufferMemory }
         if let j = snapshotJob { total += j.bufferedBytes }
         total += aof.bufferAllocated
+        total += repl.buffer.allocatedBytes
         return total
     }
 

@@ -19,7 +19,7 @@ extension Server {
     /// FORCE was not given (the server keeps running, as Redis does).
     public func prepareForShutdown(_ flags: ShutdownFlags) -> Bool {
         log(.warning, "User requested shutdown...")
-        if snapshotJob?.kind == .rdb {
+        if snapshotJob?.isRDB == true {
             log(.warning, "There is a background save in progress on a helper thread. Aborting it!")
             abortBackgroundSave()
         }

@@ -43,6 +43,15 @@ public final class Server {
     let pubsub = PubSub()
     /// The append-only file, a consumer of the propagation stream when on.
     public let aof = AppendOnlyFile()
+    /// Replication: IDs, offsets, the stream buffer, replicas and the master link.
+    public let repl = ReplicationState()
+    /// The replication stream as a consumer of the propagation point.
+    lazy var replicationFeed = ReplicationFeed(server: self)
+    /// What the last RDB loaded recorded about replication (repl-id, repl-offset,
+    /// repl-stream-db aux fields), all three or none.
+    var lastLoadedReplId: String?
+    var lastLoadedReplOffset: Int64?
+    var lastLoadedReplStreamDB: Int?
     /// INFO aof_last_cow_size: what the last rewrite's snapshot held in copies at peak.
     var lastAofCowSize = 0
     /// BGSAVE SCHEDULE (or a save asked for during a rewrite) waits for the snapshot.
@@ -187,6 +196,12 @@ public final class Server {
                 if ev.writable, clientsByFd[Int(fd)] === c { writeToClient(c) }
             case .notify:
                 if notifications { drainNotifications(fd: fd) }
+            case .replication:
+                if reg == ReplicationToken.masterLink.rawValue {
+                    if fd == repl.linkFd { masterLinkEvent(readable: ev.readable || ev.error, writable: ev.writable) }
+                } else if reg == ReplicationToken.rdbPipe.rawValue {
+                    if fd == repl.pipeFd { readRDBPipe() }
+                }
             }
         }
         return clientEvents
@@ -209,6 +224,8 @@ public final class Server {
         keyspace.collectLazyFreed()
         blockedBeforeSleep()
         keyspace.compactMaterialized()
+        // GETACK for WAIT goes out with this turn's writes; WAITs already satisfied end.
+        if !repl.replicas.isEmpty || !repl.waitingClients.isEmpty { replicationBeforeSleep() }
         // The AOF is written (and with appendfsync always, synced) before any reply of
         // this turn leaves: nothing is acknowledged that a crash could lose.
         flushAOFBeforeReplies()
@@ -244,14 +261,14 @@ extension String {
 
 // MARK: - Event tokens
 
-enum TokenKind: UInt64 { case listener = 0, client = 1, notify = 2 }
+enum TokenKind: UInt64 { case listener = 0, client = 1, notify = 2, replication = 3 }
 
 enum Token {
     @inline(__always) static func make(kind: TokenKind, registration: UInt32, fd: Int32) -> UInt64 {
         (kind.rawValue << 62) | (UInt64(registration & 0x3FFF_FFFF) << 32) | UInt64(UInt32(bitPattern: fd))
     }
     @inline(__always) static func split(_ t: UInt64) -> (TokenKind, UInt32, Int32) {
-        (TokenKind(rawValue: t >> 62) ?? .client, UInt32((t >> 32) & 0x3FFF_FFFF), Int32(bitPattern: UInt32(t & 0xFFFF_FFFF)))
+        (TokenKind(rawValue: t >> 62)!, UInt32((t >> 32) & 0x3FFF_FFFF), Int32(bitPattern: UInt32(t & 0xFFFF_FFFF)))
     }
 }
 

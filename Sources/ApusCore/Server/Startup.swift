@@ -92,6 +92,12 @@ public enum ApusMain {
             return 1
         }
         server.deleteAOFHistoryFiles()
+        if !config.appendonly { server.restoreReplicationInfoAfterLoad() }
+        if config.masterHost != nil {
+            // replicaof in the config: connect from the first cron tick.
+            server.applyRole()
+            server.repl.linkState = .connect
+        }
         if config.disableTHP && apus_disable_thp() == 1 {
             server.log(.notice, "Transparent huge pages were set to 'always': disabled them for this process (disable-thp yes).")
         }

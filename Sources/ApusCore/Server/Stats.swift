@@ -10,6 +10,11 @@ public struct ServerStats {
     public var commands = 0
     public var netInput = 0
     public var netOutput = 0
+    public var netReplInput = 0
+    public var netReplOutput = 0
+    public var syncFull = 0
+    public var syncPartialOk = 0
+    public var syncPartialErr = 0
     public var expiredStalePerc: Double = 0
     public var expiredTimeCapReached = 0
     public var expireCycleTimeUsed: UInt64 = 0

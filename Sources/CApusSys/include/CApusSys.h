@@ -40,6 +40,11 @@ int apus_set_keepalive(int fd, int interval);
 int apus_set_nonblock(int fd);
 int apus_sock_name(int fd, int peer, char *ipbuf, size_t iplen, int *port_out);
 int apus_tcp_connect(const char *addr, int port);
+/* Replication link: resolve `host`, start a non-blocking connect (close-on-exec).
+ * Returns the fd (connect possibly in progress) or -1 with *err_out = errno. */
+int apus_tcp_connect_nonblock(const char *host, int port, int *err_out);
+/* SO_ERROR of a socket: 0 once a non-blocking connect succeeded. */
+int apus_socket_error(int fd);
 /* Client side (the load tool): resolve `host` (name or address, v4 or v6), connect with a
  * timeout (ms, <= 0 waits as long as the kernel does), TCP_NODELAY on. Returns the fd in
  * blocking mode, or -1 with *err_out = errno (or -EAI code negated minus 10000 when the

@@ -1,0 +1,399 @@
+"""Replication, against Redis 7.0.15 in both roles.
+
+An Apus master feeds Apus replicas and a real redis-server replica; an Apus replica
+follows a real Redis master. A full sync (diskless `$EOF:` form by default, or
+through the dump file) under a continuous write load of every type ends with the
+same data key by key and the same offsets; a dropped link resumes with a partial
+resync from the backlog (a full one past it); a promoted replica keeps its old
+history as ID2 so the others continue partially; chains pass the top master's stream
+on byte for byte; WAIT, min-replicas-to-write, read-only replicas, stale data and the
+replica's rule for expired keys behave as in 7.0.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import threading
+import time
+
+import pytest
+import redis
+
+from harness import dataset, wait_for
+
+# Tests start their sync at once instead of waiting 5 s for more replicas.
+FAST = ["--repl-diskless-sync-delay", "0"]
+
+
+def info(srv, section="replication") -> dict:
+    return srv.client().info(section)
+
+
+def offset(srv) -> int:
+    return info(srv)["master_repl_offset"]
+
+
+def link_up(replica) -> bool:
+    i = info(replica)
+    return i.get("master_link_status") == "up"
+
+
+def wait_synced(master, *replicas, timeout=30.0):
+    """Every replica's link is up and it applied all of the master's stream."""
+    def done():
+        want = offset(master)
+        return all(link_up(r) and info(r)["slave_repl_offset"] == want and offset(r) == want for r in replicas)
+    wait_for(done, timeout=timeout, what="replicas caught up with the master")
+
+
+def follow(replica, master) -> None:
+    replica.client().replicaof("127.0.0.1", master.port)
+
+
+class Writer:
+    """Writes commands of every type to a master from a thread until stopped."""
+
+    def __init__(self, srv, seed=1):
+        self.r = srv.client(single_connection_client=True)
+        self.rng = random.Random(seed)
+        self.stop_flag = threading.Event()
+        self.count = 0
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def step(self):
+        rng, r = self.rng, self.r
+        k = f"k{rng.randrange(200)}"
+        op = rng.randrange(16)
+        if op == 0:
+            r.set(f"s:{k}", rng.randbytes(rng.randrange(1, 300)))
+        elif op == 1:
+            r.set(f"s:{k}", "v", ex=1000)
+        elif op == 2:
+            r.incr(f"n:{k}")
+        elif op == 3:
+            r.incrbyfloat(f"f:{k}", 0.5)
+        elif op == 4:
+            r.rpush(f"l:{k}", *[rng.randrange(1000) for _ in range(rng.randrange(1, 5))])
+        elif op == 5:
+            r.lpop(f"l:{k}")
+        elif op == 6:
+            r.hset(f"h:{k}", mapping={f"f{rng.randrange(30)}": rng.randrange(1000) for _ in range(3)})
+        elif op == 7:
+            r.sadd(f"set:{k}", *[rng.randrange(600) for _ in range(4)])
+        elif op == 8:
+            r.spop(f"set:{k}")
+        elif op == 9:
+            r.zadd(f"z:{k}", {f"m{rng.randrange(300)}": rng.random() for _ in range(3)})
+        elif op == 10:
+            r.zpopmin(f"z:{k}")
+        elif op == 11:
+            r.delete(f"s:{k}")
+        elif op == 12:
+            r.expire(f"h:{k}", 2000)
+        elif op == 13:
+            p = r.pipeline(transaction=True)
+            p.incr("tx:a").lpush("tx:l", "x").hincrbyfloat("tx:h", "f", 1.5)
+            p.execute()
+        elif op == 14:
+            r.execute_command("SELECT", 5)
+            r.set(k, rng.randrange(100))
+            r.execute_command("SELECT", 0)
+        else:
+            r.publish("ch", "m")
+        self.count += 1
+
+    def run(self):
+        while not self.stop_flag.is_set():
+            self.step()
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop_flag.set()
+        self.thread.join(10)
+        self.r.close()
+
+
+def same_data(master, replica):
+    a, b = dataset(master), dataset(replica)
+    assert a == b, f"{len(a)} keys on the master, {len(b)} on the replica; " \
+        f"differing: {sorted(set(a.items()) ^ set(b.items()))[:5]}"
+
+
+# MARK: - Full sync under load, every pairing
+
+@pytest.mark.parametrize("master_kind,replica_kind,diskless", [
+    ("apus", "apus", "yes"),
+    ("apus", "apus", "no"),
+    ("apus", "redis", "yes"),
+    ("apus", "redis", "no"),
+    ("redis", "apus", "yes"),
+    ("redis", "apus", "no"),
+])
+def test_full_sync_under_writes_gives_the_same_data(servers, master_kind, replica_kind, diskless):
+    master = servers.new(master_kind, args=FAST + ["--repl-diskless-sync", diskless])
+    replica = servers.new(replica_kind)
+    w = Writer(master)
+    for _ in range(2000):
+        w.step()
+    with w:
+        follow(replica, master)
+        wait_for(lambda: link_up(replica), timeout=30, what="link up")
+        time.sleep(0.5)
+    assert w.count > 2000
+    wait_synced(master, replica)
+    same_data(master, replica)
+    assert info(replica)["master_replid"] == info(master)["master_replid"]
+    assert info(master, "stats")["sync_full"] == 1
+
+
+def test_master_info_and_role(servers):
+    master = servers.new("apus", args=FAST)
+    replica = servers.new("apus", args=["--replica-announce-ip", "127.0.0.1"])
+    follow(replica, master)
+    master.client().set("a", "1")
+    wait_synced(master, replica)
+    wait_for(lambda: info(master)["slave0"]["state"] == "online", what="replica online")
+    mi = info(master)
+    assert mi["role"] == "master" and mi["connected_slaves"] == 1
+    assert mi["slave0"]["ip"] == "127.0.0.1" and mi["slave0"]["port"] == replica.port
+    assert mi["repl_backlog_active"] == 1 and mi["repl_backlog_first_byte_offset"] == 1
+    assert mi["repl_backlog_histlen"] == mi["master_repl_offset"]
+    ri = info(replica)
+    assert ri["role"] == "slave" and ri["master_port"] == master.port and ri["slave_read_only"] == 1
+    wait_for(lambda: master.client().execute_command("ROLE")[2], what="replica listed by ROLE")
+    role = master.client().execute_command("ROLE")
+    assert role[0] == b"master" and role[1] == offset(master)
+    assert role[2][0][:2] == [b"127.0.0.1", str(replica.port).encode()]
+    rrole = replica.client().execute_command("ROLE")
+    assert rrole[:4] == [b"slave", b"127.0.0.1", master.port, b"connected"] and rrole[4] == offset(master)
+    hello = replica.client(protocol=3).execute_command("HELLO")
+    assert hello[b"role"] == b"replica" and master.client(protocol=3).execute_command("HELLO")[b"role"] == b"master"
+
+
+# MARK: - The replica's rules
+
+def test_replica_is_read_only_and_serves_stale_data_as_configured(servers):
+    master = servers.new("apus", args=FAST)
+    replica = servers.new("apus")
+    follow(replica, master)
+    master.client().set("a", "1")
+    wait_synced(master, replica)
+    r = replica.client()
+    with pytest.raises(redis.exceptions.ReadOnlyError, match="^You can't write against a read only replica.$"):
+        r.set("b", "2")
+    p = r.pipeline(transaction=True)
+    p.set("b", "2")
+    with pytest.raises(redis.exceptions.ReadOnlyError):
+        p.execute()
+    r.config_set("replica-read-only", "no")
+    assert r.set("local", "1")
+    master.stop()
+    wait_for(lambda: not link_up(replica), what="link down")
+    assert r.get("a") == b"1"
+    r.config_set("replica-serve-stale-data", "no")
+    with pytest.raises(redis.ResponseError, match="Link with MASTER is down and replica-serve-stale-data is set to 'no'.$"):
+        r.get("a")
+    with pytest.raises(redis.ResponseError, match="Link with MASTER is down"):
+        r.ping()   # as 7.0: PING is not among the commands served stale
+    assert info(replica)["master_link_down_since_seconds"] >= 0
+
+
+def test_replica_keeps_expired_keys_until_the_master_deletes_them(servers):
+    master = servers.new("apus", args=FAST + ["--enable-debug-command", "yes"])
+    replica = servers.new("apus")
+    follow(replica, master)
+    m = master.client()
+    m.execute_command("DEBUG", "SET-ACTIVE-EXPIRE", "0")
+    m.set("gone", "x", px=300)
+    wait_synced(master, replica)
+    time.sleep(0.4)
+    r = replica.client()
+    assert r.get("gone") is None and r.exists("gone") == 0
+    assert r.dbsize() == 1, "the key stays until the master's DEL"
+    assert m.get("gone") is None   # the master expires it and propagates DEL
+    wait_synced(master, replica)
+    assert r.dbsize() == 0
+
+
+# MARK: - Partial resync
+
+@pytest.mark.parametrize("replica_kind", ["apus", "redis"])
+def test_killed_link_resumes_with_a_partial_resync(servers, replica_kind):
+    master = servers.new("apus", args=FAST)
+    replica = servers.new(replica_kind)
+    follow(replica, master)
+    wait_synced(master, replica)
+    with Writer(master, seed=7):
+        time.sleep(0.3)
+        master.client().client_kill_filter(_type="replica")
+        time.sleep(0.5)
+    wait_synced(master, replica)
+    same_data(master, replica)
+    st = info(master, "stats")
+    assert st["sync_full"] == 1 and st["sync_partial_ok"] == 1
+
+
+def test_stopped_replica_resumes_partially_or_fully_past_the_backlog(servers):
+    master = servers.new("apus", args=FAST + ["--repl-backlog-size", "1mb"])
+    replica = servers.new("apus", args=["--repl-timeout", "2"])
+    follow(replica, master)
+    wait_synced(master, replica)
+    m = master.client()
+    # A short stop within the backlog: partial.
+    os.kill(replica.pid, signal.SIGSTOP)
+    for i in range(100):
+        m.set(f"a{i}", i)
+    m.client_kill_filter(_type="replica")
+    os.kill(replica.pid, signal.SIGCONT)
+    wait_synced(master, replica)
+    assert info(master, "stats")["sync_partial_ok"] == 1
+    # Past the backlog: full.
+    os.kill(replica.pid, signal.SIGSTOP)
+    m.client_kill_filter(_type="replica")
+    big = "x" * 1000
+    p = m.pipeline(transaction=False)
+    for i in range(3000):
+        p.set(f"b{i}", big)
+    p.execute()
+    os.kill(replica.pid, signal.SIGCONT)
+    wait_synced(master, replica)
+    same_data(master, replica)
+    st = info(master, "stats")
+    assert st["sync_full"] == 2 and st["sync_partial_err"] >= 1
+
+
+def test_replica_restarted_from_its_rdb_resumes_partially(servers):
+    master = servers.new("apus", args=FAST)
+    replica = servers.new("apus")
+    follow(replica, master)
+    master.client().mset({"a": 1, "b": 2})
+    wait_synced(master, replica)
+    r = replica.client()
+    r.config_set("save", "")
+    r.save()
+    workdir = replica.dir
+    replica.stop()
+    master.client().set("c", 3)
+    again = servers.new("apus", workdir=workdir, args=["--replicaof", "127.0.0.1", str(master.port)])
+    wait_synced(master, again)
+    assert again.client().mget("a", "b", "c") == [b"1", b"2", b"3"]
+    assert info(master, "stats")["sync_partial_ok"] == 1
+
+
+# MARK: - Promotion, chains
+
+@pytest.mark.parametrize("other_kind", ["apus", "redis"])
+def test_promoted_replica_lets_the_others_continue_partially(servers, other_kind):
+    master = servers.new("apus", args=FAST)
+    promoted = servers.new("apus", args=FAST)
+    other = servers.new(other_kind)
+    follow(promoted, master)
+    follow(other, master)
+    with Writer(master, seed=3):
+        time.sleep(0.3)
+    wait_synced(master, promoted, other)
+    old_id = info(master)["master_replid"]
+    master.stop()
+    promoted.client().replicaof("no", "one")
+    pi = info(promoted)
+    assert pi["role"] == "master" and pi["master_replid2"] == old_id
+    assert pi["second_repl_offset"] == pi["master_repl_offset"] + 1
+    follow(other, promoted)
+    promoted.client().set("after", "1")
+    wait_synced(promoted, other)
+    assert other.client().get("after") == b"1"
+    st = info(promoted, "stats")
+    assert st["sync_partial_ok"] == 1 and st["sync_full"] == 0
+
+
+def test_chained_replica_gets_the_top_masters_stream(servers):
+    top = servers.new("apus", args=FAST)
+    middle = servers.new("apus", args=FAST)
+    leaf = servers.new("apus")
+    follow(middle, top)
+    wait_synced(top, middle)
+    follow(leaf, middle)
+    with Writer(top, seed=11):
+        time.sleep(0.5)
+    wait_synced(top, middle, leaf)
+    same_data(top, leaf)
+    ids = {info(s)["master_replid"] for s in (top, middle, leaf)}
+    assert len(ids) == 1
+    # The middle one is promoted: the leaf keeps working with it.
+    top.stop()
+    middle.client().replicaof("no", "one")
+    middle.client().set("new", "1")
+    wait_synced(middle, leaf)
+    assert leaf.client().get("new") == b"1"
+
+
+# MARK: - WAIT and min-replicas
+
+def test_wait_counts_the_replicas_that_acknowledged(servers):
+    master = servers.new("apus", args=FAST)
+    r1, r2 = servers.new("apus"), servers.new("redis")
+    follow(r1, master)
+    follow(r2, master)
+    m = master.client()
+    m.set("a", "1")
+    wait_synced(master, r1, r2)
+    m.set("b", "2")
+    assert m.wait(2, 2000) == 2
+    os.kill(r1.pid, signal.SIGSTOP)
+    try:
+        m.set("c", "3")
+        t = time.monotonic()
+        assert m.wait(2, 500) == 1
+        assert time.monotonic() - t >= 0.45
+    finally:
+        os.kill(r1.pid, signal.SIGCONT)
+    with pytest.raises(redis.ResponseError, match="WAIT cannot be used with replica instances"):
+        r1.client().wait(1, 10)
+
+
+def test_min_replicas_to_write_refuses_writes_without_good_replicas(servers):
+    master = servers.new("apus", args=FAST + ["--min-replicas-to-write", "1", "--min-replicas-max-lag", "2"])
+    m = master.client()
+    with pytest.raises(redis.ResponseError, match="^NOREPLICAS Not enough good replicas to write.$"):
+        m.set("a", "1")
+    assert m.get("a") is None
+    replica = servers.new("apus")
+    follow(replica, master)
+    wait_for(lambda: info(master).get("min_slaves_good_slaves") == 1, timeout=15, what="a good replica")
+    assert m.set("a", "1")
+    os.kill(replica.pid, signal.SIGSTOP)
+    try:
+        wait_for(lambda: info(master).get("min_slaves_good_slaves") == 0, timeout=15, what="lagging replica")
+        with pytest.raises(redis.ResponseError, match="NOREPLICAS"):
+            m.set("b", "1")
+    finally:
+        os.kill(replica.pid, signal.SIGCONT)
+
+
+# MARK: - Slow replicas
+
+def test_replica_over_its_output_limit_is_cut_and_resyncs(servers):
+    master = servers.new("apus", args=FAST + ["--client-output-buffer-limit", "replica 256kb 0 0",
+                                              "--repl-backlog-size", "16kb"])
+    replica = servers.new("apus")
+    follow(replica, master)
+    wait_synced(master, replica)
+    os.kill(replica.pid, signal.SIGSTOP)
+    m = master.client()
+    try:
+        for chunk in range(20):
+            p = m.pipeline(transaction=False)
+            for i in range(1000):
+                p.set(f"k{chunk}:{i}", "x" * 1000)
+            p.execute()
+        wait_for(lambda: info(master)["connected_slaves"] == 0, what="the replica cut")
+    finally:
+        os.kill(replica.pid, signal.SIGCONT)
+    assert "scheduled to be closed ASAP for overcoming of output buffer limits" in master.log_text()
+    wait_synced(master, replica)
+    same_data(master, replica)
