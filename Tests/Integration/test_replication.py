@@ -106,7 +106,12 @@ class Writer:
 
     def run(self):
         while not self.stop_flag.is_set():
-            self.step()
+            try:
+                self.step()
+            except redis.ResponseError:
+                # The server stopped taking writes (it became a replica): what it
+                # acknowledged so far is what counts.
+                return
 
     def __enter__(self):
         self.thread.start()
@@ -397,3 +402,68 @@ def test_replica_over_its_output_limit_is_cut_and_resyncs(servers):
     assert "scheduled to be closed ASAP for overcoming of output buffer limits" in master.log_text()
     wait_synced(master, replica)
     same_data(master, replica)
+
+
+# MARK: - FAILOVER
+
+@pytest.mark.parametrize("other_kind", ["apus", "redis"])
+def test_failover_hands_mastership_over_without_losing_a_write(servers, other_kind):
+    master = servers.new("apus", args=FAST)
+    target = servers.new("apus", args=FAST)
+    other = servers.new(other_kind)
+    follow(target, master)
+    follow(other, master)
+    wait_synced(master, target, other)
+    acked = 0
+    with Writer(master, seed=5) as w:
+        time.sleep(0.3)
+        m = master.client()
+        assert m.execute_command("FAILOVER", "TO", "127.0.0.1", target.port, "TIMEOUT", 5000) == b"OK"
+        wait_for(lambda: info(target)["role"] == "master", timeout=15, what="the target promoted")
+        acked = w.count
+    wait_for(lambda: info(master)["role"] == "slave" and link_up(master), timeout=15, what="old master following")
+    assert info(master)["master_port"] == target.port
+    assert info(master)["master_failover_state"] == "no-failover"
+    # Every write the old master acknowledged is on the new one.
+    wait_synced(target, master)
+    same_data(target, master)
+    st = info(target, "stats")
+    assert st["sync_partial_ok"] >= 1 and st["sync_full"] == 0
+    # The other replica follows the new master too.
+    follow(other, target)
+    target.client().set("after", "1")
+    wait_synced(target, other)
+    same_data(target, other)
+    assert acked > 0
+
+
+def test_failover_errors_and_abort(servers):
+    master = servers.new("apus", args=FAST)
+    m = master.client()
+    with pytest.raises(redis.ResponseError, match="^FAILOVER requires connected replicas.$"):
+        m.execute_command("FAILOVER")
+    with pytest.raises(redis.ResponseError, match="^No failover in progress.$"):
+        m.execute_command("FAILOVER", "ABORT")
+    replica = servers.new("apus")
+    follow(replica, master)
+    wait_synced(master, replica)
+    with pytest.raises(redis.ResponseError, match="^FAILOVER with force option requires both a timeout and target HOST and IP.$"):
+        m.execute_command("FAILOVER", "FORCE")
+    with pytest.raises(redis.ResponseError, match="^FAILOVER target HOST and PORT is not a replica.$"):
+        m.execute_command("FAILOVER", "TO", "127.0.0.1", 1)
+    with pytest.raises(redis.ResponseError, match="^FAILOVER is not valid when server is a replica.$"):
+        replica.client().execute_command("FAILOVER")
+    os.kill(replica.pid, signal.SIGSTOP)
+    try:
+        m.set("x", "1")
+        assert m.execute_command("FAILOVER", "TIMEOUT", 60000) == b"OK"
+        assert info(master)["master_failover_state"] == "waiting-for-sync"
+        with pytest.raises(redis.ResponseError, match="^FAILOVER already in progress.$"):
+            m.execute_command("FAILOVER")
+        with pytest.raises(redis.ResponseError, match="^REPLICAOF not allowed while failing over.$"):
+            m.replicaof("no", "one")
+        assert m.execute_command("FAILOVER", "ABORT") == b"OK"
+        assert info(master)["master_failover_state"] == "no-failover" and info(master)["role"] == "master"
+        assert m.set("y", "1")
+    finally:
+        os.kill(replica.pid, signal.SIGCONT)

@@ -27,6 +27,7 @@ enum CommandHandlers {
             "sync": ReplicationCommands.sync,
             "wait": ReplicationCommands.wait,
             "role": ReplicationCommands.role,
+            "failover": ReplicationCommands.failover,
             // publish/subscribe
             "subscribe": PubSubCommands.subscribe,
             "unsubscribe": PubSubCommands.unsubscribe,

@@ -53,6 +53,18 @@ extension CommandSpecs {
         t.append(cmd("role", 1, [.noScript, .loading, .stale, .fast], 0, 0, 0, acl: "@admin @fast @dangerous",
             group: "server", since: "2.8.12", complexity: "O(1)",
             summary: "Tell whether this server is a master or a replica, with its replication state."))
+        t.append(cmd("failover", -1, [.admin, .noScript, .stale], 0, 0, 0, acl: "@admin @slow @dangerous",
+            group: "server", since: "6.2.0", complexity: "O(1)",
+            summary: "Hand mastership over to a replica once it has every write, then follow it.",
+            args: [
+                .block("target", token: "TO", .optional, args: [
+                    .string("host"),
+                    .integer("port"),
+                    .pureToken("force", "FORCE", .optional),
+                ]),
+                .pureToken("abort", "ABORT", .optional),
+                .integer("milliseconds", token: "TIMEOUT", .optional),
+            ]))
         return t
     }
 }

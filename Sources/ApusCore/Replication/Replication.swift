@@ -81,6 +81,8 @@ public final class ReplicationState {
     var getAckRequested = false
     /// min-replicas-max-lag: replicas online with a recent ACK.
     var goodReplicas = 0
+    /// A FAILOVER in progress (Failover.swift).
+    var failover = Failover()
     /// Clients blocked in WAIT.
     var waitingClients: [Client] = []
     /// A diskless transfer: the pipe the save thread writes the RDB into, the

@@ -5,6 +5,10 @@
 enum ReplicationCommands {
     static func replicaof(_ c: Client) {
         let s = c.server
+        if s.repl.failover.state != .none {
+            c.addReplyError("ERR REPLICAOF not allowed while failing over.")
+            return
+        }
         if c.argEquals(1, "no") && c.argEquals(2, "one") {
             if s.isReplica {
                 s.replicationUnsetMaster()
@@ -33,6 +37,7 @@ enum ReplicationCommands {
     }
 
     static func replconf(_ c: Client) { c.server.replconfCommand(c) }
+    static func failover(_ c: Client) { Server.failoverCommand(c) }
     static func psync(_ c: Client) { c.server.syncCommand(c, psync: true) }
     static func sync(_ c: Client) { c.server.syncCommand(c, psync: false) }
 

@@ -96,6 +96,24 @@ extension Server {
 
     func syncCommand(_ c: Client, psync: Bool) {
         if c.flags.contains(.replica) { return }
+        // PSYNC <id> <offset> FAILOVER: our master hands over to us (FAILOVER).
+        if psync && c.argc > 3 && c.argEquals(3, "failover") {
+            log(.warning, "Failover request received for replid \(c.argString(1)).")
+            if !isReplica {
+                c.addReplyError("ERR PSYNC FAILOVER can't be sent to a master.")
+                return
+            }
+            if c.argString(1).lowercased() != replicationId {
+                c.addReplyError("ERR PSYNC FAILOVER replid must match my replid.")
+                return
+            }
+            replicationUnsetMaster()
+            log(.notice, "MASTER MODE enabled (failover request from '\(clientInfoString(c))')")
+        }
+        if repl.failover.state != .none {
+            c.addReplyError("NOMASTERLINK Can't SYNC while failing over")
+            return
+        }
         if isReplica && repl.linkState != .connected {
             c.addReplyError("NOMASTERLINK Can't SYNC while not connected with my master")
             return
@@ -656,7 +674,9 @@ extension Server {
         let now = mstime / 1000
         replicaLinkCron(now: now)
         let r = repl
-        if !r.replicas.isEmpty && r.cronLoops % max(config.replPingReplicaPeriod, 1) == 0 && !isReplica {
+        // No PING while a failover waits for the replicas to match our offset.
+        if !r.replicas.isEmpty && r.cronLoops % max(config.replPingReplicaPeriod, 1) == 0 && !isReplica
+            && r.failover.state == .none {
             let ping: StaticString = "*1\r\n$4\r\nPING\r\n"
             feedReplicationStream(raw: UnsafeRawBufferPointer(start: ping.utf8Start, count: ping.utf8CodeUnitCount))
         }

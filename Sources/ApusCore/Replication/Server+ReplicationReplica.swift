@@ -241,7 +241,10 @@ extension Server {
     private func sendPsync() {
         if let cm = repl.cachedMaster {
             log(.notice, "Trying a partial resynchronization (request \(cm.replid):\(cm.offset + 1)).")
-            sendToMaster(["PSYNC", cm.replid, String(cm.offset + 1)])
+            var cmd = ["PSYNC", cm.replid, String(cm.offset + 1)]
+            // A master handing over asks its replica to take over.
+            if repl.failover.state == .inProgress { cmd.append("FAILOVER") }
+            sendToMaster(cmd)
         } else {
             log(.notice, "Partial resynchronization not possible (no cached master)")
             sendToMaster(["PSYNC", "?", "-1"])
@@ -250,6 +253,14 @@ extension Server {
     }
 
     private func psyncReply(_ line: String) {
+        if repl.failover.state == .inProgress {
+            if line.hasPrefix("+FULLRESYNC") || line.hasPrefix("+CONTINUE") {
+                clearFailoverState()
+            } else {
+                abortFailover("Failover target rejected psync request")
+                return
+            }
+        }
         if line.hasPrefix("+FULLRESYNC") {
             let parts = line.split(separator: " ")
             guard parts.count >= 3, parts[1].count == 40, let off = Int64(parts[2]) else {

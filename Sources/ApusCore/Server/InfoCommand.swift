@@ -350,7 +350,7 @@ public enum ServerInfo {
             f.add("slave\(id)", "ip=\(ip),port=\(p.listeningPort),state=\(state),offset=\(p.ackOffset),lag=\(lag)")
             id += 1
         }
-        f.add("master_failover_state", "no-failover")
+        f.add("master_failover_state", r.failover.state.text)
         f.add("master_replid", s.replicationId)
         f.add("master_replid2", r.replid2)
         f.add("master_repl_offset", r.buffer.offset)

@@ -31,7 +31,8 @@ extension Server {
         databasesCron()
         persistenceCron()
         aofCron()
-        if runEvery(ms: 1000) { replicationCron() }
+        // Faster while a failover is on, so the handshake with the new master progresses.
+        if runEvery(ms: repl.failover.state != .none ? 100 : 1000) { replicationCron() }
     }
 
     /// True once every `ms` milliseconds of cron time (Redis's run_with_period).

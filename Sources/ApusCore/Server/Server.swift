@@ -226,6 +226,7 @@ public final class Server {
         keyspace.compactMaterialized()
         // GETACK for WAIT goes out with this turn's writes; WAITs already satisfied end.
         if !repl.replicas.isEmpty || !repl.waitingClients.isEmpty { replicationBeforeSleep() }
+        if repl.failover.state != .none { updateFailoverStatus() }
         // The AOF is written (and with appendfsync always, synced) before any reply of
         // this turn leaves: nothing is acknowledged that a crash could lose.
         flushAOFBeforeReplies()
