@@ -467,3 +467,58 @@ def test_failover_errors_and_abort(servers):
         assert m.set("y", "1")
     finally:
         os.kill(replica.pid, signal.SIGCONT)
+
+
+# MARK: - SHUTDOWN waits for replicas
+
+def test_shutdown_waits_for_a_lagging_replica(servers):
+    master = servers.new("apus", args=FAST)
+    replica = servers.new("apus")
+    follow(replica, master)
+    wait_synced(master, replica)
+    os.kill(replica.pid, signal.SIGSTOP)
+    m = master.client()
+    for i in range(200):
+        m.set(f"k{i}", i)
+    done = []
+    t = threading.Thread(target=lambda: done.append(_shutdown(master)), daemon=True)
+    t.start()
+    wait_for(lambda: "Waiting for replicas before shutting down." in master.log_text(), what="the wait")
+    assert master.alive()
+    os.kill(replica.pid, signal.SIGCONT)
+    assert master.wait_exit(15) == 0
+    t.join(5)
+    assert replica.client().get("k199") == b"199"
+
+
+def test_shutdown_abort_resumes_writes(servers):
+    master = servers.new("apus", args=FAST)
+    replica = servers.new("apus")
+    follow(replica, master)
+    wait_synced(master, replica)
+    os.kill(replica.pid, signal.SIGSTOP)
+    try:
+        m = master.client()
+        m.set("a", "1")
+        with pytest.raises(redis.ResponseError, match="^No shutdown in progress.$"):
+            m.execute_command("SHUTDOWN", "ABORT")
+        errors = []
+        t = threading.Thread(target=lambda: errors.append(_shutdown(master)), daemon=True)
+        t.start()
+        wait_for(lambda: "Waiting for replicas before shutting down." in master.log_text(), what="the wait")
+        assert m.execute_command("SHUTDOWN", "ABORT") is True
+        t.join(5)
+        assert errors and "Errors trying to SHUTDOWN" in errors[0]
+        assert m.set("b", "2") and master.alive()
+    finally:
+        os.kill(replica.pid, signal.SIGCONT)
+
+
+def _shutdown(srv) -> str:
+    try:
+        srv.client().shutdown()
+    except redis.ConnectionError:
+        return "closed"
+    except redis.ResponseError as e:
+        return str(e)
+    return "returned"

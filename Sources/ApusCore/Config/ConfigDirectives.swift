@@ -236,6 +236,8 @@ public enum ConfigDirectives {
 
         // Security
         string("requirepass", [.sensitive], \.requirepass, def: nil, emptyIsNull: true),
+        // The length ACL LOG will keep (ACL users come in stage 3; the value is kept).
+        unsigned("acllog-max-len", [], \.acllogMaxLen, 0, UInt64(Int.max), def: 128),
         stringEnum("enable-protected-configs", [.immutable], \.enableProtectedConfigs, values: protectedAction, def: "no"),
         stringEnum("enable-debug-command", [.immutable], \.enableDebugCommand, values: protectedAction, def: "no"),
         stringEnum("enable-module-command", [.immutable], \.enableModuleCommand, values: protectedAction, def: "no"),

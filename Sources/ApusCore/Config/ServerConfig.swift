@@ -174,6 +174,7 @@ public final class ServerConfig {
 
     // MARK: - Security
     public var requirepass: String = ""
+    public var acllogMaxLen: Int = 128
     public var enableDebugCommand: String = "no"       // yes | no | local
     public var enableProtectedConfigs: String = "no"
     public var enableModuleCommand: String = "no"

@@ -69,15 +69,23 @@ enum PersistenceCommands {
             c.addReplySyntaxError()
             return
         }
+        let s = c.server
         if abort {
-            // Without replicas a shutdown never waits, so there is never one to abort.
-            c.addReplyError("ERR No shutdown in progress.")
+            if s.shutdownDeadlineMs == 0 {
+                c.addReplyError("ERR No shutdown in progress.")
+                return
+            }
+            s.log(.warning, "Shutdown manually aborted.")
+            s.cancelShutdown(error: "ERR Errors trying to SHUTDOWN. Check logs.")
+            c.addReplyOK()
             return
         }
-        let s = c.server
         if s.loading { flags.insert(.noSave) }
-        if s.prepareForShutdown(flags) {
-            s.exitNow()
+        if s.requestShutdown(flags) {
+            // Waiting for replicas: the caller gets no reply unless the shutdown fails.
+            s.blockForKeys(c, keys: 0..<0, type: .string, deadline: 0)
+            s.shutdownWaiters.append(c)
+            return
         }
         c.addReplyError("ERR Errors trying to SHUTDOWN. Check logs.")
     }

@@ -33,6 +33,7 @@ extension Server {
         aofCron()
         // Faster while a failover is on, so the handshake with the new master progresses.
         if runEvery(ms: repl.failover.state != .none ? 100 : 1000) { replicationCron() }
+        if shutdownDeadlineMs != 0 { shutdownCron() }
     }
 
     /// True once every `ms` milliseconds of cron time (Redis's run_with_period).

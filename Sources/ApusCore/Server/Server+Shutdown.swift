@@ -1,7 +1,10 @@
 // Orderly shutdown (Redis's prepareForShutdown/finishShutdown): on SHUTDOWN or a
 // signal, abort a running background save or AOF rewrite, write and fsync the AOF,
 // save when save points are configured (or SAVE is asked) unless NOSAVE, remove the
-// pid file and unix socket, then exit.
+// pid file and unix socket, then exit. A master whose replicas have not acknowledged
+// its whole stream first pauses writes and waits for them, up to shutdown-timeout
+// seconds (not with NOW), so a replica taking over has every write; SHUTDOWN ABORT
+// ends the wait.
 
 import Glibc
 
@@ -19,6 +22,60 @@ extension Server {
     /// FORCE was not given (the server keeps running, as Redis does).
     public func prepareForShutdown(_ flags: ShutdownFlags) -> Bool {
         log(.warning, "User requested shutdown...")
+        return finishShutdown(flags)
+    }
+
+    /// SHUTDOWN or a signal: true when the shutdown now waits for lagging replicas
+    /// (the server exits from the cron later); otherwise it exits, or returns false
+    /// when it could not (a failed save).
+    func requestShutdown(_ flags: ShutdownFlags) -> Bool {
+        if shutdownDeadlineMs != 0 { return true }
+        log(.warning, "User requested shutdown...")
+        if !flags.contains(.now) && config.shutdownTimeout != 0 && !readyToShutdown {
+            shutdownDeadlineMs = mstime + Int64(config.shutdownTimeout) * 1000
+            shutdownFlags = flags
+            repl.getAckRequested = true
+            pauseClients(untilMs: Int64.max, writesOnly: true)
+            log(.notice, "Waiting for replicas before shutting down.")
+            return true
+        }
+        if finishShutdown(flags) { exitNow() }
+        return false
+    }
+
+    /// Every replica acknowledged the whole stream (isReadyToShutdown).
+    var readyToShutdown: Bool {
+        repl.replicas.allSatisfy { $0.peer?.ackOffset == repl.buffer.offset }
+    }
+
+    /// From the cron while a shutdown waits: exit once the replicas caught up or the
+    /// time is up; if exiting fails, the waiting SHUTDOWN callers get the error.
+    func shutdownCron() {
+        guard shutdownDeadlineMs != 0, mstime >= shutdownDeadlineMs || readyToShutdown else { return }
+        for c in repl.replicas where c.peer?.ackOffset != repl.buffer.offset {
+            let p = c.peer
+            log(.warning, "Lagging replica \(replicaName(c)) reported offset \(p?.ackOffset ?? 0) behind master, lag=\(mstime / 1000 - (p?.ackTime ?? 0)), state=\(p?.state == .online ? "online" : "wait_bgsave").")
+        }
+        if finishShutdown(shutdownFlags) { exitNow() }
+        cancelShutdown(error: "ERR Errors trying to SHUTDOWN. Check logs.")
+    }
+
+    /// Ends a waiting shutdown (SHUTDOWN ABORT, or a failure): writes resume and the
+    /// blocked SHUTDOWN callers get `error`.
+    func cancelShutdown(error: String) {
+        shutdownDeadlineMs = 0
+        unpauseClients()
+        let waiters = shutdownWaiters
+        shutdownWaiters.removeAll()
+        for c in waiters where clientIsConnected(c) && c.flags.contains(.blocked) {
+            c.addReplyError(error)
+            unblockClient(c)
+        }
+    }
+
+    /// Saves, flushes and cleans up; true when the process may exit.
+    func finishShutdown(_ flags: ShutdownFlags) -> Bool {
+        shutdownDeadlineMs = 0
         if snapshotJob?.isRDB == true {
             log(.warning, "There is a background save in progress on a helper thread. Aborting it!")
             abortBackgroundSave()
@@ -70,7 +127,7 @@ extension Server {
     /// Called by the loop when a signal asked for shutdown; false means "keep running".
     func finishShutdown() -> Bool {
         shutdownAsap = false
-        if prepareForShutdown(shutdownFlags) { exitNow() }
+        if requestShutdown(shutdownFlags) { return false }
         log(.warning, "Signal received but errors trying to shut down the server, check the logs for more information")
         return false
     }

@@ -101,6 +101,10 @@ public final class Server {
     var serveClientsWhileLoading = false
     var originalOomScoreAdj: Int?
     public var shutdownAsap = false
+    /// A shutdown waits for replicas until then (unix ms); 0 when none waits.
+    var shutdownDeadlineMs: Int64 = 0
+    /// SHUTDOWN callers blocked while it waits.
+    var shutdownWaiters: [Client] = []
     var shutdownFlags: ShutdownFlags = []
     public var slowlog = SlowLog()
     public var latency = LatencyMonitor()
