@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import random
 import signal
+import subprocess
 import threading
 import time
 
@@ -522,3 +523,31 @@ def _shutdown(srv) -> str:
     except redis.ResponseError as e:
         return str(e)
     return "returned"
+
+
+# MARK: - redis-cli's replication modes
+
+def test_redis_cli_rdb_and_replica_modes(servers, tmp_path):
+    master = servers.new("apus", args=FAST)
+    m = master.client()
+    m.mset({"a": "1", "b": "2"})
+    out = tmp_path / "dump.rdb"
+    p = subprocess.run(["redis-cli", "-p", str(master.port), "--rdb", str(out)], capture_output=True, text=True, timeout=30)
+    assert p.returncode == 0 and "Transfer finished with success" in p.stderr, p.stderr
+    check = subprocess.run(["redis-check-rdb", str(out)], capture_output=True, text=True)
+    assert "RDB looks OK" in check.stdout and "2 keys read" in check.stdout
+    # rdb-only: the connection is closed after the file, nothing stays attached.
+    wait_for(lambda: info(master)["connected_slaves"] == 0, what="rdb-only replica gone")
+    cli = subprocess.Popen(["redis-cli", "-p", str(master.port), "--replica"], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for(lambda: info(master).get("slave0", {}).get("state") == "online", timeout=15, what="cli replica online")
+        time.sleep(1.5)   # redis-cli waits a second before its ACK starts the stream
+        m.set("c", "3")
+        m.execute_command("SELECT", 0)
+        time.sleep(0.5)
+    finally:
+        cli.terminate()
+    text, err = cli.communicate(timeout=10)
+    assert "discarding bytes of bulk transfer" in err and "SYNC done" in err
+    assert '"SELECT","0"\n"SET","c","3"' in text

@@ -22,8 +22,13 @@ final class ReplicaPeer {
     var state: ReplicaSyncState = .waitBgsaveStart
     var capaEOF = false
     var capaPSYNC2 = false
-    /// Came with SYNC (no offsets, no ACKs: redis-cli --replica).
+    /// Came with SYNC (no offsets, no ACKs: old replicas).
     var prePSYNC = false
+    /// REPLCONF rdb-only 1: the RDB and nothing after it (redis-cli --rdb).
+    var rdbOnly = false
+    /// REPLCONF rdb-filter-only: the RDB without keys (redis-cli --replica,
+    /// --functions-rdb); such replicas get a snapshot of their own.
+    var excludeData = false
     var listeningPort = 0
     var announcedIP: String?
     var ackOffset: Int64 = 0

@@ -122,8 +122,12 @@ extension Server {
             c.addReplyError("ERR SYNC and PSYNC are invalid with pending output")
             return
         }
-        log(.notice, "Replica \(replicaName(c)) asks for synchronization")
         let peer = c.replconf ?? ReplicaPeer()
+        if peer.excludeData && !peer.capaEOF {
+            c.addReplyError("ERR Filtered replica requires EOF capability")
+            return
+        }
+        log(.notice, "Replica \(replicaName(c)) asks for synchronization")
         c.replconf = nil
         if psync {
             guard let off = c.argInt64(2) else {
@@ -156,7 +160,7 @@ extension Server {
             // A disk save is running: ride along if it already serves a replica (its
             // differences are being kept from the same cut).
             if let other = repl.replicas.first(where: { $0.peer?.state == .waitBgsaveEnd && $0 !== c }),
-               let op = other.peer {
+               let op = other.peer, op.excludeData == peer.excludeData {
                 setupReplicaForFullResync(c, offset: op.initialOffset)
                 log(.notice, "Waiting for end of BGSAVE for SYNC")
             } else {
@@ -164,7 +168,7 @@ extension Server {
             }
         } else if snapshotJob?.kind == .replicaSockets || repl.pipeFd >= 0 {
             log(.notice, "Current BGSAVE has socket target. Waiting for next BGSAVE for SYNC")
-        } else if config.replDisklessSync && peer.capaEOF && config.replDisklessSyncDelay > 0 {
+        } else if (config.replDisklessSync || peer.excludeData) && peer.capaEOF && config.replDisklessSyncDelay > 0 {
             log(.notice, "Delay next BGSAVE for diskless SYNC")
         } else if snapshotJob == nil {
             startBgsaveForReplication()
@@ -226,8 +230,13 @@ extension Server {
     /// Starts the snapshot for the replicas waiting for one: streamed to their sockets
     /// when diskless sync is on and all of them take the EOF form, else saved to disk.
     func startBgsaveForReplication() {
-        let waiting = repl.replicas.filter { $0.peer?.state == .waitBgsaveStart }
-        if waiting.isEmpty { return }
+        // One snapshot serves the replicas with the first one's requirements.
+        guard let first = repl.replicas.first(where: { $0.peer?.state == .waitBgsaveStart })?.peer else { return }
+        let waiting = repl.replicas.filter { $0.peer?.state == .waitBgsaveStart && $0.peer?.excludeData == first.excludeData }
+        if first.excludeData {
+            sendEmptyRDB(to: waiting)
+            return
+        }
         let socket = config.replDisklessSync && waiting.allSatisfy { $0.peer!.capaEOF }
         log(.notice, "Starting BGSAVE for SYNC with target: \(socket ? "replicas sockets" : "disk")")
         let ok = socket ? startSocketSave(for: waiting) : startBackgroundSave()
@@ -242,6 +251,25 @@ extension Server {
         }
         if !socket {
             for c in waiting { setupReplicaForFullResync(c, offset: repl.buffer.offset) }
+        }
+    }
+
+    /// A filtered RDB without keys (rdb-filter-only): header, aux fields, end and
+    /// checksum, in the `$EOF:` form, with no snapshot to take.
+    private func sendEmptyRDB(to waiting: [Client]) {
+        log(.notice, "Starting BGSAVE for SYNC with target: replicas sockets")
+        let keys = makeRDBKeyWriter()
+        keys.finish(checksum: config.rdbchecksum)
+        var rdb: [UInt8] = []
+        keys.encoder.drainBuffered { rdb += $0 }
+        let mark = Server.randomHex(40)
+        for c in waiting {
+            setupReplicaForFullResync(c, offset: repl.buffer.offset)
+            c.addReplyRawString("$EOF:\(mark)\r\n")
+            rdb.withUnsafeBytes { c.reply.append($0) }
+            c.addReplyRawString(mark)
+            c.peer?.streamOnAck = true
+            replicaPutOnline(c)
         }
     }
 
@@ -368,8 +396,8 @@ extension Server {
             if ok {
                 c.reply.append(repl.pipeMark.withUnsafeBytes { $0 })
                 if !c.queuedForWrite { c.queuedForWrite = true; clientsPendingWrite.append(c) }
-                replicaPutOnline(c)
                 p.streamOnAck = true
+                replicaPutOnline(c)
             } else {
                 log(.warning, "Closing replica \(replicaName(c)): its diskless transfer failed")
                 freeClientAsync(c)
@@ -410,6 +438,13 @@ extension Server {
     /// The RDB reached the replica (replicaPutOnline).
     func replicaPutOnline(_ c: Client) {
         guard let p = c.peer else { return }
+        if p.rdbOnly {
+            // It wanted the RDB alone: the connection closes once it is written.
+            log(.notice, "RDB transfer completed, rdb only replica (\(replicaName(c))) should be disconnected asap")
+            c.flags.insert(.closeAfterReply)
+            p.streamOnAck = false
+            return
+        }
         p.state = .online
         p.ackTime = mstime / 1000
         refreshGoodReplicasCount()
@@ -464,7 +499,7 @@ extension Server {
                 close(p.rdbFd)
                 p.rdbFd = -1
                 replicaPutOnline(c)
-                p.streaming = true
+                p.streaming = !p.rdbOnly
                 progressed = true
                 continue
             }
@@ -496,6 +531,10 @@ extension Server {
         }
         stats.ioWritesProcessed += 1
         let pending = c.reply.readableBytes > 0 || p.state == .sendBulk || (p.streaming && p.position <= repl.buffer.offset)
+        if !pending && c.flags.contains(.closeAfterReply) {
+            freeClient(c)
+            return
+        }
         let token = Token.make(kind: .client, registration: c.registration, fd: c.fd)
         if pending && !c.flags.contains(.writeHandlerInstalled) {
             c.flags.insert(.writeHandlerInstalled)
@@ -557,6 +596,14 @@ extension Server {
                     c.addReplyError("ERR value is out of range, must be positive")
                     return
                 }
+                conf.rdbOnly = v == 1
+            } else if c.argEquals(j, "rdb-filter-only") {
+                // Only "functions" may be kept; the keys never are.
+                for f in c.argString(j + 1).split(separator: " ") where f.lowercased() != "functions" {
+                    c.addReplyError("ERR Unsupported rdb-filter-only option: \(f)")
+                    return
+                }
+                conf.excludeData = true
             } else {
                 c.addReplyError("ERR Unrecognized REPLCONF option: \(c.argString(j))")
                 return
