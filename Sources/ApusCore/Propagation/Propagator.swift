@@ -164,22 +164,34 @@ public final class Propagator {
     private static let multi: StaticString = "*1\r\n$5\r\nMULTI\r\n"
     private static let exec: StaticString = "*1\r\n$4\r\nEXEC\r\n"
 
+    /// The unit being handed over and one consumer's share of it, kept between units
+    /// so that a flush allocates nothing once warm.
+    private var unit: [PropagatedCommand] = []
+    private var share: [PropagatedCommand] = []
+
     private func flushPending() {
         let base = pending.base
-        var unit = records.map {
-            PropagatedCommand(db: $0.db, targets: $0.targets,
-                              resp: UnsafeRawBufferPointer(start: base + $0.start, count: $0.end - $0.start))
+        unit.removeAll(keepingCapacity: true)
+        let wrap = records.count > 1 && !noMulti
+        // MULTI in the first command's database, so a SELECT goes before it; EXEC in
+        // the last one's, so none goes between.
+        if wrap { unit.append(PropagatedCommand(db: records[0].db, targets: .all, resp: Propagator.bytes(Propagator.multi))) }
+        var targets: PropagationTargets = []
+        for r in records {
+            unit.append(PropagatedCommand(db: r.db, targets: r.targets,
+                                          resp: UnsafeRawBufferPointer(start: base + r.start, count: r.end - r.start)))
+            targets.formUnion(r.targets)
         }
-        propagatedCount += unit.count
-        if unit.count > 1 && !noMulti {
-            // MULTI in the first command's database, so a SELECT goes before it; EXEC
-            // in the last one's, so none goes between.
-            unit.insert(PropagatedCommand(db: unit[0].db, targets: .all, resp: Propagator.bytes(Propagator.multi)), at: 0)
-            unit.append(PropagatedCommand(db: unit[unit.count - 1].db, targets: .all, resp: Propagator.bytes(Propagator.exec)))
-        }
+        if wrap { unit.append(PropagatedCommand(db: records[records.count - 1].db, targets: .all, resp: Propagator.bytes(Propagator.exec))) }
+        propagatedCount += records.count
         for c in consumers {
-            let mine = unit.filter { !$0.targets.isDisjoint(with: c.target) }
-            if !mine.isEmpty { c.feed(mine) }
+            if unit.allSatisfy({ !$0.targets.isDisjoint(with: c.target) }) {
+                c.feed(unit)
+                continue
+            }
+            share.removeAll(keepingCapacity: true)
+            for u in unit where !u.targets.isDisjoint(with: c.target) { share.append(u) }
+            if !share.isEmpty { c.feed(share) }
         }
         records.removeAll(keepingCapacity: true)
         pending.reset(shrinkTo: 64 * 1024)

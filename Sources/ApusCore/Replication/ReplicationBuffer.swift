@@ -44,6 +44,8 @@ final class ReplicationBuffer {
     var backlogSize: Int = 1024 * 1024
     /// Bytes allocated for blocks (mem_total_replication_buffers).
     private(set) var allocatedBytes = 0
+    /// A block was added since the last trim (only then can the backlog move).
+    private(set) var grewBlock = false
 
     deinit { blocks.removeAll() }
 
@@ -86,6 +88,7 @@ final class ReplicationBuffer {
                 let b = Block(capacity: ReplicationBuffer.blockSize, start: offset + 1)
                 blocks.append(b)
                 allocatedBytes += b.capacity
+                grewBlock = true
             }
             let b = blocks[blocks.count - 1]
             let n = min(left, b.capacity - b.used)
@@ -110,6 +113,7 @@ final class ReplicationBuffer {
     /// least `backlogSize`, then frees the blocks no one needs: those before both the
     /// backlog and `oldestReader` (the smallest replica position, if any).
     func trim(oldestReader: Int64?) {
+        grewBlock = false
         let size = Int64(max(backlogSize, ReplicationBuffer.minBacklogSize))
         var i = blocks.firstIndex { $0.end > backlogStart } ?? blocks.count
         while i < blocks.count - 1 {

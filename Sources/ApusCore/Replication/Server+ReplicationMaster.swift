@@ -14,16 +14,22 @@ final class ReplicationFeed: PropagationConsumer {
     unowned let server: Server
     init(server: Server) { self.server = server }
     var target: PropagationTargets { .replicas }
-    private var scratch = ByteBuffer(capacity: 4096)
-    deinit { scratch.free() }
+    private var select = ByteBuffer(capacity: 64)
+    deinit { select.free() }
 
+    /// Written straight into the shared buffer, with a SELECT whenever the database
+    /// changes (as CommandStreamWriter does for the AOF).
     func feed(_ commands: [PropagatedCommand]) {
         let r = server.repl
-        var writer = CommandStreamWriter(selectedDB: r.streamDB)
-        writer.append(commands, into: &scratch)
-        r.streamDB = writer.selectedDB
-        r.buffer.append(scratch.readableView)
-        scratch.reset(shrinkTo: 64 * 1024)
+        for c in commands {
+            if c.db != r.streamDB {
+                select.reset(shrinkTo: 64)
+                RESPCommandEncoder.append([Array("SELECT".utf8), Numbers.ll2string(Int64(c.db))], into: &select)
+                r.buffer.append(select.readableView)
+                r.streamDB = c.db
+            }
+            r.buffer.append(c.resp)
+        }
         server.replicationStreamGrew()
     }
 }
@@ -74,7 +80,8 @@ extension Server {
                 clientsPendingWrite.append(c)
             }
         }
-        repl.buffer.trim(oldestReader: oldest)
+        // The backlog only needs trimming once it grew by a block.
+        if repl.buffer.grewBlock { repl.buffer.trim(oldestReader: oldest) }
         if !repl.replicas.isEmpty { checkReplicaOutputLimits() }
     }
 
@@ -82,6 +89,7 @@ extension Server {
     /// replica still has to receive.
     func checkReplicaOutputLimits() {
         for c in repl.replicas where c.peer?.state != .waitBgsaveStart {
+            if replicaPendingStream(c) + c.reply.readableBytes < outputLimitFloor { continue }
             closeClientOnOutputBufferLimitReached(c)
         }
     }
@@ -531,9 +539,12 @@ extension Server {
         }
         stats.ioWritesProcessed += 1
         let pending = c.reply.readableBytes > 0 || p.state == .sendBulk || (p.streaming && p.position <= repl.buffer.offset)
-        if !pending && c.flags.contains(.closeAfterReply) {
-            freeClient(c)
-            return
+        if !pending {
+            c.softLimitReachedAt = 0
+            if c.flags.contains(.closeAfterReply) {
+                freeClient(c)
+                return
+            }
         }
         let token = Token.make(kind: .client, registration: c.registration, fd: c.fd)
         if pending && !c.flags.contains(.writeHandlerInstalled) {

@@ -439,7 +439,11 @@ extension Server {
         log(.notice, "MASTER <-> REPLICA sync: Flushing old data")
         _ = keyspace.flushAll(async: config.replicaLazyFlush)
         log(.notice, "MASTER <-> REPLICA sync: Loading DB in memory")
-        if !loadDataFromDisk(mustExist: true) {
+        // Clients are answered -LOADING meanwhile, never served a half-loaded dataset.
+        serveClientsWhileLoading = true
+        let loaded = loadDataFromDisk(mustExist: true)
+        serveClientsWhileLoading = false
+        if !loaded {
             log(.warning, "Failed trying to load the MASTER synchronization DB from disk, check server logs.")
             close(fd)
             repl.linkState = .connect
