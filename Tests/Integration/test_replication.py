@@ -228,9 +228,9 @@ def test_replica_keeps_expired_keys_until_the_master_deletes_them(servers):
 
 # MARK: - Partial resync
 
-@pytest.mark.parametrize("replica_kind", ["apus", "redis"])
-def test_killed_link_resumes_with_a_partial_resync(servers, replica_kind):
-    master = servers.new("apus", args=FAST)
+@pytest.mark.parametrize("master_kind,replica_kind", [("apus", "apus"), ("apus", "redis"), ("redis", "apus")])
+def test_killed_link_resumes_with_a_partial_resync(servers, master_kind, replica_kind):
+    master = servers.new(master_kind, args=FAST)
     replica = servers.new(replica_kind)
     follow(replica, master)
     wait_synced(master, replica)
@@ -293,9 +293,9 @@ def test_replica_restarted_from_its_rdb_resumes_partially(servers):
 
 # MARK: - Promotion, chains
 
-@pytest.mark.parametrize("other_kind", ["apus", "redis"])
-def test_promoted_replica_lets_the_others_continue_partially(servers, other_kind):
-    master = servers.new("apus", args=FAST)
+@pytest.mark.parametrize("master_kind,other_kind", [("apus", "apus"), ("apus", "redis"), ("redis", "redis")])
+def test_promoted_replica_lets_the_others_continue_partially(servers, master_kind, other_kind):
+    master = servers.new(master_kind, args=FAST)
     promoted = servers.new("apus", args=FAST)
     other = servers.new(other_kind)
     follow(promoted, master)
@@ -551,3 +551,70 @@ def test_redis_cli_rdb_and_replica_modes(servers, tmp_path):
     text, err = cli.communicate(timeout=10)
     assert "discarding bytes of bulk transfer" in err and "SYNC done" in err
     assert '"SELECT","0"\n"SET","c","3"' in text
+
+
+# MARK: - Authentication, AOF, big values, CONFIG REWRITE
+
+@pytest.mark.parametrize("master_kind,replica_kind", [("apus", "redis"), ("redis", "apus"), ("apus", "apus")])
+def test_masterauth_against_a_password_protected_master(servers, master_kind, replica_kind):
+    master = servers.new(master_kind, args=FAST + ["--requirepass", "s3cret"])
+    replica = servers.new(replica_kind, args=["--masterauth", "s3cret"])
+    m = master.client(password="s3cret")
+    m.set("a", "1")
+    follow(replica, master)
+    wait_for(lambda: link_up(replica), timeout=20, what="link up")
+    wait_for(lambda: replica.client().get("a") == b"1", what="data")
+    bad = servers.new(replica_kind, args=["--masterauth", "wrong"])
+    follow(bad, master)
+    time.sleep(1.5)
+    assert not link_up(bad)
+
+
+def test_replica_with_aof_keeps_the_synced_data_across_a_restart(servers):
+    master = servers.new("apus", args=FAST)
+    replica = servers.new("apus", args=["--appendonly", "yes", "--appendfsync", "always"])
+    m = master.client()
+    m.mset({"a": "1", "b": "2"})
+    follow(replica, master)
+    wait_synced(master, replica)
+    m.rpush("l", "x", "y")
+    wait_synced(master, replica)
+    wait_for(lambda: info(replica, "persistence")["aof_rewrite_in_progress"] == 0, what="AOF base written")
+    workdir = replica.dir
+    replica.stop()
+    again = servers.new("apus", workdir=workdir, args=["--appendonly", "yes"])
+    r = again.client()
+    assert r.mget("a", "b") == [b"1", b"2"] and r.lrange("l", 0, -1) == [b"x", b"y"]
+
+
+def test_values_larger_than_a_buffer_block(servers):
+    master = servers.new("apus", args=FAST)
+    replicas = [servers.new("apus"), servers.new("redis")]
+    m = master.client()
+    big = os.urandom(200_000)
+    m.set("before", big)
+    for r in replicas:
+        follow(r, master)
+    wait_synced(master, *replicas)
+    for i in range(20):
+        m.set(f"big{i}", big[i:])
+        m.hset("h", f"f{i}", big[: 50_000 + i])
+    wait_synced(master, *replicas)
+    for r in replicas:
+        same_data(master, r)
+
+
+def test_config_rewrite_keeps_the_replicaof_line(servers, tmp_path):
+    master = servers.new("apus", args=FAST)
+    conf = tmp_path / "replica.conf"
+    conf.write_text("port 0\n")
+    replica = servers.new("apus", conf=str(conf))
+    follow(replica, master)
+    r = replica.client()
+    assert r.config_get("replicaof") == {"replicaof": f"127.0.0.1 {master.port}"}
+    r.config_rewrite()
+    assert f"replicaof 127.0.0.1 {master.port}" in conf.read_text()
+    r.replicaof("no", "one")
+    assert r.config_get("replicaof") == {"replicaof": ""}
+    r.config_rewrite()
+    assert "replicaof" not in conf.read_text()
