@@ -295,6 +295,12 @@ int apus_set_nonblock(int fd) {
     return fcntl(fd, F_SETFL, flags | O_NONBLOCK);
 }
 
+int apus_set_blocking(int fd) {
+    int flags = fcntl(fd, F_GETFL);
+    if (flags == -1) return -1;
+    return fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+}
+
 int apus_fcntl_cloexec(int fd) { return fcntl(fd, F_SETFD, FD_CLOEXEC); }
 
 size_t apus_malloc_usable_size(void *p) { return malloc_usable_size(p); }

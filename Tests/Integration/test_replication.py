@@ -618,3 +618,70 @@ def test_config_rewrite_keeps_the_replicaof_line(servers, tmp_path):
     assert r.config_get("replicaof") == {"replicaof": ""}
     r.config_rewrite()
     assert "replicaof" not in conf.read_text()
+
+
+# MARK: - repl-diskless-load
+
+@pytest.mark.parametrize("mode", ["on-empty-db", "swapdb"])
+@pytest.mark.parametrize("master_kind,diskless", [("apus", "yes"), ("apus", "no"), ("redis", "yes")])
+def test_diskless_load_modes(servers, mode, master_kind, diskless):
+    master = servers.new(master_kind, args=FAST + ["--repl-diskless-sync", diskless])
+    replica = servers.new("apus", args=["--repl-diskless-load", mode])
+    replica.client().set("old", "data")
+    w = Writer(master, seed=21)
+    for _ in range(1500):
+        w.step()
+    with w:
+        follow(replica, master)
+        wait_for(lambda: link_up(replica), timeout=30, what="link up")
+        time.sleep(0.3)
+    wait_synced(master, replica)
+    same_data(master, replica)
+    log = replica.log_text()
+    # on-empty-db with data present goes through the dump file; swapdb never does.
+    assert ("receiving streamed RDB" in log or "bytes from master to disk" in log)
+    assert ("from socket" in log or "the master's socket" in log) == (mode == "swapdb")
+
+
+def test_swapdb_restores_the_old_data_when_the_load_fails(servers):
+    """A master that dies in the middle of the payload: with swapdb the replica gets its
+    old data back instead of an empty or half-loaded dataset."""
+    import socket as so
+    lsock = so.socket()
+    lsock.bind(("127.0.0.1", 0))
+    lsock.listen(1)
+    port = lsock.getsockname()[1]
+
+    def fake_master():
+        conn, _ = lsock.accept()
+        buf = b""
+        while b"PSYNC" not in buf or not buf.endswith(b"\r\n"):
+            chunk = conn.recv(4096)
+            if not chunk:
+                return
+            buf += chunk
+            if b"PING" in chunk:
+                conn.sendall(b"+PONG\r\n")
+            for _ in range(chunk.count(b"REPLCONF")):
+                conn.sendall(b"+OK\r\n")
+        mark = b"m" * 40
+        conn.sendall(b"+FULLRESYNC " + b"a" * 40 + b" 0\r\n$EOF:" + mark + b"\r\n"
+                     + b"REDIS0010\xfa\tredis-ver\x067.0.15\xfe\x00\xfb\x02\x00\x00\x01a")
+        time.sleep(0.3)
+        conn.close()
+
+    t = threading.Thread(target=fake_master, daemon=True)
+    t.start()
+    replica = servers.new("apus", args=["--repl-diskless-load", "swapdb"])
+    r = replica.client()
+    r.set("old", "data")
+    r.execute_command("SELECT", 3)
+    r.set("other", "db")
+    r.replicaof("127.0.0.1", port)
+    wait_for(lambda: "Restoring the backup of the old data" in replica.log_text(), timeout=20, what="the restore")
+    t.join(5)
+    lsock.close()
+    r = replica.client()
+    assert r.get("old") == b"data" and r.dbsize() == 1
+    r.execute_command("SELECT", 3)
+    assert r.get("other") == b"db"

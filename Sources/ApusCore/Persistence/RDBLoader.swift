@@ -222,7 +222,10 @@ public final class RDBLoader {
 
     /// Parses an RDB stream from a blocking descriptor, reading it in blocks from its
     /// current position. The descriptor is not closed.
-    public func load<H: RDBLoadHandler>(fd: Int32, into handler: inout H) throws -> RDBLoadSummary {
+    /// `prefix`: bytes of the stream already read from the descriptor (a replica's
+    /// handshake read may take the payload's first bytes). After the parse,
+    /// `unreadBytes()` gives what was read beyond the RDB's end.
+    public func load<H: RDBLoadHandler>(fd: Int32, prefix: [UInt8] = [], into handler: inout H) throws -> RDBLoadSummary {
         reset()
         self.fd = fd
         defer { self.fd = -1 }
@@ -231,12 +234,20 @@ public final class RDBLoader {
             let here = lseek(fd, 0, SEEK_CUR)
             sourceRemaining = here >= 0 ? max(0, Int(st.st_size) - Int(here)) : nil
         }
-        if owned == nil {
-            ownedCapacity = RDBLoader.readBlock
+        if owned == nil || ownedCapacity < prefix.count {
+            owned?.deallocate()
+            ownedCapacity = max(RDBLoader.readBlock, prefix.count)
             owned = .allocate(byteCount: ownedCapacity, alignment: 16)
         }
+        prefix.withUnsafeBytes { if let b = $0.baseAddress { owned!.copyMemory(from: b, byteCount: $0.count) } }
+        end = prefix.count
         window = UnsafeRawPointer(owned!)
         return try parse(&handler)
+    }
+
+    /// The bytes read from the last descriptor beyond the end of the RDB.
+    public func unreadBytes() -> [UInt8] {
+        end > pos ? Array(UnsafeRawBufferPointer(start: window + pos, count: end - pos)) : []
     }
 
     /// Opens and parses the file at `path`.

@@ -41,7 +41,8 @@ struct KeyspaceLoadHandler: RDBLoadHandler {
     mutating func onKey(db: Int, key: UnsafeRawBufferPointer, value: RDBValue, expireMs: Int64,
                         lruIdleSeconds: Int64, lfuFrequency: Int) throws {
         let now = server.mstime
-        if expireMs >= 0 && expireMs < now {
+        // A replica keeps keys past their TTL: its master's DEL removes them (7.0).
+        if expireMs >= 0 && expireMs < now && !server.isReplica {
             expired += 1
             return
         }
@@ -88,6 +89,14 @@ extension Server {
             if mustExist { log(.warning, "Error trying to load the RDB dump: \(String(cString: strerror(errno)))") }
             return !mustExist
         }
+        return loadRDB(source: path) { loader, handler in _ = try loader.load(path: path, into: &handler) }
+    }
+
+    /// Loads an RDB into the keyspace with `read` (from a file, or a replica's socket),
+    /// with the loading state, logging and counters of a load. `source` names it in
+    /// the error log. Returns false (after logging why) on any error.
+    func loadRDB(source: String, atStartup: Bool = true,
+                 _ read: (RDBLoader, inout KeyspaceLoadHandler) throws -> Void) -> Bool {
         loading = true
         loadingStartTime = mstime / 1000
         lastLoadedReplId = nil
@@ -100,9 +109,9 @@ extension Server {
         var handler = KeyspaceLoadHandler(server: self)
         let loader = makeRDBLoader(verifyChecksum: config.rdbchecksum)
         do {
-            _ = try loader.load(path: path, into: &handler)
+            try read(loader, &handler)
         } catch {
-            log(.warning, "Fatal error loading the DB (\(path)): \(error). Exiting.")
+            log(.warning, "Fatal error loading the DB (\(source)): \(error)." + (atStartup ? " Exiting." : ""))
             return false
         }
         if loader.emptyKeysSkipped > 0 {
@@ -111,7 +120,7 @@ extension Server {
             log(.notice, "Done loading RDB, keys loaded: \(handler.loaded), keys expired: \(handler.expired).")
         }
         let secs = Double(apus_monotonic_us() - start) / 1_000_000
-        log(.notice, "DB loaded from disk: \(String(format3: secs)) seconds")
+        log(.notice, "DB loaded from \(atStartup ? "disk" : source): \(String(format3: secs)) seconds")
         rdbLastLoadKeysLoaded = handler.loaded
         rdbLastLoadKeysExpired = handler.expired
         keyspace.dirty = 0

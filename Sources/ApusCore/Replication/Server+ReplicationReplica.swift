@@ -307,15 +307,7 @@ extension Server {
     // MARK: - The RDB payload
 
     private func startTransfer() {
-        let temp = "temp-\(mstime / 1000).\(getpid()).rdb"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        if fd < 0 {
-            log(.warning, "Opening the temp file needed for MASTER <-> REPLICA synchronization: \(String(cString: strerror(errno)))")
-            cancelReplicationHandshake(reconnect: true)
-            return
-        }
-        repl.transferFd = fd
-        repl.transferTempPath = temp
+        repl.transferFd = -1
         repl.transferSize = -2   // the `$` line is still to come
         repl.transferRead = 0
         repl.transferMark = []
@@ -375,6 +367,19 @@ extension Server {
                 break
             }
             if repl.transferSize == -2 { return }
+            if useDisklessLoad {
+                disklessLoad()
+                return
+            }
+            let temp = "temp-\(mstime / 1000).\(getpid()).rdb"
+            let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            if fd < 0 {
+                log(.warning, "Opening the temp file needed for MASTER <-> REPLICA synchronization: \(String(cString: strerror(errno)))")
+                cancelReplicationHandshake(reconnect: true)
+                return
+            }
+            repl.transferFd = fd
+            repl.transferTempPath = temp
         }
         var data = repl.linkInput
         repl.linkInput = []
@@ -426,14 +431,11 @@ extension Server {
         let fd = repl.linkFd
         loop.remove(fd: fd)
         repl.linkFd = -1
-        let aofWasOn = aof.state != .off
-        if aofWasOn { stopAppendOnly() }
-        if snapshotJob?.isRDB == true { abortBackgroundSave() }
+        let aofWasOn = prepareForSyncLoad()
         if rename(repl.transferTempPath, rdbPath) != 0 {
             log(.warning, "Failed trying to rename the temp DB into \(rdbPath) in MASTER <-> REPLICA synchronization: \(String(cString: strerror(errno)))")
             unlink(repl.transferTempPath)
-            close(fd)
-            repl.linkState = .connect
+            syncLoadFailed(fd: fd, aofWasOn: aofWasOn)
             return
         }
         log(.notice, "MASTER <-> REPLICA sync: Flushing old data")
@@ -445,10 +447,104 @@ extension Server {
         serveClientsWhileLoading = false
         if !loaded {
             log(.warning, "Failed trying to load the MASTER synchronization DB from disk, check server logs.")
-            close(fd)
-            repl.linkState = .connect
+            syncLoadFailed(fd: fd, aofWasOn: aofWasOn)
             return
         }
+        syncLoaded(fd: fd, aofWasOn: aofWasOn)
+    }
+
+    /// repl-diskless-load: `swapdb` always loads straight from the socket, `on-empty-db`
+    /// when there is no data to lose; `disabled` goes through the dump file.
+    private var useDisklessLoad: Bool {
+        switch config.replDisklessLoad {
+        case "swapdb": return true
+        case "on-empty-db": return keyspace.dbs.allSatisfy { $0.count == 0 }
+        default: return false
+        }
+    }
+
+    /// Before a full sync's data replaces ours: the AOF stops (it restarts from the
+    /// new data) and a running save is abandoned. Returns whether the AOF was on.
+    private func prepareForSyncLoad() -> Bool {
+        let aofWasOn = aof.state != .off
+        if aofWasOn { stopAppendOnly() }
+        if snapshotJob?.isRDB == true { abortBackgroundSave() }
+        return aofWasOn
+    }
+
+    private func syncLoadFailed(fd: Int32, aofWasOn: Bool) {
+        close(fd)
+        repl.linkState = .connect
+        if aofWasOn && !startAppendOnly() { log(.warning, "Failed enabling the AOF after a failed master synchronization!") }
+    }
+
+    /// The RDB is parsed as it arrives on the socket, with no file (diskless load).
+    /// With swapdb the old data is set aside first and comes back if the load fails;
+    /// otherwise it is flushed. Clients get -LOADING meanwhile.
+    private func disklessLoad() {
+        let fd = repl.linkFd
+        loop.remove(fd: fd)
+        repl.linkFd = -1
+        let prefix = repl.linkInput
+        repl.linkInput = []
+        let aofWasOn = prepareForSyncLoad()
+        let swap = config.replDisklessLoad == "swapdb"
+        var backup: [Database] = []
+        if swap {
+            backup = keyspace.dbs.map { db in
+                let b = Database(id: db.id, keyspace: keyspace)
+                db.swapContents(with: b)
+                return b
+            }
+        } else {
+            log(.notice, "MASTER <-> REPLICA sync: Flushing old data")
+            _ = keyspace.flushAll(async: config.replicaLazyFlush)
+        }
+        log(.notice, "MASTER <-> REPLICA sync: Loading DB in memory")
+        _ = apus_set_blocking(fd)
+        _ = apus_set_io_timeout(fd, Int32(min(config.replTimeout, 1_000_000) * 1000))
+        var unread: [UInt8] = []
+        serveClientsWhileLoading = true
+        var ok = loadRDB(source: "the master's socket", atStartup: false) { loader, handler in
+            _ = try loader.load(fd: fd, prefix: prefix, into: &handler)
+            unread = loader.unreadBytes()
+        }
+        serveClientsWhileLoading = false
+        if ok && repl.transferSize == -1 {
+            // The EOF form ends with the mark.
+            var buf = [UInt8](repeating: 0, count: 64)
+            while ok && unread.count < 40 {
+                let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, 40 - unread.count) }
+                if n <= 0 { ok = false } else { unread += buf[0..<n] }
+            }
+            if ok && Array(unread.prefix(40)) != repl.transferMark {
+                log(.warning, "Replication stream EOF marker is broken")
+                ok = false
+            }
+            if ok { unread.removeFirst(40) }
+        }
+        _ = apus_set_io_timeout(fd, 0)
+        _ = apus_set_nonblock(fd)
+        if !ok {
+            log(.warning, "Failed trying to load the MASTER synchronization DB from socket, check server logs.")
+            _ = keyspace.flushAll(async: true)
+            if swap {
+                log(.notice, "MASTER <-> REPLICA sync: Restoring the backup of the old data")
+                for (db, b) in zip(keyspace.dbs, backup) { db.swapContents(with: b) }
+            }
+            syncLoadFailed(fd: fd, aofWasOn: aofWasOn)
+            return
+        }
+        if swap {
+            log(.notice, "MASTER <-> REPLICA sync: Discarding the old data")
+            for b in backup { _ = b.flush(async: true) }
+        }
+        repl.linkInput = unread
+        syncLoaded(fd: fd, aofWasOn: aofWasOn)
+    }
+
+    /// The synced data is in: our history becomes the master's, and the link its client.
+    private func syncLoaded(fd: Int32, aofWasOn: Bool) {
         replicationId = repl.transferReplid
         clearReplicationId2()
         repl.buffer.rebase(to: repl.transferOffset)

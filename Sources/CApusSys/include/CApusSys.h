@@ -38,6 +38,7 @@ int apus_accept(int fd, char *ipbuf, size_t iplen, int *port_out, int *is_unix);
 int apus_set_nodelay(int fd);
 int apus_set_keepalive(int fd, int interval);
 int apus_set_nonblock(int fd);
+int apus_set_blocking(int fd);
 int apus_sock_name(int fd, int peer, char *ipbuf, size_t iplen, int *port_out);
 int apus_tcp_connect(const char *addr, int port);
 /* Replication link: resolve `host`, start a non-blocking connect (close-on-exec).
