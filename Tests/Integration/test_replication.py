@@ -685,3 +685,27 @@ def test_swapdb_restores_the_old_data_when_the_load_fails(servers):
     assert r.get("old") == b"data" and r.dbsize() == 1
     r.execute_command("SELECT", 3)
     assert r.get("other") == b"db"
+
+
+def test_swapdb_within_one_history_loads_asynchronously(servers):
+    """A full sync from the same history (the backlog was overrun) with swapdb: the
+    replica loads the new data aside and keeps answering from the current data."""
+    master = servers.new("apus", args=FAST + ["--repl-backlog-size", "16kb"])
+    replica = servers.new("apus", args=["--repl-diskless-load", "swapdb"])
+    m = master.client()
+    m.set("a", "1")
+    follow(replica, master)
+    wait_synced(master, replica)
+    os.kill(replica.pid, signal.SIGSTOP)
+    m.client_kill_filter(_type="replica")
+    p = m.pipeline(transaction=False)
+    for i in range(3000):
+        p.set(f"b{i}", "x" * 100)
+    p.execute()
+    os.kill(replica.pid, signal.SIGCONT)
+    wait_synced(master, replica)
+    same_data(master, replica)
+    log = replica.log_text()
+    assert "Loading DB in memory asynchronously" in log
+    assert info(master, "stats")["sync_full"] == 2
+    assert info(replica, "persistence")["async_loading"] == 0

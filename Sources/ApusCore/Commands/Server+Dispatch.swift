@@ -54,6 +54,10 @@ extension Server {
             reject(c, cmd, "LOADING Redis is loading the dataset in memory")
             return
         }
+        if asyncLoading && cmd.flags.contains(.noAsyncLoading) {
+            reject(c, cmd, "LOADING Redis is loading the dataset in memory")
+            return
+        }
         // Queuing inside MULTI may grow memory without bound, so under maxmemory every
         // command but the ones that end a transaction is refused (7.0's rule).
         if config.maxmemory > 0 && !c.flags.contains(.fake) && !c.flags.contains(.master)

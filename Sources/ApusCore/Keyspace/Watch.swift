@@ -79,6 +79,14 @@ extension Keyspace {
 
     /// Before database `emptied` is flushed (`replacedWith` nil) or swapped with
     /// `replacedWith`: every watched key that exists in either counts as changed.
+    /// Every watching client's next EXEC fails: the whole dataset was replaced (a
+    /// replica's full sync swapping in its master's data).
+    func touchAllWatchedKeys() {
+        for (_, list) in watchedKeys {
+            for w in list { w.client.flags.insert(.dirtyCAS) }
+        }
+    }
+
     func touchAllWatchedKeysInDb(_ emptied: Int, replacedWith: Int?) {
         if watchedKeys.isEmpty { return }
         for (k, list) in watchedKeys where k.db == emptied {

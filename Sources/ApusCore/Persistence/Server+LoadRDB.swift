@@ -8,11 +8,17 @@ import CApusSys
 
 struct KeyspaceLoadHandler: RDBLoadHandler {
     unowned let server: Server
+    /// The databases keys go into: the keyspace's, or fresh ones that replace them
+    /// once complete (a replica's asynchronous load).
+    let targets: [Database]
     var loaded = 0
     var expired = 0
     var sinceEvents = 0
 
-    init(server: Server) { self.server = server }
+    init(server: Server, targets: [Database]? = nil) {
+        self.server = server
+        self.targets = targets ?? server.keyspace.dbs
+    }
 
     mutating func onAux(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws {
         let k = String(decoding: key, as: UTF8.self)
@@ -46,7 +52,7 @@ struct KeyspaceLoadHandler: RDBLoadHandler {
             expired += 1
             return
         }
-        let d = server.keyspace.dbs[db]
+        let d = targets[db]
         let at: Int64? = expireMs >= 0 ? expireMs : nil
         let e = d.store(value, under: key, expireAt: at, now: now, event: .none)
         if lruIdleSeconds >= 0 || lfuFrequency >= 0 {
@@ -95,18 +101,20 @@ extension Server {
     /// Loads an RDB into the keyspace with `read` (from a file, or a replica's socket),
     /// with the loading state, logging and counters of a load. `source` names it in
     /// the error log. Returns false (after logging why) on any error.
-    func loadRDB(source: String, atStartup: Bool = true,
+    /// With `targets` the keys go there instead (an asynchronous load: `asyncLoading`
+    /// instead of `loading`, so commands keep running on the current data).
+    func loadRDB(source: String, atStartup: Bool = true, targets: [Database]? = nil,
                  _ read: (RDBLoader, inout KeyspaceLoadHandler) throws -> Void) -> Bool {
-        loading = true
+        if targets != nil { asyncLoading = true } else { loading = true }
         loadingStartTime = mstime / 1000
         lastLoadedReplId = nil
         lastLoadedReplOffset = nil
         lastLoadedReplStreamDB = nil
         // Keys arriving from a file are not news (Redis's dbAddRDBLoad raises nothing).
         keyspace.eventsMuted = true
-        defer { loading = false; keyspace.eventsMuted = false }
+        defer { loading = false; asyncLoading = false; keyspace.eventsMuted = false }
         let start = apus_monotonic_us()
-        var handler = KeyspaceLoadHandler(server: self)
+        var handler = KeyspaceLoadHandler(server: self, targets: targets)
         let loader = makeRDBLoader(verifyChecksum: config.rdbchecksum)
         do {
             try read(loader, &handler)

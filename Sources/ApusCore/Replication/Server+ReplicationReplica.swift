@@ -489,23 +489,25 @@ extension Server {
         repl.linkInput = []
         let aofWasOn = prepareForSyncLoad()
         let swap = config.replDisklessLoad == "swapdb"
+        // Within one history (the master's ID is ours) the current data is an older
+        // image of the same dataset: it keeps answering while the new one loads aside.
+        let async = swap && repl.transferReplid == replicationId
         var backup: [Database] = []
         if swap {
-            backup = keyspace.dbs.map { db in
-                let b = Database(id: db.id, keyspace: keyspace)
-                db.swapContents(with: b)
-                return b
-            }
+            if !async { keyspace.touchAllWatchedKeys() }
+            backup = keyspace.dbs.map { Database(id: $0.id, keyspace: keyspace) }
+            if !async { for (db, b) in zip(keyspace.dbs, backup) { db.swapContents(with: b) } }
         } else {
             log(.notice, "MASTER <-> REPLICA sync: Flushing old data")
             _ = keyspace.flushAll(async: config.replicaLazyFlush)
         }
-        log(.notice, "MASTER <-> REPLICA sync: Loading DB in memory")
+        log(.notice, async ? "MASTER <-> REPLICA sync: Loading DB in memory asynchronously: the current data answers meanwhile"
+                           : "MASTER <-> REPLICA sync: Loading DB in memory")
         _ = apus_set_blocking(fd)
         _ = apus_set_io_timeout(fd, Int32(min(config.replTimeout, 1_000_000) * 1000))
         var unread: [UInt8] = []
         serveClientsWhileLoading = true
-        var ok = loadRDB(source: "the master's socket", atStartup: false) { loader, handler in
+        var ok = loadRDB(source: "the master's socket", atStartup: false, targets: async ? backup : nil) { loader, handler in
             _ = try loader.load(fd: fd, prefix: prefix, into: &handler)
             unread = loader.unreadBytes()
         }
@@ -525,6 +527,18 @@ extension Server {
         }
         _ = apus_set_io_timeout(fd, 0)
         _ = apus_set_nonblock(fd)
+        if ok && async {
+            // The new data takes the databases' place; what they held goes.
+            keyspace.touchAllWatchedKeys()
+            for (db, b) in zip(keyspace.dbs, backup) { db.swapContents(with: b) }
+        }
+        if !ok && async {
+            log(.warning, "Failed trying to load the MASTER synchronization DB from socket, check server logs.")
+            log(.notice, "MASTER <-> REPLICA sync: Discarding the partially loaded data; the current data stays")
+            for b in backup { _ = b.flush(async: true) }
+            syncLoadFailed(fd: fd, aofWasOn: aofWasOn)
+            return
+        }
         if !ok {
             log(.warning, "Failed trying to load the MASTER synchronization DB from socket, check server logs.")
             _ = keyspace.flushAll(async: true)

@@ -191,7 +191,7 @@ public enum ServerInfo {
         let nowSec = s.mstime / 1000
         var f = Fields("Persistence")
         f.add("loading", s.loading ? 1 : 0)
-        f.add("async_loading", 0)
+        f.add("async_loading", s.asyncLoading ? 1 : 0)
         // A forkless snapshot's "copy-on-write" cost is the serialized data waiting for
         // the writer thread: the only memory a save adds here.
         f.add("current_cow_peak", job?.peakBufferedBytes ?? 0)

@@ -76,6 +76,9 @@ public final class Server {
 
     // MARK: - Persistence state
     public var loading = false
+    /// A replica loads a full sync into fresh databases while commands keep running on
+    /// the current ones (repl-diskless-load swapdb within one history).
+    public var asyncLoading = false
     public var loadingStartTime: Int64 = 0
     public var lastSaveTime: Int64 = 0
     public var lastBgsaveOk = true
