@@ -170,14 +170,20 @@ int apus_tcp_connect(const char *addr, int port) {
     return fd;
 }
 
-int apus_tcp_connect_nonblock(const char *host, int port, int *err_out) {
-    struct addrinfo hints, *res = NULL, *ai;
+/* getaddrinfo for a TCP stream to host:port, any address family. */
+static int resolve_tcp(const char *host, int port, struct addrinfo **res) {
+    struct addrinfo hints;
     char portstr[16];
     memset(&hints, 0, sizeof(hints));
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
     snprintf(portstr, sizeof(portstr), "%d", port);
-    if (getaddrinfo(host, portstr, &hints, &res) != 0) { *err_out = EHOSTUNREACH; return -1; }
+    return getaddrinfo(host, portstr, &hints, res);
+}
+
+int apus_tcp_connect_nonblock(const char *host, int port, int *err_out) {
+    struct addrinfo *res = NULL, *ai;
+    if (resolve_tcp(host, port, &res) != 0) { *err_out = EHOSTUNREACH; return -1; }
     int fd = -1, err = ECONNREFUSED;
     for (ai = res; ai != NULL; ai = ai->ai_next) {
         fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
@@ -200,13 +206,8 @@ int apus_socket_error(int fd) {
 }
 
 int apus_connect_host(const char *host, int port, int timeout_ms, int *err_out) {
-    struct addrinfo hints, *res = NULL, *ai;
-    char portstr[16];
-    memset(&hints, 0, sizeof(hints));
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    snprintf(portstr, sizeof(portstr), "%d", port);
-    int rc = getaddrinfo(host, portstr, &hints, &res);
+    struct addrinfo *res = NULL, *ai;
+    int rc = resolve_tcp(host, port, &res);
     if (rc != 0) { *err_out = -10000 + rc; return -1; }
     int fd = -1, err = ECONNREFUSED;
     for (ai = res; ai != NULL; ai = ai->ai_next) {

@@ -124,6 +124,28 @@ class Writer:
         self.r.close()
 
 
+def sync_under_writes(master, replica, seed=1, preload=2000) -> int:
+    """Preloads the master, then makes `replica` follow it while a Writer keeps writing;
+    returns how many commands were written. The caller waits for the offsets."""
+    w = Writer(master, seed=seed)
+    for _ in range(preload):
+        w.step()
+    with w:
+        follow(replica, master)
+        wait_for(lambda: link_up(replica), timeout=30, what="link up")
+        time.sleep(0.5)
+    return w.count
+
+
+def synced_pair(servers, master_args=None, replica_args=None):
+    """An Apus master and an Apus replica that has caught up with it."""
+    master = servers.new("apus", args=FAST + (master_args or []))
+    replica = servers.new("apus", args=replica_args or [])
+    follow(replica, master)
+    wait_synced(master, replica)
+    return master, replica
+
+
 def same_data(master, replica):
     a, b = dataset(master), dataset(replica)
     assert a == b, f"{len(a)} keys on the master, {len(b)} on the replica; " \
@@ -143,14 +165,7 @@ def same_data(master, replica):
 def test_full_sync_under_writes_gives_the_same_data(servers, master_kind, replica_kind, diskless):
     master = servers.new(master_kind, args=FAST + ["--repl-diskless-sync", diskless])
     replica = servers.new(replica_kind)
-    w = Writer(master)
-    for _ in range(2000):
-        w.step()
-    with w:
-        follow(replica, master)
-        wait_for(lambda: link_up(replica), timeout=30, what="link up")
-        time.sleep(0.5)
-    assert w.count > 2000
+    assert sync_under_writes(master, replica) > 2000
     wait_synced(master, replica)
     same_data(master, replica)
     assert info(replica)["master_replid"] == info(master)["master_replid"]
@@ -473,10 +488,7 @@ def test_failover_errors_and_abort(servers):
 # MARK: - SHUTDOWN waits for replicas
 
 def test_shutdown_waits_for_a_lagging_replica(servers):
-    master = servers.new("apus", args=FAST)
-    replica = servers.new("apus")
-    follow(replica, master)
-    wait_synced(master, replica)
+    master, replica = synced_pair(servers)
     os.kill(replica.pid, signal.SIGSTOP)
     m = master.client()
     for i in range(200):
@@ -493,10 +505,7 @@ def test_shutdown_waits_for_a_lagging_replica(servers):
 
 
 def test_shutdown_abort_resumes_writes(servers):
-    master = servers.new("apus", args=FAST)
-    replica = servers.new("apus")
-    follow(replica, master)
-    wait_synced(master, replica)
+    master, replica = synced_pair(servers)
     os.kill(replica.pid, signal.SIGSTOP)
     try:
         m = master.client()
@@ -628,13 +637,7 @@ def test_diskless_load_modes(servers, mode, master_kind, diskless):
     master = servers.new(master_kind, args=FAST + ["--repl-diskless-sync", diskless])
     replica = servers.new("apus", args=["--repl-diskless-load", mode])
     replica.client().set("old", "data")
-    w = Writer(master, seed=21)
-    for _ in range(1500):
-        w.step()
-    with w:
-        follow(replica, master)
-        wait_for(lambda: link_up(replica), timeout=30, what="link up")
-        time.sleep(0.3)
+    sync_under_writes(master, replica, seed=21, preload=1500)
     wait_synced(master, replica)
     same_data(master, replica)
     log = replica.log_text()

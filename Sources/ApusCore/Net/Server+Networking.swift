@@ -213,24 +213,32 @@ extension Server {
         clientsPendingWrite.removeAll(keepingCapacity: true)
     }
 
-    func writeToClient(_ c: Client) {
-        if c.peer != nil {
-            writeToReplica(c)
-            return
-        }
+    /// Writes what `c.reply` holds until it is empty or the socket is full. Returns
+    /// false when a write error freed the client. A replica's bytes count as
+    /// replication output.
+    func writeReplyBuffer(_ c: Client) -> Bool {
         while c.reply.readableBytes > 0 {
             let n = SystemCall.retryingEINTR { Glibc.write(c.fd, c.reply.base + c.reply.readIndex, c.reply.readableBytes) }
             if n < 0 {
                 let e = apus_errno()
                 if e == EAGAIN || e == EWOULDBLOCK { break }
-                log(.verbose, "Error writing to client: \(String(cString: strerror(e)))")
+                log(.verbose, "Error writing to \(c.peer != nil ? "replica" : "client"): \(String(cString: strerror(e)))")
                 freeClient(c)
-                return
+                return false
             }
             c.reply.readIndex += n
             c.totalNetOutput += n
-            stats.netOutput += n
+            if c.peer != nil { stats.netReplOutput += n } else { stats.netOutput += n }
         }
+        return true
+    }
+
+    func writeToClient(_ c: Client) {
+        if c.peer != nil {
+            writeToReplica(c)
+            return
+        }
+        if !writeReplyBuffer(c) { return }
         stats.ioWritesProcessed += 1
         if c.reply.readableBytes == 0 {
             c.reply.readIndex = 0

@@ -469,17 +469,7 @@ extension Server {
         while progressed {
             progressed = false
             if c.reply.readableBytes > 0 {
-                let n = SystemCall.retryingEINTR { Glibc.write(c.fd, c.reply.base + c.reply.readIndex, c.reply.readableBytes) }
-                if n < 0 {
-                    let e = apus_errno()
-                    if e == EAGAIN || e == EWOULDBLOCK { break }
-                    log(.verbose, "Error writing to replica: \(String(cString: strerror(e)))")
-                    freeClient(c)
-                    return
-                }
-                c.reply.readIndex += n
-                c.totalNetOutput += n
-                stats.netReplOutput += n
+                if !writeReplyBuffer(c) { return }
                 if p.state == .waitBgsaveEnd { p.lastPartialWrite = mstime / 1000 }
                 if c.reply.readableBytes > 0 { break }
                 c.reply.readIndex = 0
