@@ -151,17 +151,7 @@ extension Server {
                 pausedClients.append(c)
                 return
             }
-            if c.flags.contains(.master) {
-                // The master's commands see its keys as it sees them: a key past its
-                // TTL here is still there until the master's DEL arrives.
-                keyspace.ignoreExpiry = true
-                runParsedCommand(c)
-                keyspace.ignoreExpiry = false
-                if clientsByFd[Int(c.fd)] !== c { return }
-                masterCommandApplied(c)
-            } else {
-                runParsedCommand(c)
-            }
+            runParsedCommand(c)
             if clientsByFd[Int(c.fd)] !== c { return }  // freed while executing (QUIT etc.)
             // Parked by a blocking command: the rest waits until it is served.
             if c.flags.contains(.blocked) { return }
@@ -177,10 +167,27 @@ extension Server {
     }
 
     @inline(__always) func runParsedCommand(_ c: Client) {
+        if c.flags.contains(.master) {
+            runMasterCommand(c)
+            return
+        }
         processCommand(c)
         // A blocked command keeps its arguments until it is served or released.
         if !c.flags.contains(.blocked) { finishCommand(c) }
         if !keyspace.readyKeys.isEmpty { handleClientsBlockedOnKeys() }
+    }
+
+    /// A command from our master: its keys are seen as the master sees them (a key
+    /// past its TTL here is still there until the master's DEL arrives), and the
+    /// bytes it took then count as applied and go on into our own stream.
+    @inline(never)
+    func runMasterCommand(_ c: Client) {
+        keyspace.ignoreExpiry = true
+        processCommand(c)
+        keyspace.ignoreExpiry = false
+        if !c.flags.contains(.blocked) { finishCommand(c) }
+        if !keyspace.readyKeys.isEmpty { handleClientsBlockedOnKeys() }
+        if clientIsConnected(c) { masterCommandApplied(c) }
     }
 
     /// Forgets the command just completed (Redis's resetClient).

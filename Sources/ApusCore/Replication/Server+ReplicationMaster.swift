@@ -732,7 +732,10 @@ extension Server {
             guard let p = c.peer else { continue }
             let presync = p.state == .waitBgsaveStart || (p.state == .waitBgsaveEnd && r.pipeFd < 0)
             if presync {
-                _ = Glibc.write(c.fd, "\n", 1)
+                // A newline keeps the waiting replica's link alive (it skips them);
+                // queued behind anything not yet sent, never ahead of it.
+                c.reply.append(byte: 10)
+                if !c.queuedForWrite { c.queuedForWrite = true; clientsPendingWrite.append(c) }
             }
             if p.state == .online && !p.prePSYNC && now - p.ackTime > Int64(config.replTimeout) {
                 log(.warning, "Disconnecting timedout replica (streaming sync): \(replicaName(c))")
