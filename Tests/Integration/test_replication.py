@@ -536,8 +536,9 @@ def _shutdown(srv) -> str:
 
 # MARK: - redis-cli's replication modes
 
-def test_redis_cli_rdb_and_replica_modes(servers, tmp_path):
-    master = servers.new("apus", args=FAST)
+@pytest.mark.parametrize("diskless", ["yes", "no"])
+def test_redis_cli_rdb_and_replica_modes(servers, tmp_path, diskless):
+    master = servers.new("apus", args=FAST + ["--repl-diskless-sync", diskless])
     m = master.client()
     m.mset({"a": "1", "b": "2"})
     out = tmp_path / "dump.rdb"
@@ -712,3 +713,60 @@ def test_swapdb_within_one_history_loads_asynchronously(servers):
     assert "Loading DB in memory asynchronously" in log
     assert info(master, "stats")["sync_full"] == 2
     assert info(replica, "persistence")["async_loading"] == 0
+
+
+def test_a_middle_replica_never_adds_to_the_stream_it_passes_on(servers):
+    """SHUTDOWN on a replica with sub-replicas waits without sending GETACK into the
+    proxied stream, so the chain keeps the top master's offsets and data."""
+    top = servers.new("apus", args=FAST)
+    middle = servers.new("apus", args=FAST)
+    leaf = servers.new("apus")
+    follow(middle, top)
+    wait_synced(top, middle)
+    follow(leaf, middle)
+    wait_synced(top, middle, leaf)
+    os.kill(leaf.pid, signal.SIGSTOP)
+    try:
+        top.client().set("lagging", "1")
+        wait_for(lambda: offset(middle) == offset(top), what="middle caught up")
+        t = threading.Thread(target=lambda: _shutdown(middle), daemon=True)
+        t.start()
+        wait_for(lambda: "Waiting for replicas before shutting down." in middle.log_text(), what="the wait")
+        assert middle.client().execute_command("SHUTDOWN", "ABORT") is True
+    finally:
+        os.kill(leaf.pid, signal.SIGCONT)
+    t.join(5)
+    m = top.client()
+    m.client_kill_filter(_type="replica")
+    for i in range(5):
+        m.set(f"key{i}", i)
+    wait_synced(top, middle, leaf)
+    same_data(top, leaf)
+    assert offset(top) == offset(middle) == offset(leaf)
+
+
+def test_diskless_transfer_goes_on_when_a_stuck_replica_leaves(servers):
+    """A replica that stops reading pauses the pipe for everyone; once it leaves (or
+    times out), the others' transfer resumes."""
+    import socket as so
+    master = servers.new("apus", args=["--repl-diskless-sync-delay", "1", "--repl-timeout", "3"])
+    m = master.client()
+    p = m.pipeline(transaction=False)
+    for i in range(40000):
+        p.set(f"k{i}", os.urandom(300))   # incompressible: the RDB outgrows socket buffers
+    p.execute()
+    stuck = so.socket()
+    stuck.setsockopt(so.SOL_SOCKET, so.SO_RCVBUF, 4096)   # before connect: a tiny window
+    stuck.connect(("127.0.0.1", master.port))
+    stuck.sendall(b"*5\r\n$8\r\nREPLCONF\r\n$4\r\ncapa\r\n$3\r\neof\r\n$4\r\ncapa\r\n$6\r\npsync2\r\n")
+    assert stuck.recv(5) == b"+OK\r\n"
+    stuck.sendall(b"*3\r\n$5\r\nPSYNC\r\n$1\r\n?\r\n$2\r\n-1\r\n")
+    replica = servers.new("apus")
+    follow(replica, master)
+    try:
+        wait_synced(master, replica, timeout=40)
+    finally:
+        stuck.close()
+    assert replica.client().dbsize() == 40000
+    assert replica.client().get("k123") == m.get("k123")
+    assert "Disconnecting timedout replica (full sync)" in master.log_text()

@@ -143,7 +143,14 @@ extension Server {
             if c.flags.contains(.closeAfterReply) || c.flags.contains(.closeASAP) { break }
             let r = c.parseRequest()
             if r != .complete { break }
-            if c.argc == 0 { c.resetRequest(); continue }
+            if c.argc == 0 {
+                // An empty line: a replica's sign of life while it loads; from our
+                // master, bytes of the stream like any other.
+                c.resetRequest()
+                if let p = c.peer { p.ackTime = mstime / 1000 }
+                if c.flags.contains(.master) { masterCommandApplied(c) }
+                continue
+            }
             if pausedUntilMs != 0 && commandIsPaused(c) {
                 // Keep the parsed command; it runs when the pause ends (Redis's
                 // blockPostponeClient). Nothing more is parsed meanwhile.

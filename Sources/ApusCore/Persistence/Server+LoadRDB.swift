@@ -158,6 +158,7 @@ extension Server {
     /// commands. (DEBUG RELOAD runs inside a command and loads without serving others.)
     func processEventsWhileLoading() {
         refreshTime()
+        sendNewlineToMasterWhileLoading()
         dispatchEvents(loop.poll(timeoutMs: 0), notifications: false)
         handleClientsWithPendingWrites()
     }

@@ -15,6 +15,8 @@ enum ReplicaSyncState {
     /// The RDB file is being sent (disk-based sync).
     case sendBulk
     case online
+    /// An rdb-only replica got its RDB; it is closed once that is written.
+    case rdbTransmitted
 }
 
 /// Master-side state of a client that is one of our replicas.
@@ -47,8 +49,11 @@ final class ReplicaPeer {
     var rdbFd: Int32 = -1
     var rdbSent = 0
     var rdbSize = 0
-    /// Unix seconds of the last partial write during a diskless transfer.
+    /// Unix seconds of the last write during a diskless transfer (a replica that
+    /// takes nothing for repl-timeout seconds is dropped: it would stall the others).
     var lastPartialWrite: Int64 = 0
+    /// Waits for (or gets) an RDB from a disk save, not from the pipe.
+    var diskTarget = false
 
     deinit { if rdbFd >= 0 { close(rdbFd) } }
 }
@@ -80,8 +85,8 @@ public final class ReplicationState {
     var replicas: [Client] = []
     /// When the last replica left (repl_no_slaves_since), unix seconds.
     var noReplicasSince: Int64 = 0
-    /// Cron runs of replicationCron (1 Hz) for the PING period.
-    var cronLoops = 0
+    /// When the master last PINGed its replicas through the stream (unix seconds).
+    var lastPingSent: Int64 = 0
     /// A REPLCONF GETACK goes to the replicas before the loop sleeps (WAIT asked).
     var getAckRequested = false
     /// min-replicas-max-lag: replicas online with a recent ACK.
@@ -131,6 +136,10 @@ public final class ReplicationState {
     /// The master's stream applied, for our own sub-replicas and backlog, counted by
     /// the master client (reploff); bytes of a MULTI not yet applied wait here.
     var lastAckSentMs: Int64 = 0
+    /// The master link while its full sync loads (it gets a newline every second, so
+    /// the master does not time us out), -1 otherwise.
+    var loadingLinkFd: Int32 = -1
+    var lastLoadingNewlineMs: Int64 = 0
 
     init() {}
 }

@@ -71,24 +71,38 @@ extension Server {
     /// New bytes are in the stream: streaming replicas get a write this loop turn;
     /// blocks no one needs are released; a replica too far behind is cut.
     func replicationStreamGrew() {
-        var oldest: Int64?
         for c in repl.replicas {
-            guard let p = c.peer, p.state != .waitBgsaveStart else { continue }
-            oldest = min(oldest ?? p.position, p.position)
-            if p.streaming && !c.queuedForWrite && !c.flags.contains(.closeASAP) {
+            guard let p = c.peer, p.streaming else { continue }
+            if !c.queuedForWrite && !c.flags.contains(.closeASAP) {
                 c.queuedForWrite = true
                 clientsPendingWrite.append(c)
             }
         }
         // The backlog only needs trimming once it grew by a block.
-        if repl.buffer.grewBlock { repl.buffer.trim(oldestReader: oldest) }
+        if repl.buffer.grewBlock { trimReplicationBuffer() }
         if !repl.replicas.isEmpty { checkReplicaOutputLimits() }
+    }
+
+    /// Frees the blocks neither the backlog nor any replica still reads.
+    func trimReplicationBuffer() {
+        var oldest: Int64?
+        for c in repl.replicas {
+            guard let p = c.peer, readsStream(p) else { continue }
+            oldest = min(oldest ?? p.position, p.position)
+        }
+        repl.buffer.trim(oldestReader: oldest)
+    }
+
+    /// The replica has a position in the stream: its full sync was cut (or it
+    /// continued partially) and it is not an rdb-only one.
+    func readsStream(_ p: ReplicaPeer) -> Bool {
+        p.state != .waitBgsaveStart && p.state != .rdbTransmitted
     }
 
     /// client-output-buffer-limit replica, measured as 7.0 measures it: the stream a
     /// replica still has to receive.
     func checkReplicaOutputLimits() {
-        for c in repl.replicas where c.peer?.state != .waitBgsaveStart {
+        for c in repl.replicas where c.peer.map(readsStream) == true {
             if replicaPendingStream(c) + c.reply.readableBytes < outputLimitFloor { continue }
             closeClientOnOutputBufferLimitReached(c)
         }
@@ -96,7 +110,7 @@ extension Server {
 
     /// Stream bytes a replica has not received yet.
     func replicaPendingStream(_ c: Client) -> Int {
-        guard let p = c.peer, p.state != .waitBgsaveStart else { return 0 }
+        guard let p = c.peer, readsStream(p) else { return 0 }
         return Int(max(0, repl.buffer.offset + 1 - p.position))
     }
 
@@ -164,17 +178,18 @@ extension Server {
             createReplicationBacklog()
             log(.notice, "Replication backlog created, my new replication IDs are '\(replicationId)' and '\(repl.replid2)'")
         }
-        if let job = snapshotJob, job.kind == .rdb {
+        if let job = snapshotJob, job.kind == .rdb, repl.pipeFd < 0 {
             // A disk save is running: ride along if it already serves a replica (its
             // differences are being kept from the same cut).
-            if let other = repl.replicas.first(where: { $0.peer?.state == .waitBgsaveEnd && $0 !== c }),
+            if let other = repl.replicas.first(where: { $0.peer?.state == .waitBgsaveEnd && $0.peer?.diskTarget == true && $0 !== c }),
                let op = other.peer, op.excludeData == peer.excludeData {
+                peer.diskTarget = true
                 setupReplicaForFullResync(c, offset: op.initialOffset)
                 log(.notice, "Waiting for end of BGSAVE for SYNC")
             } else {
                 log(.notice, "Can't attach the replica to the current BGSAVE. Waiting for next BGSAVE for SYNC")
             }
-        } else if snapshotJob?.kind == .replicaSockets || repl.pipeFd >= 0 {
+        } else if snapshotJob?.kind == .replicaSockets || repl.pipeFd >= 0 || snapshotJob?.kind == .rdb {
             log(.notice, "Current BGSAVE has socket target. Waiting for next BGSAVE for SYNC")
         } else if (config.replDisklessSync || peer.excludeData) && peer.capaEOF && config.replDisklessSyncDelay > 0 {
             log(.notice, "Delay next BGSAVE for diskless SYNC")
@@ -258,7 +273,10 @@ extension Server {
             return
         }
         if !socket {
-            for c in waiting { setupReplicaForFullResync(c, offset: repl.buffer.offset) }
+            for c in waiting {
+                c.peer?.diskTarget = true
+                setupReplicaForFullResync(c, offset: repl.buffer.offset)
+            }
         }
     }
 
@@ -304,7 +322,7 @@ extension Server {
         let mark = Array(Server.randomHex(40).utf8)
         for c in waiting {
             setupReplicaForFullResync(c, offset: offset)
-            c.peer!.lastPartialWrite = 0
+            c.peer!.lastPartialWrite = mstime / 1000
             c.addReplyRawString("$EOF:" + String(decoding: mark, as: UTF8.self) + "\r\n")
         }
         repl.pipeFd = fds[0]
@@ -328,7 +346,9 @@ extension Server {
     /// room; a slow replica pauses reading until it drained.
     func readRDBPipe() {
         guard repl.pipeFd >= 0 else { return }
-        let receivers = repl.replicas.filter { $0.peer?.state == .waitBgsaveEnd && !$0.flags.contains(.closeASAP) }
+        let receivers = repl.replicas.filter {
+            $0.peer?.state == .waitBgsaveEnd && $0.peer?.diskTarget == false && !$0.flags.contains(.closeASAP)
+        }
         if receivers.contains(where: { $0.reply.readableBytes >= 1024 * 1024 }) {
             pauseRDBPipe(true)
             return
@@ -358,11 +378,16 @@ extension Server {
         }
     }
 
+    /// A paused pipe leaves the poll set (epoll would still report the writer's hang-up).
     private func pauseRDBPipe(_ pause: Bool) {
         if repl.pipePaused == pause || repl.pipeFd < 0 || repl.pipeEOF { return }
         repl.pipePaused = pause
-        let token = Token.make(kind: .replication, registration: ReplicationToken.rdbPipe.rawValue, fd: repl.pipeFd)
-        loop.modify(fd: repl.pipeFd, mask: pause ? [] : .readable, token: token)
+        if pause {
+            loop.remove(fd: repl.pipeFd)
+        } else {
+            let token = Token.make(kind: .replication, registration: ReplicationToken.rdbPipe.rawValue, fd: repl.pipeFd)
+            try? loop.add(fd: repl.pipeFd, mask: .readable, token: token)
+        }
     }
 
     /// The save thread of a socket transfer ended (from drainNotifications).
@@ -389,7 +414,7 @@ extension Server {
     /// the replicas that were receiving it.
     func endSocketTransfer(ok: Bool) {
         if repl.pipeFd >= 0 {
-            if !repl.pipeEOF { loop.remove(fd: repl.pipeFd) }
+            if !repl.pipeEOF && !repl.pipePaused { loop.remove(fd: repl.pipeFd) }
             close(repl.pipeFd)
             repl.pipeFd = -1
         }
@@ -399,7 +424,7 @@ extension Server {
             job.closed = true
             snapshotJob = nil
         }
-        for c in repl.replicas where c.peer?.state == .waitBgsaveEnd {
+        for c in repl.replicas where c.peer?.state == .waitBgsaveEnd && c.peer?.diskTarget == false {
             let p = c.peer!
             if ok {
                 c.reply.append(repl.pipeMark.withUnsafeBytes { $0 })
@@ -419,7 +444,7 @@ extension Server {
     /// A disk-target BGSAVE ended: the replicas that waited for it get the file, or
     /// are dropped if it failed (updateSlavesWaitingBgsave).
     func diskSaveEndedForReplicas(ok: Bool) {
-        for c in repl.replicas where c.peer?.state == .waitBgsaveEnd {
+        for c in repl.replicas where c.peer?.state == .waitBgsaveEnd && c.peer?.diskTarget == true {
             let p = c.peer!
             if !ok {
                 log(.warning, "SYNC failed. BGSAVE child returned an error")
@@ -449,8 +474,9 @@ extension Server {
         if p.rdbOnly {
             // It wanted the RDB alone: the connection closes once it is written.
             log(.notice, "RDB transfer completed, rdb only replica (\(replicaName(c))) should be disconnected asap")
-            c.flags.insert(.closeAfterReply)
+            p.state = .rdbTransmitted
             p.streamOnAck = false
+            c.flags.insert(.closeAfterReply)
             return
         }
         p.state = .online
@@ -547,8 +573,10 @@ extension Server {
         if pending && closeClientOnOutputBufferLimitReached(c) { freeClient(c) }
     }
 
-    private func resumeRDBPipeIfDrained() {
-        let busy = repl.replicas.contains { $0.peer?.state == .waitBgsaveEnd && $0.reply.readableBytes >= 1024 * 1024 }
+    func resumeRDBPipeIfDrained() {
+        let busy = repl.replicas.contains {
+            $0.peer?.state == .waitBgsaveEnd && $0.peer?.diskTarget == false && $0.reply.readableBytes >= 1024 * 1024
+        }
         if !busy { pauseRDBPipe(false) }
     }
 
@@ -627,9 +655,14 @@ extension Server {
         c.peer = nil
         if repl.replicas.isEmpty { repl.noReplicasSince = mstime / 1000 }
         refreshGoodReplicasCount()
-        if repl.pipeFd >= 0 && !repl.replicas.contains(where: { $0.peer?.state == .waitBgsaveEnd }) && !repl.pipeEOF {
-            log(.warning, "Diskless rdb transfer, last replica dropped, killing fork child.")
-            endSocketTransfer(ok: false)
+        if repl.pipeFd >= 0 && !repl.pipeEOF {
+            if !repl.replicas.contains(where: { $0.peer?.state == .waitBgsaveEnd && $0.peer?.diskTarget == false }) {
+                log(.warning, "Diskless rdb transfer, last replica dropped, killing fork child.")
+                endSocketTransfer(ok: false)
+            } else if repl.pipePaused {
+                // The slow one may have been the one leaving.
+                resumeRDBPipeIfDrained()
+            }
         }
     }
 
@@ -683,7 +716,8 @@ extension Server {
 
     /// Before sleeping: a GETACK to the replicas if WAIT asked, then WAITs satisfied.
     func replicationBeforeSleep() {
-        if repl.getAckRequested && !repl.replicas.isEmpty {
+        // A replica never adds to the stream it proxies (its offsets are its master's).
+        if repl.getAckRequested && !repl.replicas.isEmpty && !isReplica {
             repl.getAckRequested = false
             let getack: StaticString = "*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n"
             feedReplicationStream(raw: UnsafeRawBufferPointer(start: getack.utf8Start, count: getack.utf8CodeUnitCount))
@@ -723,14 +757,15 @@ extension Server {
         replicaLinkCron(now: now)
         let r = repl
         // No PING while a failover waits for the replicas to match our offset.
-        if !r.replicas.isEmpty && r.cronLoops % max(config.replPingReplicaPeriod, 1) == 0 && !isReplica
+        if !r.replicas.isEmpty && now - r.lastPingSent >= Int64(max(config.replPingReplicaPeriod, 1)) && !isReplica
             && r.failover.state == .none {
+            r.lastPingSent = now
             let ping: StaticString = "*1\r\n$4\r\nPING\r\n"
             feedReplicationStream(raw: UnsafeRawBufferPointer(start: ping.utf8Start, count: ping.utf8CodeUnitCount))
         }
         for c in r.replicas {
             guard let p = c.peer else { continue }
-            let presync = p.state == .waitBgsaveStart || (p.state == .waitBgsaveEnd && r.pipeFd < 0)
+            let presync = p.state == .waitBgsaveStart || (p.state == .waitBgsaveEnd && p.diskTarget)
             if presync {
                 // A newline keeps the waiting replica's link alive (it skips them);
                 // queued behind anything not yet sent, never ahead of it.
@@ -739,6 +774,10 @@ extension Server {
             }
             if p.state == .online && !p.prePSYNC && now - p.ackTime > Int64(config.replTimeout) {
                 log(.warning, "Disconnecting timedout replica (streaming sync): \(replicaName(c))")
+                freeClientAsync(c)
+            } else if p.state == .waitBgsaveEnd && !p.diskTarget && r.pipeFd >= 0
+                        && now - p.lastPartialWrite > Int64(config.replTimeout) {
+                log(.warning, "Disconnecting timedout replica (full sync): \(replicaName(c))")
                 freeClientAsync(c)
             }
         }
@@ -752,7 +791,6 @@ extension Server {
         }
         if shouldStartReplicationSnapshot(now: now) { startBgsaveForReplication() }
         refreshGoodReplicasCount()
-        r.cronLoops += 1
     }
 
     /// Replicas wait for a snapshot and none runs: start one once the diskless delay

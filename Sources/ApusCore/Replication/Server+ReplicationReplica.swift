@@ -289,10 +289,11 @@ extension Server {
             } else {
                 replicationId = cm.replid
             }
-            if repl.buffer.offset != cm.offset || !repl.buffer.active {
+            if repl.buffer.offset != cm.offset {
+                disconnectReplicas()
                 repl.buffer.rebase(to: cm.offset)
-                if !repl.buffer.active { repl.buffer.create() }
             }
+            if !repl.buffer.active { repl.buffer.create() }
             log(.notice, "MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.")
             becomeConnected(initialOffset: cm.offset, db: cm.db)
         } else if line.hasPrefix("-NOMASTERLINK") || line.hasPrefix("-LOADING") {
@@ -443,7 +444,9 @@ extension Server {
         log(.notice, "MASTER <-> REPLICA sync: Loading DB in memory")
         // Clients are answered -LOADING meanwhile, never served a half-loaded dataset.
         serveClientsWhileLoading = true
+        repl.loadingLinkFd = fd
         let loaded = loadDataFromDisk(mustExist: true)
+        repl.loadingLinkFd = -1
         serveClientsWhileLoading = false
         if !loaded {
             log(.warning, "Failed trying to load the MASTER synchronization DB from disk, check server logs.")
@@ -507,6 +510,8 @@ extension Server {
         _ = apus_set_io_timeout(fd, Int32(min(config.replTimeout, 1_000_000) * 1000))
         var unread: [UInt8] = []
         serveClientsWhileLoading = true
+        repl.loadingLinkFd = fd
+        defer { repl.loadingLinkFd = -1 }
         var ok = loadRDB(source: "the master's socket", atStartup: false, targets: async ? backup : nil) { loader, handler in
             _ = try loader.load(fd: fd, prefix: prefix, into: &handler)
             unread = loader.unreadBytes()
@@ -621,6 +626,14 @@ extension Server {
         }
     }
 
+    /// During a long load: a newline to the master every second, which it takes as a
+    /// sign of life (replicationSendNewlineToMaster).
+    func sendNewlineToMasterWhileLoading() {
+        guard repl.loadingLinkFd >= 0, mstime - repl.lastLoadingNewlineMs >= 1000 else { return }
+        repl.lastLoadingNewlineMs = mstime
+        _ = Glibc.write(repl.loadingLinkFd, "\n", 1)
+    }
+
     // MARK: - The master client
 
     /// After each command from the master: the bytes it took are applied, so they
@@ -665,8 +678,13 @@ extension Server {
         guard repl.master === m else { return }
         repl.master = nil
         repl.cachedMaster = (replicationId, m.appliedReplOffset, m.dbIndex)
-        // Bytes read but not applied are dropped: our stream ends at what we applied.
-        if repl.buffer.offset != m.appliedReplOffset { repl.buffer.rebase(to: m.appliedReplOffset) }
+        // Our stream holds exactly what we applied; should it not, our replicas' view
+        // is unreliable: they resync, and the stream restarts at what we applied.
+        if repl.buffer.offset != m.appliedReplOffset {
+            disconnectReplicas()
+            repl.buffer.rebase(to: m.appliedReplOffset)
+            repl.buffer.create()
+        }
         if isReplica {
             repl.linkState = .connect
             repl.linkDownSince = mstime / 1000

@@ -338,13 +338,15 @@ public enum ServerInfo {
         }
         var id = 0
         for c in r.replicas {
-            guard let p = c.peer else { continue }
+            // An rdb-only replica that got its file is not listed (7.0).
+            guard let p = c.peer, p.state != .rdbTransmitted else { continue }
             let ip = p.announcedIP ?? String(c.peerAddress.split(separator: ":").dropLast().joined(separator: ":"))
             let state: String
             switch p.state {
             case .waitBgsaveStart, .waitBgsaveEnd: state = "wait_bgsave"
             case .sendBulk: state = "send_bulk"
             case .online: state = "online"
+            case .rdbTransmitted: continue
             }
             let lag = p.state == .online ? now - p.ackTime : 0
             f.add("slave\(id)", "ip=\(ip),port=\(p.listeningPort),state=\(state),offset=\(p.ackOffset),lag=\(lag)")

@@ -45,7 +45,7 @@ extension Server {
                 self.refreshGoodReplicasCount()
             case "repl-backlog-size":
                 self.repl.buffer.backlogSize = self.config.replBacklogSize
-                if self.repl.buffer.active { self.replicationStreamGrew() }
+                if self.repl.buffer.active { self.trimReplicationBuffer() }
             case "lazyfree-lazy-server-del":
                 self.keyspace.lazyServerDel = self.config.lazyfreeLazyServerDel
             case "oom-score-adj", "oom-score-adj-values":
