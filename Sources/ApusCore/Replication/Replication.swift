@@ -125,6 +125,7 @@ public final class ReplicationState {
     var transferSize = -1
     var transferRead = 0
     var transferMark: [UInt8] = []
+    /// The EOF form's last bytes, held back until more arrive: the mark may be them.
     var transferTail: [UInt8] = []
     var transferFd: Int32 = -1
     var transferTempPath = ""
@@ -132,10 +133,6 @@ public final class ReplicationState {
     var transferLastIO: Int64 = 0
     /// When the link went down (master_link_down_since_seconds), unix seconds.
     var linkDownSince: Int64 = 0
-    var syncStartTime: Int64 = 0
-    /// The master's stream applied, for our own sub-replicas and backlog, counted by
-    /// the master client (reploff); bytes of a MULTI not yet applied wait here.
-    var lastAckSentMs: Int64 = 0
     /// The master link while its full sync loads (it gets a newline every second, so
     /// the master does not time us out), -1 otherwise.
     var loadingLinkFd: Int32 = -1

@@ -314,7 +314,6 @@ extension Server {
         repl.transferMark = []
         repl.transferTail = []
         repl.linkState = .transfer
-        repl.syncStartTime = mstime / 1000
         repl.transferLastIO = mstime / 1000
     }
 
@@ -669,7 +668,6 @@ extension Server {
         RESPCommandEncoder.append([Array("REPLCONF".utf8), Array("ACK".utf8), Array(String(m.appliedReplOffset).utf8)], into: &out)
         m.reply.append(out.readableView)
         if !m.queuedForWrite { m.queuedForWrite = true; clientsPendingWrite.append(m) }
-        repl.lastAckSentMs = mstime
     }
 
     /// The master client is going away: remember where we were so the next link can
