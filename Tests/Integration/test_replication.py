@@ -770,3 +770,23 @@ def test_diskless_transfer_goes_on_when_a_stuck_replica_leaves(servers):
     assert replica.client().dbsize() == 40000
     assert replica.client().get("k123") == m.get("k123")
     assert "Disconnecting timedout replica (full sync)" in master.log_text()
+
+
+def test_replicas_share_one_snapshot_and_announce_their_address(servers):
+    """repl-diskless-sync-max-replicas starts the sync as soon as that many replicas
+    wait (instead of the delay); both get the same snapshot. A replica reports the
+    address it announces."""
+    master = servers.new("apus", args=["--repl-diskless-sync-delay", "60", "--repl-diskless-sync-max-replicas", "2"])
+    master.client().set("a", "1")
+    r1 = servers.new("apus", args=["--replica-announce-ip", "10.1.2.3", "--replica-announce-port", "7777"])
+    r2 = servers.new("apus")
+    follow(r1, master)
+    time.sleep(1.5)
+    assert not link_up(r1), "one replica waits for the second (the delay is 60 s)"
+    follow(r2, master)
+    wait_synced(master, r1, r2, timeout=15)
+    log = master.log_text()
+    assert log.count("Starting BGSAVE for SYNC") == 1
+    assert info(master, "stats")["sync_full"] == 2
+    slaves = [v for k, v in info(master).items() if k.startswith("slave")]
+    assert {"ip": "10.1.2.3", "port": 7777} in [{"ip": s["ip"], "port": s["port"]} for s in slaves]
