@@ -365,18 +365,24 @@ def fill(r, n: int = 200_000) -> None:
         p.execute()
 
 
+def during_rewrite(srv, *commands) -> list[bytes]:
+    """Starts BGREWRITEAOF and, on the same connection right after it (the 20 MB
+    rewrite is still running), sends `commands`; returns every raw reply."""
+    raw = srv.raw()
+    try:
+        return [raw.command("BGREWRITEAOF")] + [raw.command(*c) for c in commands]
+    finally:
+        raw.close()
+
+
 def test_bgsave_during_a_rewrite_is_refused_or_scheduled_as_redis_does(servers):
     apus = servers.new("apus", args=AOF)
     r = apus.client()
     fill(r)
-    raw = apus.raw()
-    try:
-        # One connection, back to back: the 20 MB rewrite is still running.
-        assert raw.command("BGREWRITEAOF") == b"+Background append only file rewriting started\r\n"
-        assert raw.command("BGSAVE").startswith(b"-ERR Another child process is active (AOF?)")
-        assert raw.command("BGSAVE", "SCHEDULE") == b"+Background saving scheduled\r\n"
-    finally:
-        raw.close()
+    started, bgsave, scheduled = during_rewrite(apus, ("BGSAVE",), ("BGSAVE", "SCHEDULE"))
+    assert started == b"+Background append only file rewriting started\r\n"
+    assert bgsave.startswith(b"-ERR Another child process is active (AOF?)")
+    assert scheduled == b"+Background saving scheduled\r\n"
     wait_for(lambda: os.path.exists(os.path.join(apus.dir, "dump.rdb"))
              and r.info("persistence")["rdb_bgsave_in_progress"] == 0, timeout=30, what="the scheduled BGSAVE")
     wait_for(lambda: r.info("persistence")["aof_rewrite_in_progress"] == 0, what="the rewrite")
@@ -404,12 +410,7 @@ def test_save_during_a_rewrite_saves_and_the_rewrite_runs_again(servers):
     apus = servers.new("apus", args=AOF)
     r = apus.client()
     fill(r)
-    raw = apus.raw()
-    try:
-        assert raw.command("BGREWRITEAOF") == b"+Background append only file rewriting started\r\n"
-        assert raw.command("SAVE") == b"+OK\r\n"
-    finally:
-        raw.close()
+    assert during_rewrite(apus, ("SAVE",)) == [b"+Background append only file rewriting started\r\n", b"+OK\r\n"]
     assert os.path.exists(os.path.join(apus.dir, "dump.rdb"))
     wait_for(lambda: r.info("persistence")["aof_rewrite_in_progress"] == 0
              and r.info("persistence")["aof_rewrite_scheduled"] == 0

@@ -146,6 +146,17 @@ def synced_pair(servers, master_args=None, replica_args=None):
     return master, replica
 
 
+def synced_chain(servers):
+    """Apus top -> middle -> leaf: the middle caught up, the leaf following it."""
+    top = servers.new("apus", args=FAST)
+    middle = servers.new("apus", args=FAST)
+    leaf = servers.new("apus")
+    follow(middle, top)
+    wait_synced(top, middle)
+    follow(leaf, middle)
+    return top, middle, leaf
+
+
 def same_data(master, replica):
     a, b = dataset(master), dataset(replica)
     assert a == b, f"{len(a)} keys on the master, {len(b)} on the replica; " \
@@ -333,12 +344,7 @@ def test_promoted_replica_lets_the_others_continue_partially(servers, master_kin
 
 
 def test_chained_replica_gets_the_top_masters_stream(servers):
-    top = servers.new("apus", args=FAST)
-    middle = servers.new("apus", args=FAST)
-    leaf = servers.new("apus")
-    follow(middle, top)
-    wait_synced(top, middle)
-    follow(leaf, middle)
+    top, middle, leaf = synced_chain(servers)
     with Writer(top, seed=11):
         time.sleep(0.5)
     wait_synced(top, middle, leaf)
@@ -718,12 +724,7 @@ def test_swapdb_within_one_history_loads_asynchronously(servers):
 def test_a_middle_replica_never_adds_to_the_stream_it_passes_on(servers):
     """SHUTDOWN on a replica with sub-replicas waits without sending GETACK into the
     proxied stream, so the chain keeps the top master's offsets and data."""
-    top = servers.new("apus", args=FAST)
-    middle = servers.new("apus", args=FAST)
-    leaf = servers.new("apus")
-    follow(middle, top)
-    wait_synced(top, middle)
-    follow(leaf, middle)
+    top, middle, leaf = synced_chain(servers)
     wait_synced(top, middle, leaf)
     os.kill(leaf.pid, signal.SIGSTOP)
     try:

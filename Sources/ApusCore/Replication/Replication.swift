@@ -103,6 +103,8 @@ public final class ReplicationState {
     var pipeEOF = false
     var pipeResult: Int32?
     var pipePaused = false
+    /// One read buffer for the pipe and the master link (never both in one call).
+    var scratch = [UInt8](repeating: 0, count: 64 * 1024)
 
     // MARK: Replica side
     var linkState: MasterLinkState = .none

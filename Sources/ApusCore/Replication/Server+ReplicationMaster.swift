@@ -353,8 +353,8 @@ extension Server {
             pauseRDBPipe(true)
             return
         }
-        var buf = [UInt8](repeating: 0, count: 64 * 1024)
-        let n = buf.withUnsafeMutableBytes { read(repl.pipeFd, $0.baseAddress, $0.count) }
+        let fd = repl.pipeFd
+        let n = repl.scratch.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
         if n < 0 {
             let e = errno
             if e == EAGAIN || e == EINTR { return }
@@ -369,7 +369,7 @@ extension Server {
             return
         }
         for c in receivers {
-            buf.withUnsafeBytes { c.reply.append(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            repl.scratch.withUnsafeBytes { c.reply.append(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
             if !c.queuedForWrite { c.queuedForWrite = true; clientsPendingWrite.append(c) }
         }
         if receivers.isEmpty {

@@ -150,16 +150,7 @@ extension Server {
             readSyncPayload()
             return
         }
-        var buf = [UInt8](repeating: 0, count: 16 * 1024)
-        let n = buf.withUnsafeMutableBytes { read(repl.linkFd, $0.baseAddress, $0.count) }
-        if n <= 0 {
-            if n < 0 && (errno == EAGAIN || errno == EINTR) { return }
-            log(.warning, "Master closed the connection during the handshake")
-            cancelReplicationHandshake(reconnect: true)
-            return
-        }
-        repl.transferLastIO = mstime / 1000
-        repl.linkInput += buf[0..<n]
+        guard readLinkInput(failure: "Master closed the connection during the handshake") else { return }
         while repl.linkFd >= 0 && repl.linkState != .transfer, let line = takeLinkLine() {
             handshakeReply(line)
         }
@@ -318,18 +309,25 @@ extension Server {
     }
 
     private func readSyncPayload() {
-        var buf = [UInt8](repeating: 0, count: 64 * 1024)
-        let n = buf.withUnsafeMutableBytes { read(repl.linkFd, $0.baseAddress, $0.count) }
+        guard readLinkInput(failure: "I/O error trying to sync with MASTER") else { return }
+        consumeTransferBytes()
+    }
+
+    /// Reads what the link has into `linkInput`. False when nothing came: it would
+    /// block, or the link failed (logged with `failure`, to be tried again).
+    private func readLinkInput(failure: String) -> Bool {
+        let fd = repl.linkFd
+        let n = repl.scratch.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
         if n <= 0 {
-            if n < 0 && (errno == EAGAIN || errno == EINTR) { return }
-            log(.warning, "I/O error trying to sync with MASTER: \(n == 0 ? "connection lost" : String(cString: strerror(errno)))")
+            if n < 0 && (errno == EAGAIN || errno == EINTR) { return false }
+            log(.warning, failure + ": " + (n == 0 ? "connection lost" : String(cString: strerror(errno))))
             cancelReplicationHandshake(reconnect: true)
-            return
+            return false
         }
         repl.transferLastIO = mstime / 1000
         stats.netReplInput += n
-        repl.linkInput += buf[0..<n]
-        consumeTransferBytes()
+        repl.linkInput += repl.scratch[0..<n]
+        return true
     }
 
     /// Takes what arrived of the payload from `linkInput`.

@@ -101,22 +101,12 @@ public struct SentinelHello: Equatable {
     public var masterPort: Int
     public var masterConfigEpoch: UInt64
 
-    public init(ip: String, port: Int, runId: String, currentEpoch: UInt64, masterName: String,
-                masterIP: String, masterPort: Int, masterConfigEpoch: UInt64) {
-        self.ip = ip
-        self.port = port
-        self.runId = runId
-        self.currentEpoch = currentEpoch
-        self.masterName = masterName
-        self.masterIP = masterIP
-        self.masterPort = masterPort
-        self.masterConfigEpoch = masterConfigEpoch
-    }
-
     public var payload: String {
         "\(ip),\(port),\(runId),\(currentEpoch),\(masterName),\(masterIP),\(masterPort),\(masterConfigEpoch)"
     }
+}
 
+extension SentinelHello {
     /// Parses a payload; nil unless it has exactly the 8 fields (7.0 ignores others).
     public init?(payload: String) {
         let f = payload.split(separator: ",", omittingEmptySubsequences: false)
