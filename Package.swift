@@ -11,6 +11,7 @@ let package = Package(
     name: "Apus",
     products: [
         .executable(name: "apus-server", targets: ["ApusServer"]),
+        .executable(name: "apus-sentinel", targets: ["ApusSentinel"]),
         .executable(name: "apus-benchmark", targets: ["ApusBenchmark"]),
         .library(name: "ApusCore", targets: ["ApusCore"]),
     ],
@@ -18,6 +19,7 @@ let package = Package(
         .target(name: "CApusSys"),
         .target(name: "ApusCore", dependencies: ["CApusSys"], swiftSettings: optimize),
         .executableTarget(name: "ApusServer", dependencies: ["ApusCore"], swiftSettings: optimize),
+        .executableTarget(name: "ApusSentinel", dependencies: ["ApusCore"], swiftSettings: optimize),
         // The load tool: a drop-in for redis-benchmark built on the same event loop.
         .target(name: "ApusBench", dependencies: ["ApusCore", "CApusSys"], swiftSettings: optimize),
         .executableTarget(name: "ApusBenchmark", dependencies: ["ApusBench"], swiftSettings: optimize),

@@ -49,6 +49,14 @@ public enum ConfigLoader {
                             readStdin: () -> [UInt8] = ConfigFile.readAllStdin) throws -> Outcome {
         let config = ServerConfig()
         let argv = arguments
+        let program = argv.first.map { $0.split(separator: "/").last.map(String.init) ?? $0 } ?? ""
+        if program.contains("-sentinel") || argv.dropFirst().contains("--sentinel") {
+            // A sentinel listens on 26379 and must be reachable by its peers.
+            config.sentinelMode = true
+            config.port = 26379
+            config.protectedMode = false
+            config.savePoints = []
+        }
         if argv.count < 2 { return .start(config, configFile: nil) }
         if argv[1] == "-v" || argv[1] == "--version" {
             return .exit(status: 0, stdout: versionLine(version), stderr: "")
@@ -68,6 +76,14 @@ public enum ConfigLoader {
         try ConfigFile.load(path: configFile, fromStdin: fromStdin, options: options, into: config, context: ctx,
                             warn: warn, readStdin: readStdin)
         config.configFile = configFile ?? ""
+        if config.sentinelMode {
+            let settings = SentinelSettings()
+            if let e = settings.apply(queued: config.sentinelLines) {
+                throw ConfigLoadError.fatal(ConfigFile.fatalText(e.error, line: e.line, text: Array(e.text.utf8)))
+            }
+            config.sentinelLines = []
+            config.sentinelSettings = settings
+        }
         return .start(config, configFile: configFile)
     }
 
@@ -93,6 +109,11 @@ public enum ConfigLoader {
                     // A bare option name: its values follow as separate arguments.
                     handledLast = false
                     let isSave = ConfigText.equalsIgnoringCase(bytes, "--save")
+                    // --sentinel takes no value: an option after it starts a new line.
+                    if ConfigText.equalsIgnoringCase(bytes, "--sentinel")
+                        && (j == argv.count - 1 || argv[j + 1].hasPrefix("--")) {
+                        handledLast = true
+                    }
                     if isSave && j != argv.count - 1 && argv[j + 1].hasPrefix("--") {
                         options += Array("\"\"".utf8)
                         handledLast = true
@@ -223,6 +244,14 @@ public enum ConfigFile {
                 continue
             }
             if deprecated.contains(where: { ConfigText.equalsIgnoringCase(argv[0], $0.0) && $0.1 <= argv.count && argv.count <= $0.2 }) {
+                continue
+            }
+            if ConfigText.equalsIgnoringCase(argv[0], "sentinel") {
+                // A bare "sentinel" is the --sentinel switch itself.
+                if argv.count == 1 { continue }
+                if !config.sentinelMode { throw fail("sentinel directive while not in sentinel mode") }
+                config.sentinelLines.append((argv.dropFirst().map { String(decoding: $0, as: UTF8.self) }, i + 1,
+                                             String(decoding: line, as: UTF8.self)))
                 continue
             }
             if ConfigText.equalsIgnoringCase(argv[0], "include") && argv.count == 2 {
@@ -359,7 +388,9 @@ public final class ConfigRewriteState {
                 lines.append(Array("# ??? ".utf8) + line)
                 continue
             }
-            let name = ConfigDirectives.lookup(a[0])?.name ?? String(decoding: a[0].map(ConfigText.lower), as: UTF8.self)
+            var name = ConfigDirectives.lookup(a[0])?.name ?? String(decoding: a[0].map(ConfigText.lower), as: UTF8.self)
+            // A sentinel's lines are told apart by their second word ("sentinel monitor").
+            if name == "sentinel" && a.count > 1 { name += " " + String(decoding: a[1].map(ConfigText.lower), as: UTF8.self) }
             lines.append(line)
             optionToLines[name, default: []].append(lines.count - 1)
         }
@@ -419,9 +450,21 @@ public struct ConfigRewriteError: Error, Equatable {
 extension ConfigFile {
     /// CONFIG REWRITE: merges the current configuration into the file at `path` and
     /// replaces it atomically (temporary file, fsync, rename, fsync of the directory).
-    public static func rewrite(path: String, config: ServerConfig) throws {
+    public static func rewrite(path: String, config: ServerConfig, sentinel: SentinelSettings? = nil) throws {
         let state = try ConfigRewriteState(readingFile: path)
-        for d in ConfigDirectives.all { d.rewrite(config, d.name, state) }
+        for d in ConfigDirectives.all {
+            // A sentinel keeps no dataset: its file never gets save points.
+            if sentinel != nil && d.name == "save" { state.markProcessed("save"); continue }
+            d.rewrite(config, d.name, state)
+        }
+        if let s = sentinel {
+            for line in s.rewriteLines() {
+                let words = line.split(separator: " ", maxSplits: 2)
+                state.rewriteLine("sentinel " + words[1], line, force: true)
+            }
+            // Old lines of sentinel settings that are gone (a forgotten replica) go too.
+            for option in state.optionToLines.keys where option.hasPrefix("sentinel ") { state.markProcessed(option) }
+        }
         state.removeOrphaned()
         try overwrite(path: path, content: state.content())
     }

@@ -54,6 +54,12 @@ public final class ServerConfig {
     /// `bind` parsed: a leading "-" marks an address the host may lack.
     public var bindAddresses: [BindAddress] { bind.map(BindAddress.init) }
     public var port: Int = 6379
+    /// Started as a sentinel (--sentinel, or an executable named *-sentinel).
+    public var sentinelMode = false
+    /// A sentinel's `sentinel …` lines, queued while the file is read and applied
+    /// afterwards in 7.0's order (SentinelSettings.apply(queued:)).
+    public var sentinelLines: [(args: [String], line: Int, text: String)] = []
+    public var sentinelSettings: SentinelSettings?
     public var tcpBacklog: Int = 511
     public var unixSocket: String = ""
     public var unixSocketPerm: Int = 0

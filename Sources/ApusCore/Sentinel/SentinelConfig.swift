@@ -63,6 +63,28 @@ public final class SentinelSettings {
 
     public func master(named name: String) -> MonitoredMaster? { masters.first { $0.name == name } }
 
+    /// SENTINEL REMOVE: the master and everything learned about it are forgotten.
+    public func remove(named name: String) { masters.removeAll { $0.name == name } }
+
+    /// `sentinel` lines are applied in three passes, as 7.0 does: the global settings
+    /// that others depend on (ids, epochs, hostname handling, announce address,
+    /// credentials) first, then the monitor lines, then everything else, so a file
+    /// may list them in any order. Returns the first error with its line.
+    public func apply(queued: [(args: [String], line: Int, text: String)]) -> (error: String, line: Int, text: String)? {
+        let pre = ["announce-ip", "announce-port", "deny-scripts-reconfig", "sentinel-user", "sentinel-pass",
+                   "current-epoch", "myid", "resolve-hostnames", "announce-hostnames"]
+        func pass(_ e: (args: [String], line: Int, text: String)) -> Int {
+            let op = e.args.first?.lowercased() ?? ""
+            return op == "monitor" ? 1 : pre.contains(op) ? 0 : 2
+        }
+        for p in 0..<3 {
+            for e in queued where pass(e) == p {
+                if let err = apply(e.args) { return (err, e.line, e.text) }
+            }
+        }
+        return nil
+    }
+
     /// Applies one `sentinel <args…>` directive (args without the word "sentinel").
     /// Returns nil, or the error text 7.0's sentinelHandleConfiguration gives.
     public func apply(_ args: [String]) -> String? {

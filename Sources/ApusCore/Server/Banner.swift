@@ -7,13 +7,13 @@ import CApusSys
 
 enum Banner {
     /// A swift in flight, with the facts Redis's logo carries.
-    static func logo(version: String, port: Int, pid: Int32) -> String {
+    static func logo(version: String, port: Int, pid: Int32, mode: String) -> String {
         """
 
                   __
            ___   /  \\         Apus \(version) (Redis \(ServerInfo.redisVersion) compatible) 64 bit
            \\  \\_/ /\\ \\
-            \\    /  \\/        Running in standalone mode
+            \\    /  \\/        Running in \(mode) mode
              \\  /             Port: \(port)
              /  \\             PID: \(pid)
             /_/\\_\\
@@ -24,10 +24,11 @@ enum Banner {
     /// Logs the logo, or the one-line summary Redis logs instead of it.
     static func show(_ server: Server) {
         let c = server.config
+        let mode = c.sentinelMode ? "sentinel" : "standalone"
         if c.alwaysShowLogo || (isatty(STDOUT_FILENO) != 0 && c.logfile.isEmpty && !c.syslogEnabled) {
-            server.logger.raw(logo(version: ServerInfo.apusVersion, port: c.port, pid: getpid()))
+            server.logger.raw(logo(version: ServerInfo.apusVersion, port: c.port, pid: getpid(), mode: mode))
         } else {
-            server.log(.notice, "Running mode=standalone, port=\(c.port).")
+            server.log(.notice, "Running mode=\(mode), port=\(c.port).")
         }
     }
 }

@@ -47,7 +47,11 @@ public enum ServerInfo {
         }
         var out = ""
         var sections = 0
+        // A sentinel has only these sections, all of them by default.
+        let sentinelSections = ["server", "clients", "cpu", "stats", "sentinel"]
+        if server.sentinel != nil && arguments.isEmpty { all = true }
         func section(_ names: String..., body: () -> String) {
+            if server.sentinel != nil && !names.contains(where: { sentinelSections.contains($0) }) { return }
             guard all || names.contains(where: { wanted.contains($0) }) else { return }
             if sections > 0 { out += "\r\n" }
             sections += 1
@@ -66,6 +70,7 @@ public enum ServerInfo {
         section("latencystats") { latencyStatsSection(server) }
         section("cluster") { "# Cluster\r\ncluster_enabled:0\r\n" }
         section("keyspace") { keyspaceSection(server) }
+        if let s = server.sentinel { section("sentinel") { SentinelCommands.infoSection(s) } }
         _ = everything   // module-defined sections would be appended here; Apus has no modules
         return out
     }
@@ -80,7 +85,7 @@ public enum ServerInfo {
         f.add("redis_git_sha1", "00000000")
         f.add("redis_git_dirty", 0)
         f.add("redis_build_id", buildId)
-        f.add("redis_mode", "standalone")
+        f.add("redis_mode", s.sentinel != nil ? "sentinel" : "standalone")
         f.add("os", unameString)
         f.add("arch_bits", MemoryLayout<Int>.size * 8)
         f.add("monotonic_clock", "POSIX clock_gettime")

@@ -28,6 +28,12 @@ extension Server {
         if used > peakMemory { peakMemory = used }
         clientMemoryAtCron = used - keyspace.usedMemory - baselineMemory
         clientsCron()
+        if let s = sentinel {
+            // A sentinel keeps no dataset; its timer runs at a randomized 10-19 Hz.
+            s.timer()
+            currentHz = 10 + Int.random(in: 0..<10)
+            return
+        }
         databasesCron()
         persistenceCron()
         aofCron()

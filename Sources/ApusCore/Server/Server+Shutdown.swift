@@ -81,7 +81,8 @@ extension Server {
             abortBackgroundSave()
         }
         flushAOFForShutdown()
-        let wantSave = !flags.contains(.noSave) && (flags.contains(.save) || !config.savePoints.isEmpty)
+        // A sentinel never saves a dataset (it has none); its state is its config file.
+        let wantSave = sentinel == nil && !flags.contains(.noSave) && (flags.contains(.save) || !config.savePoints.isEmpty)
         if wantSave && !loading {
             log(.notice, "Saving the final RDB snapshot before exiting.")
             if !saveSync() {

@@ -110,6 +110,8 @@ public final class Server {
     var shutdownWaiters: [Client] = []
     var shutdownFlags: ShutdownFlags = []
     public var slowlog = SlowLog()
+    /// Set when the server runs as a sentinel (Sentinel/).
+    public internal(set) var sentinel: Sentinel?
     public var latency = LatencyMonitor()
 
     public init(config: ServerConfig) throws {
@@ -126,7 +128,8 @@ public final class Server {
         logger.level = config.loglevel
         logger.path = config.logfile
         lastSaveTime = startTimeMs / 1000
-        commands = CommandTable(handlers: CommandHandlers.all())
+        commands = CommandTable(handlers: config.sentinelMode ? SentinelCommands.handlers(from: CommandHandlers.all())
+                                                              : CommandHandlers.all())
         installConfigHook()
         applyEvictionPolicy()
         refreshOutputLimitFloor()
@@ -208,6 +211,8 @@ public final class Server {
                     if fd == repl.linkFd { masterLinkEvent(readable: ev.readable || ev.error, writable: ev.writable) }
                 } else if reg == ReplicationToken.rdbPipe.rawValue {
                     if fd == repl.pipeFd { readRDBPipe() }
+                } else if let s = sentinel {
+                    s.linkEvent(registration: reg, fd: fd, readable: ev.readable || ev.error, writable: ev.writable)
                 }
             }
         }

@@ -55,6 +55,18 @@ public enum ApusMain {
         }
         server.executable = argv.first.map { absolute($0) } ?? ""
         server.configFileAbsolute = configFile ?? ""
+        if config.sentinelMode {
+            // The configuration file is the sentinel's state: it must exist and be writable.
+            guard let file = configFile else {
+                server.log(.warning, "Sentinel needs config file on disk to save state. Exiting...")
+                return 1
+            }
+            if access(file, W_OK) == -1 {
+                server.log(.warning, "Sentinel config file \(file) is not writable: \(String(cString: strerror(errno))). Exiting...")
+                return 1
+            }
+            server.logger.roleChar = "X"
+        }
         server.log(.warning, "oO0OoO0OoO0Oo Apus is starting oO0OoO0OoO0Oo")
         server.log(.warning, "Apus version=\(ServerInfo.apusVersion) (Redis \(ServerInfo.redisVersion) compatible), bits=64, pid=\(getpid()), just started")
         if argv.count <= 1 {
@@ -80,6 +92,12 @@ public enum ApusMain {
         }
         server.applyCrashLog()
         ProcTitle.apply(server)
+        if let settings = config.sentinelSettings {
+            server.startSentinel(settings)
+            notifySupervisor(config)
+            server.run()
+            return 0
+        }
         server.log(.notice, "Server initialized")
         server.removeStaleTempFiles()
         server.serveClientsWhileLoading = true
