@@ -4,6 +4,7 @@
 // parses it (run id, role, a master's replicas in both formats, a replica's view of
 // its master) and the 8-field hello payload.
 
+import Foundation
 import XCTest
 @testable import ApusCore
 
@@ -105,6 +106,60 @@ final class SentinelConfigTests: XCTestCase {
             "sentinel current-epoch 3",
             "sentinel announce-port 26400",
         ])
+    }
+
+    func testQueuedLinesApplyGlobalsThenMonitorsThenTheRest() {
+        // A file may name a master's settings before its monitor line, and set
+        // resolve-hostnames after a monitor line that needs it: 7.0 applies the
+        // globals first, the monitor lines next, everything else last.
+        let s = SentinelSettings()
+        let queued: [(args: [String], line: Int, text: String)] = [
+            (["down-after-milliseconds", "m", "1500"], 1, "sentinel down-after-milliseconds m 1500"),
+            (["monitor", "m", "localhost", "6379", "2"], 2, "sentinel monitor m localhost 6379 2"),
+            (["resolve-hostnames", "yes"], 3, "sentinel resolve-hostnames yes"),
+        ]
+        XCTAssertNil(s.apply(queued: queued))
+        XCTAssertEqual(s.master(named: "m")?.downAfterMs, 1500)
+        let bad = SentinelSettings()
+        let e = bad.apply(queued: [(["monitor", "m", "127.0.0.1", "6379", "2"], 1, "a"),
+                                   (["parallel-syncs", "nosuch", "2"], 7, "sentinel parallel-syncs nosuch 2")])
+        XCTAssertEqual(e?.error, "No such master with specified name.")
+        XCTAssertEqual(e?.line, 7)
+    }
+
+    func testTheFileIsRewrittenWithTheSentinelState() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sentinel-rewrite-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("sentinel.conf").path
+        let original = """
+        # my sentinel
+        port 26379
+        sentinel monitor m 127.0.0.1 6379 2
+        sentinel known-replica m 127.0.0.1 6390
+        sentinel known-replica m 127.0.0.1 6391
+        save 900 1
+
+        """
+        try original.write(toFile: path, atomically: true, encoding: .utf8)
+        let s = SentinelSettings()
+        _ = s.apply(["monitor", "m", "127.0.0.1", "6379", "2"])
+        _ = s.apply(["known-replica", "m", "127.0.0.1", "6390"])
+        s.myid = String(repeating: "e", count: 40)
+        let config = ServerConfig()
+        config.port = 26379
+        try ConfigFile.rewrite(path: path, config: config, sentinel: s)
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+        // Comments and old lines stay in place; the forgotten replica and the save
+        // points are gone; the state the file lacked is appended.
+        XCTAssertEqual(Array(lines.prefix(4)), ["# my sentinel", "port 26379", "sentinel monitor m 127.0.0.1 6379 2",
+                                                "sentinel known-replica m 127.0.0.1 6390"])
+        XCTAssertFalse(lines.contains("sentinel known-replica m 127.0.0.1 6391"))
+        XCTAssertFalse(lines.contains { $0.hasPrefix("save") })
+        for l in ["sentinel myid " + String(repeating: "e", count: 40), "sentinel config-epoch m 0",
+                  "sentinel leader-epoch m 0", "sentinel current-epoch 0"] {
+            XCTAssertTrue(lines.contains(l), l)
+        }
     }
 
     func testInfoAsTheSentinelReadsIt() {

@@ -34,22 +34,23 @@ def sentinel_binary() -> str:
     return os.environ.get("APUS_SENTINEL") or os.path.join(os.path.dirname(apus_binary()), "apus-sentinel")
 
 
-def write_conf(path: str, port: int, master_port: int, extra: str = "") -> str:
+def write_conf(path: str, port: int, master_port: int, extra: str = "", host: str = "127.0.0.1") -> str:
     with open(path, "w") as f:
-        f.write(f"port {port}\nbind 127.0.0.1\n"
-                f"sentinel monitor {NAME} 127.0.0.1 {master_port} 2\n"
+        f.write(f"port {port}\nbind 127.0.0.1\n" + extra +
+                f"sentinel monitor {NAME} {host} {master_port} 2\n"
                 f"sentinel down-after-milliseconds {NAME} 2000\n"
-                f"sentinel failover-timeout {NAME} 10000\n" + extra)
+                f"sentinel failover-timeout {NAME} 10000\n")
     return path
 
 
-def start_sentinel(servers, tmp_path, master_port: int, kind: str = "apus", extra: str = "", tag: str = "") -> Server:
+def start_sentinel(servers, tmp_path, master_port: int, kind: str = "apus", extra: str = "", tag: str = "",
+                   host: str = "127.0.0.1") -> Server:
     """A sentinel process: apus-sentinel (kind apus), apus-server --sentinel (kind
     apus-flag) or a real redis-sentinel (kind redis)."""
     d = tmp_path / f"sentinel-{kind}-{tag or free_port()}"
     d.mkdir()
     port = free_port()
-    conf = write_conf(str(d / "sentinel.conf"), port, master_port, extra)
+    conf = write_conf(str(d / "sentinel.conf"), port, master_port, extra, host)
     if kind == "redis":
         s = Server("redis-sentinel", "sentinel", workdir=str(d), conf=conf, port=port, save=None)
     elif kind == "apus-flag":
@@ -337,6 +338,24 @@ def test_votes_once_per_epoch_first_come(watched):
     # The vote and the epoch are state: on disk at once.
     conf = open(apus.conf).read()
     assert f"sentinel leader-epoch {NAME} 8" in conf and "sentinel current-epoch 8" in conf
+
+
+@pytest.mark.parametrize("announce", ["no", "yes"])
+def test_hostnames_resolve_and_announce_like_redis(servers, tmp_path, announce):
+    master = servers.new("apus")
+    extra = f"sentinel resolve-hostnames yes\nsentinel announce-hostnames {announce}\n"
+    pair = [start_sentinel(servers, tmp_path, master.port, k, extra=extra, tag=k, host="localhost")
+            for k in ("apus", "redis")]
+    wait_for(lambda: all(master_state(s)[b"role-reported"] == b"master" and master_state(s)[b"runid"] for s in pair),
+             timeout=20, what="the master's INFO")
+    want = b"localhost" if announce == "yes" else b"127.0.0.1"
+    for s in pair:
+        assert master_state(s)[b"ip"] == want
+        assert call(s, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", NAME) == [want, str(master.port).encode()]
+        assert master_state(s)[b"flags"] == b"master"
+    # Without resolve-hostnames a name is refused, by MONITOR as by the config file.
+    for args in [("SENTINEL", "MONITOR", "x", "no-such-host.invalid", "6379", "1")]:
+        assert call(pair[0], *args) == call(pair[1], *args)
 
 
 # MARK: - The configuration file is the state

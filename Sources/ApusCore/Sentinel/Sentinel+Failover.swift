@@ -72,7 +72,7 @@ extension Sentinel {
             guard m.flags.contains(.sDown), !ri.link.disconnected, let cc = ri.link.cc else { continue }
             if !forced && now - ri.lastMasterDownReplyTime < timing.askPeriod { continue }
             let runid = m.failoverState > .none ? myid : "*"
-            cc.send([ri.mapped("SENTINEL"), "is-master-down-by-addr", m.host, String(m.port), String(currentEpoch), runid]) {
+            cc.send([ri.mapped("SENTINEL"), "is-master-down-by-addr", shown(m), String(m.port), String(currentEpoch), runid]) {
                 [weak self, weak ri] v in
                 guard let self = self, let ri = ri else { return }
                 self.isMasterDownReply(ri, v)
@@ -259,7 +259,7 @@ extension Sentinel {
             }
             return
         }
-        guard sendReplicaOf(r, host: nil, port: 0) else { return }
+        guard sendReplicaOf(r, to: nil) else { return }
         event(.notice, "+failover-state-wait-promotion", r)
         m.failoverState = .waitPromotion
         m.failoverStateChangeTime = now
@@ -279,7 +279,7 @@ extension Sentinel {
                 r.flags.insert(.reconfDone)
             }
             if !r.flags.isDisjoint(with: [.reconfSent, .reconfInProgress]) || r.link.disconnected { continue }
-            if sendReplicaOf(r, host: promoted.host, port: promoted.port) {
+            if sendReplicaOf(r, to: promoted) {
                 r.flags.insert(.reconfSent)
                 r.replicaReconfSentTime = now
                 event(.notice, "+slave-reconf-sent", r)
@@ -309,7 +309,7 @@ extension Sentinel {
         if timedOut {
             // Best effort for the ones left: send them the new master anyway.
             for r in m.replicas where r.flags.isDisjoint(with: [.promoted, .reconfDone, .reconfSent]) && !r.link.disconnected {
-                if sendReplicaOf(r, host: promoted.host, port: promoted.port) {
+                if sendReplicaOf(r, to: promoted) {
                     event(.notice, "+slave-reconf-sent-be", r)
                     r.flags.insert(.reconfSent)
                 }
@@ -319,7 +319,7 @@ extension Sentinel {
 
     func switchToPromotedReplica(_ m: SentinelInstance) {
         let ref = m.promotedReplica ?? m
-        event(.warning, "+switch-master", m, "\(m.name) \(m.host) \(m.port) \(ref.host) \(ref.port)", plain: true)
+        event(.warning, "+switch-master", m, "\(m.name) \(shown(m)) \(m.port) \(shown(ref)) \(ref.port)", plain: true)
         resetMasterAndChangeAddress(m, host: ref.host, port: ref.port)
     }
 
@@ -364,14 +364,15 @@ extension Sentinel {
 
     /// The master moved (failover, or a newer configuration from a hello): every
     /// replica we knew, and the old master, become the new master's replicas.
-    func resetMasterAndChangeAddress(_ m: SentinelInstance, host: String, port: Int) {
+    @discardableResult
+    func resetMasterAndChangeAddress(_ m: SentinelInstance, host: String, port: Int) -> Bool {
+        guard port >= 0 && port <= 65535, let ip = resolve(host) else { return false }
         var addresses: [(String, Int)] = []
-        for r in m.replicas where !(r.host.lowercased() == host.lowercased() && r.port == port) {
-            addresses.append((r.host, r.port))
-        }
-        if !(m.host.lowercased() == host.lowercased() && m.port == port) { addresses.append((m.host, m.port)) }
+        for r in m.replicas where !sameAddress(r, host, port) { addresses.append((r.host, r.port)) }
+        if !sameAddress(m, host, port) { addresses.append((m.host, m.port)) }
         resetMaster(m, keepSentinels: true, generateEvent: false)
         m.host = host
+        m.ip = ip
         m.port = port
         m.oDownSinceTime = 0
         m.sDownSinceTime = 0
@@ -379,6 +380,7 @@ extension Sentinel {
             if let r = addReplica(to: m, host: h, port: p) { event(.notice, "+slave", r) }
         }
         flushConfig()
+        return true
     }
 
     /// Runs the client-reconfig-script: <master> <role> <state> <from-ip> <from-port> <to-ip> <to-port>.

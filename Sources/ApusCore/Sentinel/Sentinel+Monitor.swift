@@ -16,6 +16,8 @@ extension Sentinel {
         if !link.disconnected || ri.port == 0 { return }
         if now - link.lastReconnTime < timing.pingPeriod { return }
         link.lastReconnTime = now
+        // A name may resolve now, or to a new address after a restart.
+        if link.cc == nil && settings.resolveHostnames, let ip = resolve(ri.host) { ri.ip = ip }
         if link.cc == nil, let cc = openLink(ri, pubsub: false) {
             link.cc = cc
             link.ccConnTime = now
@@ -128,7 +130,7 @@ extension Sentinel {
         let port = settings.announcePort != 0 ? settings.announcePort : (server.tcpPortBound != 0 ? server.tcpPortBound : server.config.port)
         let addr = m.currentAddress
         let hello = SentinelHello(ip: ip, port: port, runId: myid, currentEpoch: currentEpoch, masterName: m.name,
-                                  masterIP: addr.host, masterPort: addr.port, masterConfigEpoch: m.configEpoch)
+                                  masterIP: shown(addr), masterPort: addr.port, masterConfigEpoch: m.configEpoch)
         cc.send([ri.mapped("PUBLISH"), Sentinel.helloChannel, hello.payload]) { [weak self, weak ri] v in
             guard let self = self, let ri = ri else { return }
             if case .error = v { return }
@@ -165,14 +167,14 @@ extension Sentinel {
     /// current epoch, and a newer master configuration.
     func processHello(_ text: String) {
         guard let h = SentinelHello(payload: text), let master = master(named: h.masterName) else { return }
-        var si = master.sentinels.first { $0.runId == h.runId && $0.host == h.ip && $0.port == h.port }
+        var si = master.sentinels.first { $0.runId == h.runId && sameAddress($0, h.ip, h.port) }
         if si == nil {
             let before = master.sentinels.count
             master.sentinels.removeAll { $0.runId == h.runId }
             let removed = before - master.sentinels.count
             if removed > 0 {
                 event(.notice, "+sentinel-address-switch", master, " ip \(h.ip) port \(h.port) for \(h.runId)")
-            } else if let other = master.sentinels.first(where: { $0.host == h.ip && $0.port == h.port }) {
+            } else if let other = master.sentinels.first(where: { sameAddress($0, h.ip, h.port) }) {
                 // Another run id at that address: the old one is gone, everywhere.
                 event(.notice, "+sentinel-invalid-addr", other)
                 let obsolete = other.runId
@@ -181,11 +183,7 @@ extension Sentinel {
                     m.sentinels.removeAll { $0.runId == obsolete }
                 }
             }
-            if h.port >= 0 && h.port <= 65535 && !master.sentinels.contains(where: { $0.name == h.runId }) {
-                let n = SentinelInstance(flags: .sentinel, name: h.runId, host: h.ip, port: h.port, master: master,
-                                         settings: nil, now: now, defaultDownAfter: timing.defaultDownAfter)
-                n.runId = h.runId
-                master.sentinels.append(n)
+            if let n = addSentinel(to: master, host: h.ip, port: h.port, runId: h.runId) {
                 if removed == 0 { event(.notice, "+sentinel", n) }
                 si = n
                 flushConfig()
@@ -198,13 +196,15 @@ extension Sentinel {
         }
         if let si = si, master.configEpoch < h.masterConfigEpoch {
             master.configEpoch = h.masterConfigEpoch
-            if h.masterPort != master.port || h.masterIP.lowercased() != master.host.lowercased() {
+            if h.masterPort != master.port || !addressEquals(master, h.masterIP) {
                 event(.warning, "+config-update-from", si)
                 event(.warning, "+switch-master", master,
-                      "\(master.name) \(master.host) \(master.port) \(h.masterIP) \(h.masterPort)", plain: true)
-                let old = (master.host, master.port)
-                resetMasterAndChangeAddress(master, host: h.masterIP, port: h.masterPort)
-                callClientReconfScript(master, role: "observer", state: "start", from: old, to: (master.host, master.port))
+                      "\(master.name) \(shown(master)) \(master.port) \(h.masterIP) \(h.masterPort)", plain: true)
+                let old = (shown(master), master.port)
+                if resetMasterAndChangeAddress(master, host: h.masterIP, port: h.masterPort) {
+                    callClientReconfScript(master, role: "observer", state: "start", from: old,
+                                           to: (shown(master), master.port))
+                }
             }
         }
         si?.lastHelloTime = now
@@ -271,7 +271,7 @@ extension Sentinel {
                 event(.warning, "+promoted-slave", ri)
                 if simFailureFlags & 2 != 0 { simulatedCrash() }
                 event(.warning, "+failover-state-reconf-slaves", m)
-                callClientReconfScript(m, role: "leader", state: "start", from: (m.host, m.port), to: (ri.host, ri.port))
+                callClientReconfScript(m, role: "leader", state: "start", from: (shown(m), m.port), to: (shown(ri), ri.port))
                 forceHelloUpdate(m)
             } else {
                 // A replica turned master on its own: after a while, if the master we
@@ -279,20 +279,20 @@ extension Sentinel {
                 let wait = timing.publishPeriod * 4
                 if !ri.flags.contains(.promoted) && masterLooksSane(m) && ri.noDownFor(wait, now: now)
                     && now - ri.roleReportedTime > wait {
-                    if sendReplicaOf(ri, host: m.host, port: m.port) { event(.notice, "+convert-to-slave", ri) }
+                    if sendReplicaOf(ri, to: m) { event(.notice, "+convert-to-slave", ri) }
                 }
             }
         }
         if ri.isReplica && role == .replica
-            && (ri.replicaMasterPort != m.port || ri.replicaMasterHost?.lowercased() != m.host.lowercased()) {
+            && (ri.replicaMasterPort != m.port || !addressEquals(m, ri.replicaMasterHost ?? "")) {
             let wait = m.failoverTimeout
             if masterLooksSane(m) && ri.noDownFor(wait, now: now) && now - ri.replicaConfChangeTime > wait {
-                if sendReplicaOf(ri, host: m.host, port: m.port) { event(.notice, "+fix-slave-config", ri) }
+                if sendReplicaOf(ri, to: m) { event(.notice, "+fix-slave-config", ri) }
             }
         }
         if ri.isReplica && role == .replica && !ri.flags.isDisjoint(with: [.reconfSent, .reconfInProgress]) {
             if ri.flags.contains(.reconfSent), let p = m.promotedReplica, let h = ri.replicaMasterHost,
-               h.lowercased() == p.host.lowercased() && ri.replicaMasterPort == p.port {
+               addressEquals(p, h) && ri.replicaMasterPort == p.port {
                 ri.flags.remove(.reconfSent)
                 ri.flags.insert(.reconfInProgress)
                 event(.notice, "+slave-reconf-inprog", ri)
@@ -316,10 +316,10 @@ extension Sentinel {
     /// KILL of normal and pub/sub clients (so clients reconnect and find the new
     /// master), EXEC. nil target: SLAVEOF NO ONE.
     @discardableResult
-    func sendReplicaOf(_ ri: SentinelInstance, host: String?, port: Int) -> Bool {
+    func sendReplicaOf(_ ri: SentinelInstance, to target: SentinelInstance?) -> Bool {
         guard let cc = ri.link.cc, cc.state == .connecting || cc.state == .connected else { return false }
         cc.send([ri.mapped("MULTI")])
-        cc.send([ri.mapped("SLAVEOF"), host ?? "NO", host == nil ? "ONE" : String(port)])
+        cc.send([ri.mapped("SLAVEOF"), target.map(shown) ?? "NO", target.map { String($0.port) } ?? "ONE"])
         cc.send([ri.mapped("CONFIG"), "REWRITE"])
         cc.send([ri.mapped("CLIENT"), "KILL", "TYPE", "normal"])
         cc.send([ri.mapped("CLIENT"), "KILL", "TYPE", "pubsub"])

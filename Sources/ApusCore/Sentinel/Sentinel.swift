@@ -67,16 +67,13 @@ public final class Sentinel {
         previousTime = server.mstime
         let now = server.mstime
         for m in settings.masters {
-            let ri = SentinelInstance(flags: .master, name: m.name, host: m.host, port: m.port, master: nil,
-                                      settings: m, now: now, defaultDownAfter: timing.defaultDownAfter)
+            let ri = SentinelInstance(flags: .master, name: m.name, host: m.host, ip: resolve(m.host) ?? "", port: m.port,
+                                      master: nil, settings: m, now: now, defaultDownAfter: timing.defaultDownAfter)
             ri.configEpoch = m.configEpoch
             ri.leaderEpoch = m.leaderEpoch
             for r in m.knownReplicas { _ = addReplica(to: ri, host: r.host, port: r.port) }
             for s in m.knownSentinels where ri.sentinels.allSatisfy({ $0.name != s.runId }) {
-                let si = SentinelInstance(flags: .sentinel, name: s.runId, host: s.host, port: s.port, master: ri,
-                                          settings: nil, now: now, defaultDownAfter: timing.defaultDownAfter)
-                si.runId = s.runId
-                ri.sentinels.append(si)
+                _ = addSentinel(to: ri, host: s.host, port: s.port, runId: s.runId)
             }
             masters.append(ri)
         }
@@ -86,20 +83,79 @@ public final class Sentinel {
 
     func master(named name: String) -> SentinelInstance? { masters.first { $0.name == name } }
 
-    /// A new replica of `master` unless one with that address exists.
+    /// A new replica of `master` unless one with that address exists (or the address
+    /// is not usable: a bad port, a name without resolve-hostnames).
     @discardableResult
     func addReplica(to master: SentinelInstance, host: String, port: Int) -> SentinelInstance? {
-        if port < 0 || port > 65535 { return nil }
-        let name = Sentinel.addressName(host, port)
+        guard port >= 0 && port <= 65535, let ip = resolveForInstance(host) else { return nil }
+        let shownHost = settings.announceHostnames ? host : ip
+        let name = shownHost.contains(":") ? "[\(shownHost)]:\(port)" : "\(shownHost):\(port)"
         if master.replicas.contains(where: { $0.name == name }) { return nil }
-        let r = SentinelInstance(flags: .replica, name: name, host: host, port: port, master: master, settings: nil,
-                                 now: now, defaultDownAfter: timing.defaultDownAfter)
+        let r = SentinelInstance(flags: .replica, name: name, host: host, ip: ip, port: port, master: master,
+                                 settings: nil, now: now, defaultDownAfter: timing.defaultDownAfter)
         master.replicas.append(r)
         return r
     }
 
-    static func addressName(_ host: String, _ port: Int) -> String {
-        host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    /// Another sentinel watching `master`, known by its run id.
+    @discardableResult
+    func addSentinel(to master: SentinelInstance, host: String, port: Int, runId: String) -> SentinelInstance? {
+        guard port >= 0 && port <= 65535, let ip = resolveForInstance(host),
+              !master.sentinels.contains(where: { $0.name == runId }) else { return nil }
+        let s = SentinelInstance(flags: .sentinel, name: runId, host: host, ip: ip, port: port, master: master,
+                                 settings: nil, now: now, defaultDownAfter: timing.defaultDownAfter)
+        s.runId = runId
+        master.sentinels.append(s)
+        return s
+    }
+
+    // MARK: - Addresses
+
+    /// An IP address as is; a name resolved only with resolve-hostnames.
+    func resolve(_ host: String) -> String? {
+        if SentinelSettings.isIPAddress(host) { return host }
+        guard settings.resolveHostnames else { return nil }
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var res: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, nil, &hints, &res) == 0, let first = res else { return nil }
+        defer { freeaddrinfo(res) }
+        var buf = [CChar](repeating: 0, count: 64)
+        if first.pointee.ai_family == AF_INET6 {
+            var a = first.pointee.ai_addr.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee.sin6_addr }
+            inet_ntop(AF_INET6, &a, &buf, 64)
+        } else {
+            var a = first.pointee.ai_addr.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr }
+            inet_ntop(AF_INET, &a, &buf, 64)
+        }
+        return String(cString: buf)
+    }
+
+    /// createSentinelAddr's rule: with resolve-hostnames a name that does not resolve
+    /// yet is kept (ip ""), without it only IP addresses are accepted.
+    func resolveForInstance(_ host: String) -> String? {
+        if let ip = resolve(host) { return ip }
+        if settings.resolveHostnames {
+            server.log(.warning, "Failed to resolve hostname '\(host)'")
+            return ""
+        }
+        return nil
+    }
+
+    /// The address shown in replies, events and hellos: the name with
+    /// announce-hostnames, the IP otherwise.
+    func shown(_ ri: SentinelInstance) -> String { settings.announceHostnames ? ri.host : ri.ip }
+
+    /// Whether `host` (a name or an IP) designates `ri`'s address.
+    func addressEquals(_ ri: SentinelInstance, _ host: String) -> Bool {
+        if let ip = resolve(host) { return ip.lowercased() == ri.ip.lowercased() }
+        return (settings.resolveHostnames ? ri.host : ri.ip).lowercased() == host.lowercased()
+    }
+
+    func sameAddress(_ ri: SentinelInstance, _ host: String, _ port: Int) -> Bool {
+        guard ri.port == port else { return false }
+        if let ip = resolve(host), ip == ri.ip { return true }
+        return ri.host.lowercased() == host.lowercased()
     }
 
     // MARK: - Start
@@ -171,8 +227,8 @@ public final class Sentinel {
     func event(_ level: LogLevel, _ type: String, _ ri: SentinelInstance?, _ detail: String = "", plain: Bool = false) {
         var msg = ""
         if let ri = ri, !plain {
-            msg = "\(ri.typeName) \(ri.name) \(ri.host) \(ri.port)"
-            if !ri.isMaster, let m = ri.master { msg += " @ \(m.name) \(m.host) \(m.port)" }
+            msg = "\(ri.typeName) \(ri.name) \(shown(ri)) \(ri.port)"
+            if !ri.isMaster, let m = ri.master { msg += " @ \(m.name) \(shown(m)) \(m.port)" }
         }
         msg += detail
         server.log(level, "\(type) \(msg)")
@@ -196,15 +252,16 @@ public final class Sentinel {
         for m in masters {
             guard let s = m.settings else { continue }
             let cur = m.currentAddress
-            s.host = cur.host
+            s.host = shown(cur)
             s.port = cur.port
             s.configEpoch = m.configEpoch
             s.leaderEpoch = m.leaderEpoch
             s.knownReplicas = m.replicas.map { r in
                 // The promoted replica is the master now: the old master takes its line.
-                r.host == cur.host && r.port == cur.port ? (m.host, m.port) : (r.host, r.port)
+                let a = r === cur || (r.ip == cur.ip && r.port == cur.port) ? m : r
+                return (shown(a), a.port)
             }
-            s.knownSentinels = m.sentinels.compactMap { si in si.runId.map { (si.host, si.port, $0) } }
+            s.knownSentinels = m.sentinels.compactMap { si in si.runId.map { (shown(si), si.port, $0) } }
         }
     }
 
@@ -235,7 +292,7 @@ public final class Sentinel {
         let id = nextLinkId
         nextLinkId = nextLinkId >= 0x3FFF_FFF0 ? 16 : nextLinkId + 1
         let link = OutgoingLink(id: id)
-        guard link.connect(host: ri.host, port: ri.port, nowMs: now) else {
+        guard !ri.ip.isEmpty, link.connect(host: ri.ip, port: ri.port, nowMs: now) else {
             event(.debug, pubsub ? "-pubsub-link-reconnection" : "-cmd-link-reconnection", ri,
                   " #Failed to establish connection")
             return nil

@@ -43,7 +43,7 @@ enum SentinelCommands {
         let now = s.now
         var f: [(String, String)] = []
         f.append(("name", ri.name))
-        f.append(("ip", ri.host))
+        f.append(("ip", s.shown(ri)))
         f.append(("port", String(ri.port)))
         f.append(("runid", ri.runId ?? ""))
         var flags: [String] = []
@@ -132,7 +132,7 @@ enum SentinelCommands {
         guard let port = c.argIntOrReply(3), let epoch = c.argIntOrReply(4) else { return }
         let st = s(c)
         let host = c.argString(2)
-        let ri = st.masters.first { $0.port == Int(port) && $0.host.lowercased() == host.lowercased() }
+        let ri = st.masters.first { st.sameAddress($0, host, Int(port)) }
         let down = !st.tilt && ri != nil && ri!.flags.contains(.sDown)
         var leader: String?
         var leaderEpoch: UInt64 = 0
@@ -164,7 +164,7 @@ enum SentinelCommands {
         }
         let a = m.currentAddress
         c.addReplyArrayLen(2)
-        c.addReplyBulkString(a.host)
+        c.addReplyBulkString(s(c).shown(a))
         c.addReplyBulkString(String(a.port))
     }
 
@@ -196,7 +196,7 @@ enum SentinelCommands {
             return
         }
         let host = c.argString(3)
-        if !st.settings.resolveHostnames && !SentinelSettings.isIPAddress(host) {
+        if st.resolve(host) == nil {
             c.addReplyError("ERR Invalid IP address or hostname specified")
             return
         }
@@ -206,8 +206,8 @@ enum SentinelCommands {
             return
         }
         let settings = st.settings.master(named: name)!
-        let m = SentinelInstance(flags: .master, name: name, host: host, port: Int(port), master: nil, settings: settings,
-                                 now: st.now, defaultDownAfter: st.timing.defaultDownAfter)
+        let m = SentinelInstance(flags: .master, name: name, host: host, ip: st.resolve(host) ?? "", port: Int(port),
+                                 master: nil, settings: settings, now: st.now, defaultDownAfter: st.timing.defaultDownAfter)
         settings.downAfterMs = st.timing.defaultDownAfter
         settings.failoverTimeoutMs = st.timing.defaultFailoverTimeout
         m.downAfterPeriod = settings.downAfterMs
@@ -536,7 +536,7 @@ enum SentinelCommands {
         out += "sentinel_simulate_failure_flags:\(st.simFailureFlags)\r\n"
         for (i, m) in st.masters.enumerated() {
             let status = m.flags.contains(.oDown) ? "odown" : m.flags.contains(.sDown) ? "sdown" : "ok"
-            out += "master\(i):name=\(m.name),status=\(status),address=\(m.host):\(m.port),"
+            out += "master\(i):name=\(m.name),status=\(status),address=\(st.shown(m)):\(m.port),"
                 + "slaves=\(m.replicas.count),sentinels=\(m.sentinels.count + 1)\r\n"
         }
         return out

@@ -84,7 +84,10 @@ final class SentinelInstance {
     var flags: SentinelFlags
     /// A master's name; "ip:port" for a replica; the run id for a sentinel.
     var name: String
+    /// The address as given (a name with resolve-hostnames) and what it resolved to
+    /// ("" while a name does not resolve); links connect to `ip`.
     var host: String
+    var ip: String
     var port: Int
     var runId: String?
     var configEpoch: UInt64 = 0
@@ -131,11 +134,12 @@ final class SentinelInstance {
     var failoverDelayLogged: Int64 = 0
     var promotedReplica: SentinelInstance?
 
-    init(flags: SentinelFlags, name: String, host: String, port: Int, master: SentinelInstance?,
+    init(flags: SentinelFlags, name: String, host: String, ip: String, port: Int, master: SentinelInstance?,
          settings: MonitoredMaster?, now: Int64, defaultDownAfter: Int64) {
         self.flags = flags
         self.name = name
         self.host = host
+        self.ip = ip
         self.port = port
         self.master = master
         self.settings = settings
@@ -170,11 +174,9 @@ final class SentinelInstance {
 
     /// The address clients should use now: the promoted replica's once the failover
     /// reached the reconfiguration of the other replicas.
-    var currentAddress: (host: String, port: Int) {
-        if flags.contains(.failoverInProgress), let p = promotedReplica, failoverState >= .reconfReplicas {
-            return (p.host, p.port)
-        }
-        return (host, port)
+    var currentAddress: SentinelInstance {
+        if flags.contains(.failoverInProgress), let p = promotedReplica, failoverState >= .reconfReplicas { return p }
+        return self
     }
 
     /// The command name to send, after the master's rename-command settings.
