@@ -71,12 +71,13 @@ def master_state(s: Server) -> dict:
     return as_dict(s.client().execute_command("SENTINEL", "MASTER", NAME))
 
 
-def topology(servers, tmp_path, kind: str = "apus", sentinel_kinds=("apus", "apus", "apus")):
+def topology(servers, tmp_path, kind: str = "apus", sentinel_kinds=("apus", "apus", "apus"), extra: str = ""):
     master = servers.new(kind, args=FAST)
     replicas = [servers.new(kind, args=FAST + ["--replicaof", "127.0.0.1", str(master.port)]) for _ in range(2)]
     wait_for(lambda: all(r.client().info("replication")["master_link_status"] == "up" for r in replicas),
              timeout=20, what="replicas")
-    sentinels = [start_sentinel(servers, tmp_path, master.port, k, tag=str(i)) for i, k in enumerate(sentinel_kinds)]
+    sentinels = [start_sentinel(servers, tmp_path, master.port, k, tag=str(i), extra=extra)
+                 for i, k in enumerate(sentinel_kinds)]
 
     def ready():
         for s in sentinels:
@@ -151,7 +152,11 @@ def fail_over(servers, master, replicas, sentinels, kind="apus"):
 
 
 def test_three_apus_sentinels_fail_over_an_apus_master(servers, tmp_path):
-    master, replicas, sentinels = topology(servers, tmp_path)
+    out = tmp_path / "reconfig.txt"
+    script = tmp_path / "reconfig.sh"
+    script.write_text(f"#!/bin/sh\necho \"$@\" >> {out}\n")
+    script.chmod(0o755)
+    master, replicas, sentinels = topology(servers, tmp_path, extra=f"sentinel client-reconfig-script {NAME} {script}\n")
     logs = [EventLog(s) for s in sentinels]
     downtime, new_master, other = fail_over(servers, master, replicas, sentinels)
     assert downtime < 2 + 8, downtime   # down-after plus a few seconds
@@ -173,6 +178,10 @@ def test_three_apus_sentinels_fail_over_an_apus_master(servers, tmp_path):
     assert again.client().info("replication")["master_port"] == new_master.port
     wait_for(lambda: again.client().get("after") == b"1", what="the old master's data")
     assert any(l.named("+convert-to-slave") for l in logs)
+    # client-reconfig-script: the leader once, each other sentinel as an observer.
+    lines = out.read_text().splitlines()
+    move = f"127.0.0.1 {master.port} 127.0.0.1 {new_master.port}"
+    assert sorted(lines) == sorted([f"{NAME} leader start {move}"] + [f"{NAME} observer start {move}"] * 2), lines
     # The state is on disk: each file names the new master, its epoch and both replicas.
     for s in sentinels:
         conf = open(s.conf).read()
@@ -356,6 +365,65 @@ def test_hostnames_resolve_and_announce_like_redis(servers, tmp_path, announce):
     # Without resolve-hostnames a name is refused, by MONITOR as by the config file.
     for args in [("SENTINEL", "MONITOR", "x", "no-such-host.invalid", "6379", "1")]:
         assert call(pair[0], *args) == call(pair[1], *args)
+
+
+def test_manual_failover_info_cache_and_reset(watched):
+    master, replica, apus, _ = watched
+    c = apus.client()
+    cache = c.execute_command("SENTINEL", "INFO-CACHE", NAME)
+    assert cache[0] == NAME.encode() and len(cache[1]) == 2
+    assert all(isinstance(age, int) and b"# Replication" in text for age, text in cache[1])
+    assert c.execute_command("SENTINEL", "INFO-CACHE", "nosuch") == []
+    assert c.execute_command("SENTINEL", "FAILOVER", NAME) == b"OK"
+    with pytest.raises(redis.ResponseError, match="INPROG Failover already in progress"):
+        c.execute_command("SENTINEL", "FAILOVER", NAME)
+    wait_for(lambda: call(apus, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", NAME)[1] == str(replica.port).encode(),
+             timeout=30, what="the forced failover")
+    wait_for(lambda: master.client().info("replication")["role"] == "slave"
+             and master.client().info("replication")["master_link_status"] == "up",
+             timeout=40, interval=0.2, what="the old master demoted")
+    # RESET forgets what was learned; discovery starts again.
+    assert c.execute_command("SENTINEL", "RESET", "*") == 1
+    assert int(master_state(apus)[b"num-other-sentinels"]) == 0
+    wait_for(lambda: int(master_state(apus)[b"num-slaves"]) == 1, timeout=30, what="rediscovery")
+
+
+def test_simulated_crash_after_election(watched):
+    _, _, apus, _ = watched
+    c = apus.client()
+    assert c.execute_command("SENTINEL", "SIMULATE-FAILURE", "CRASH-AFTER-ELECTION") == b"OK"
+    assert apus.client().info("sentinel")["sentinel_simulate_failure_flags"] == 1
+    c.execute_command("SENTINEL", "FAILOVER", NAME)
+    assert apus.wait_exit(20) == 99
+
+
+def test_scripts_and_authenticated_masters(servers, tmp_path):
+    master = servers.new("apus", args=["--requirepass", "s3cret"])
+    out = tmp_path / "events.txt"
+    script = tmp_path / "notify.sh"
+    script.write_text(f"#!/bin/sh\necho \"$@\" >> {out}\n")
+    script.chmod(0o755)
+    extra = f"sentinel deny-scripts-reconfig yes\n"
+    s = start_sentinel(servers, tmp_path, master.port, "apus", extra=extra)
+    c = s.client()
+    # Without the password the master answers -NOAUTH: the sentinel never sees its INFO.
+    time.sleep(1.5)
+    assert master_state(s)[b"runid"] == b""
+    assert c.execute_command("SENTINEL", "SET", NAME, "auth-pass", "s3cret", "down-after-milliseconds", "1000") == b"OK"
+    wait_for(lambda: len(master_state(s)[b"runid"]) == 40, timeout=20, what="an authenticated INFO")
+    with pytest.raises(redis.ResponseError, match="Reconfiguration of scripts path is denied"):
+        c.execute_command("SENTINEL", "SET", NAME, "notification-script", str(script))
+    assert "sentinel auth-pass mymaster s3cret" in open(s.conf).read()
+    # Scripts from the file are allowed: restart with one, then take the master away.
+    with open(s.conf, "a") as f:
+        f.write(f"sentinel notification-script {NAME} {script}\n")
+    s.stop()
+    s.start()
+    os.kill(master.pid, signal.SIGKILL)
+    wait_for(lambda: out.exists() and "+sdown master mymaster 127.0.0.1" in out.read_text(), timeout=20,
+             what="the notification script")
+    assert f"+sdown master {NAME} 127.0.0.1 {master.port}" in out.read_text()
+    wait_for(lambda: s.client().execute_command("SENTINEL", "PENDING-SCRIPTS") == [], what="the script reaped")
 
 
 # MARK: - The configuration file is the state
