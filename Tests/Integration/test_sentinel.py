@@ -1,4 +1,5 @@
-"""Apus as a sentinel (apus-sentinel, or apus-server --sentinel).
+"""Sentinels and Apus: Apus as a sentinel (apus-sentinel, or apus-server --sentinel),
+and Apus servers under real redis-sentinels.
 
 Three Apus sentinels (quorum 2, down-after 2000 ms) watch a master with two replicas
 — Apus servers, then real redis-server 7.0 processes — and fail it over after
@@ -205,6 +206,22 @@ def test_apus_sentinels_fail_over_real_redis_servers(servers, tmp_path):
              timeout=40, interval=0.2, what="the old redis master rejoining as a replica")
     assert again.client().info("replication")["master_port"] == new_master.port
     print(f"\nfailover (kill -9 -> writes accepted), Apus sentinels over redis-server: {downtime:.2f} s")
+
+
+def test_real_redis_sentinels_fail_over_an_apus_master(servers, tmp_path):
+    # What a real redis-sentinel sends and parses (COMPAT.md §4): INFO fields, hellos
+    # through PUBLISH on masters and replicas, the MULTI/SLAVEOF/CONFIG REWRITE/CLIENT
+    # KILL/EXEC reconfiguration.
+    master, replicas, sentinels = topology(servers, tmp_path, sentinel_kinds=("redis",) * 3)
+    downtime, new_master, _ = fail_over(servers, master, replicas, sentinels)
+    assert downtime < 2 + 8, downtime
+    again = servers.new("apus", workdir=master.dir, args=FAST, port=master.port)
+    wait_for(lambda: again.client().info("replication")["role"] == "slave"
+             and again.client().info("replication")["master_link_status"] == "up",
+             timeout=40, interval=0.2, what="the old master rejoining as a replica")
+    assert again.client().info("replication")["master_port"] == new_master.port
+    wait_for(lambda: again.client().get("after") == b"1", what="the old master's data")
+    print(f"\nfailover (kill -9 -> writes accepted), redis-sentinel over Apus: {downtime:.2f} s")
 
 
 def test_mixed_quorum_agrees_on_one_failover(servers, tmp_path):
