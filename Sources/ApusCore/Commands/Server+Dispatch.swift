@@ -58,14 +58,12 @@ extension Server {
             reject(c, cmd, "LOADING Redis is loading the dataset in memory")
             return
         }
-        // Queuing inside MULTI may grow memory without bound, so under maxmemory every
-        // command but the ones that end a transaction is refused (7.0's rule).
-        if config.maxmemory > 0 && !c.flags.contains(.fake) && !c.flags.contains(.master)
-            && (cmd.flags.contains(.denyOOM) || (c.flags.contains(.multi) && !Server.endsTransaction.contains(cmd.name)))
-            && memoryForLimit > config.maxmemory {
-            // Eviction comes with its own issue: until then every policy behaves as
-            // noeviction and commands that may grow memory are refused, as Redis does
-            // when it cannot free enough.
+        // Over maxmemory, keys are evicted first; a command that may grow memory is
+        // refused only when nothing could be freed. Queuing inside MULTI may grow memory
+        // without bound, so then every command but the ones that end a transaction is
+        // refused too (7.0's rule).
+        if config.maxmemory > 0 && !c.flags.contains(.fake) && performEvictions() == .fail && !c.flags.contains(.master)
+            && (cmd.flags.contains(.denyOOM) || (c.flags.contains(.multi) && !Server.endsTransaction.contains(cmd.name))) {
             reject(c, cmd, "OOM command not allowed when used memory > 'maxmemory'.")
             return
         }

@@ -19,8 +19,9 @@ public final class Keyspace {
     public internal(set) var epoch: UInt32 = 1
     /// Changes since the last successful save.
     public var dirty = 0
-    /// Keys deleted by expiry (INFO expired_keys).
+    /// Keys deleted by expiry (INFO expired_keys) and by eviction (evicted_keys).
     public var expiredKeys = 0
+    public var evictedKeys = 0
     /// 24-bit seconds clock stamped on entries at access (Redis LRU_CLOCK).
     public var lruClock: UInt32 = 0
     /// maxmemory-policy is an LFU one: the 24 access bits hold Redis's LFU
@@ -192,6 +193,14 @@ public final class Keyspace {
         notify(.expired, key, db: db)
         if !watchedKeys.isEmpty { touchWatchedKey(db: db, key: key) }
         propagator.addDeletion(db: db, key: key, lazy: lazyExpire)
+    }
+
+    /// A key removed by eviction: its event, WATCH, and the deletion in the stream.
+    func keyEvicted(db: Int, key: UnsafeRawBufferPointer, lazy: Bool) {
+        evictedKeys &+= 1
+        notify(.evicted, key, db: db)
+        if !watchedKeys.isEmpty { touchWatchedKey(db: db, key: key) }
+        propagator.addDeletion(db: db, key: key, lazy: lazy)
     }
 
     func databaseFlushed(db: Int, removed: Int) {

@@ -176,7 +176,7 @@ public enum ServerInfo {
         // What eviction leaves out: the AOF buffer (replication buffers join it later).
         // 7.0 leaves out of eviction's count the AOF buffer and the replication
         // buffer held beyond the backlog for lagging replicas.
-        f.add("mem_not_counted_for_evict", s.aof.bufferAllocated + s.repl.buffer.bytesBeyondBacklog)
+        f.add("mem_not_counted_for_evict", s.memoryNotCountedForEvict)
         let backlogBytes = s.repl.buffer.allocatedBytes - s.repl.buffer.bytesBeyondBacklog
         f.add("mem_replication_backlog", backlogBytes)
         f.add("mem_total_replication_buffers", s.repl.buffer.allocatedBytes)
@@ -273,10 +273,11 @@ public enum ServerInfo {
         f.add("expired_stale_perc", fixed(s.stats.expiredStalePerc * 100, 2))
         f.add("expired_time_cap_reached_count", s.stats.expiredTimeCapReached)
         f.add("expire_cycle_cpu_milliseconds", Int(s.stats.expireCycleTimeUsed / 1000))
-        f.add("evicted_keys", s.stats.evictedKeys)
+        f.add("evicted_keys", s.keyspace.evictedKeys)
         f.add("evicted_clients", 0)
-        f.add("total_eviction_exceeded_time", 0)
-        f.add("current_eviction_exceeded_time", 0)
+        let current = s.stats.evictionExceededSince == 0 ? 0 : apus_monotonic_us() - s.stats.evictionExceededSince
+        f.add("total_eviction_exceeded_time", Int((s.stats.totalEvictionExceededUs + current) / 1000))
+        f.add("current_eviction_exceeded_time", Int(current / 1000))
         f.add("keyspace_hits", s.stats.keyspaceHits)
         f.add("keyspace_misses", s.stats.keyspaceMisses)
         f.add("pubsub_channels", s.pubsub.channels.count)

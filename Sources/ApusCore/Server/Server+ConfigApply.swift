@@ -29,6 +29,8 @@ extension Server {
                 ProcTitle.apply(self)
             case "maxmemory-policy", "lfu-log-factor", "lfu-decay-time":
                 self.applyEvictionPolicy()
+            case "maxmemory":
+                self.maxmemoryChanged()
             case "lazyfree-lazy-expire":
                 self.keyspace.lazyExpire = self.config.lazyfreeLazyExpire
             case "appendonly":
@@ -70,6 +72,7 @@ extension Server {
         keyspace.lfuEnabled = config.maxmemoryPolicy.contains("lfu")
         keyspace.lfuLogFactor = config.lfuLogFactor
         keyspace.lfuDecayTime = config.lfuDecayTime
+        applyEvictionPolicyChange()
     }
 
     /// oom-score-adj: writes /proc/self/oom_score_adj — relative to the value the

@@ -26,7 +26,10 @@ extension Server {
         }
         let used = usedMemory
         if used > peakMemory { peakMemory = used }
-        clientMemoryAtCron = used - keyspace.usedMemory - baselineMemory
+        // Client buffers, snapshot buffers and the part of the replication buffer the
+        // backlog needs count towards maxmemory; the AOF buffer and the replication
+        // buffer beyond the backlog do not (INFO mem_not_counted_for_evict).
+        clientMemoryAtCron = used - keyspace.usedMemory - baselineMemory - memoryNotCountedForEvict
         clientsCron()
         if let s = sentinel {
             // A sentinel keeps no dataset; its timer runs at a randomized 10-19 Hz.
@@ -108,6 +111,8 @@ extension Server {
     /// The figure maxmemory is compared with: the keyspace exactly, client buffers as of
     /// the last cron tick (summing them per command would cost O(clients)).
     var memoryForLimit: Int { keyspace.usedMemory + baselineMemory + clientMemoryAtCron }
+
+    var memoryNotCountedForEvict: Int { aof.bufferAllocated + repl.buffer.bytesBeyondBacklog }
 
     /// used_memory: what the keyspace and the clients hold, by our own accounting.
     public var usedMemory: Int {

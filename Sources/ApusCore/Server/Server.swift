@@ -110,6 +110,8 @@ public final class Server {
     var shutdownWaiters: [Client] = []
     var shutdownFlags: ShutdownFlags = []
     public var slowlog = SlowLog()
+    /// maxmemory eviction (Server+Eviction.swift).
+    var eviction = EvictionState()
     /// Set when the server runs as a sentinel (Sentinel/).
     public internal(set) var sentinel: Sentinel?
     public var latency = LatencyMonitor()
@@ -175,10 +177,13 @@ public final class Server {
             // request), so that requests find the loop waiting, not copying.
             if let job = snapshotJob, job.wantsToRun { timeout = lastPollEvents > 0 ? min(timeout, 1) : 0 }
             if !pausedClients.isEmpty && timeout > 10 { timeout = 10 }
+            // An eviction that ran out of time goes on between events.
+            if eviction.running { timeout = 0 }
             if let ms = msUntilNextBlockTimeout, ms < Int64(timeout) { timeout = Int32(ms) }
             let n = loop.poll(timeoutMs: timeout)
             refreshTime()
             lastPollEvents = dispatchEvents(n, notifications: true)
+            if eviction.running { continueEviction() }
             let s = apus_take_signal()
             if s != 0 { handleSignal(s) }
             let after = apus_monotonic_us()

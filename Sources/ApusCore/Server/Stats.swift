@@ -18,7 +18,9 @@ public struct ServerStats {
     public var expiredStalePerc: Double = 0
     public var expiredTimeCapReached = 0
     public var expireCycleTimeUsed: UInt64 = 0
-    public var evictedKeys = 0
+    /// Microseconds spent over maxmemory, and since when the current stretch lasts.
+    public var totalEvictionExceededUs: UInt64 = 0
+    var evictionExceededSince: UInt64 = 0
     public var keyspaceHits = 0
     public var keyspaceMisses = 0
     public var totalErrorReplies = 0
@@ -37,6 +39,7 @@ extension Server {
     public func resetStats() {
         stats = ServerStats()
         keyspace.expiredKeys = 0
+        keyspace.evictedKeys = 0
         peakMemory = usedMemory
         for cmd in commands.all {
             resetCommandStats(cmd)
