@@ -216,6 +216,8 @@ enum CommandHandlers {
             "client|unpause": ClientCommands.unpause, "client|reply": ClientCommands.reply,
             "client|no-evict": ClientCommands.noEvict, "client|unblock": ClientCommands.unblock,
             "client|help": ClientCommands.help,
+            "client|tracking": ClientCommands.tracking, "client|caching": ClientCommands.caching,
+            "client|getredir": ClientCommands.getredir, "client|trackinginfo": ClientCommands.trackinginfo,
             "debug": DebugCommand.debug,
             "time": DiagnosticCommands.time, "lastsave": DiagnosticCommands.lastsave,
             "monitor": DiagnosticCommands.monitor,

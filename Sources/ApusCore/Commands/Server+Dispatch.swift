@@ -67,6 +67,7 @@ extension Server {
             reject(c, cmd, "OOM command not allowed when used memory > 'maxmemory'.")
             return
         }
+        if trackingClients > 0 { trackingLimitUsedSlots() }
         if writesDeniedByDiskError() && (cmd.flags.contains(.write) || cmd.name == "ping") && !c.flags.contains(.master) {
             reject(c, cmd, "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.")
             return
@@ -132,12 +133,18 @@ extension Server {
 
     /// Runs the handler, accounts for it and propagates what it changed.
     @inline(__always) func call(_ c: Client, _ cmd: RedisCommand) {
+        let topLevel = executingClient == nil
+        if topLevel { executingClient = c }
+        defer { if topLevel { afterTopLevelCommand(c, cmd) } }
         currentClient = c
         errorRepliedDuringCommand = false
         let dirtyBefore = keyspace.dirty
         let start = apus_monotonic_us()
         lastCommandStartUs = start
         cmd.handler!(c)
+        if !c.tracking.isEmpty && c.tracking.contains(.on) && !c.tracking.contains(.bcast) && cmd.flags.contains(.readonly) {
+            trackingRememberKeys(c, cmd)
+        }
         // Small collections the command held as objects go back to compact slots.
         if !keyspace.materialized.isEmpty { keyspace.compactMaterialized() }
         let duration = Int(apus_monotonic_us() &- start)
@@ -166,6 +173,18 @@ extension Server {
         if config.latencyMonitorThreshold > 0 && duration / 1000 >= config.latencyMonitorThreshold {
             latency.addSample(event: cmd.flags.contains(.fast) ? "fast-command" : "command", ms: duration / 1000, now: mstime / 1000)
         }
+    }
+
+    /// After a top-level command: CLIENT CACHING lasts one command (or one
+    /// transaction), and invalidations held for this client follow its reply.
+    @inline(__always) func afterTopLevelCommand(_ c: Client, _ cmd: RedisCommand) {
+        executingClient = nil
+        guard !c.tracking.isEmpty else {
+            if !pendingInvalidations.isEmpty { pendingInvalidations.removeAll() }
+            return
+        }
+        if !c.flags.contains(.multi) && (cmd.parent ?? cmd).name != "client" { c.tracking.remove(.caching) }
+        if !pendingInvalidations.isEmpty { flushPendingInvalidations(c) }
     }
 
     /// Hands the command just run to the propagator (as sent, or as its replacement)

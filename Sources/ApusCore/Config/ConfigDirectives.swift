@@ -247,6 +247,7 @@ public enum ConfigDirectives {
         unsigned("slowlog-max-len", [], \.slowlogMaxLen, 0, UInt64(Int64.max), def: 128),
         integer("latency-monitor-threshold", [], \.latencyMonitorThreshold, 0, Int64.max, def: 0),
         bool("latency-tracking", [], \.latencyTracking, def: true),
+        integer("tracking-table-max-keys", [], \.trackingTableMaxKeys, 0, Int64.max, def: 1_000_000),
         special("latency-tracking-info-percentiles", [.multiArg], kind: .special, set: setPercentiles,
                 get: { $0.latencyTrackingInfoPercentiles.map(formatPercentile).joined(separator: " ") },
                 rewrite: rewritePercentiles),

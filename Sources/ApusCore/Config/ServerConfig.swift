@@ -189,6 +189,7 @@ public final class ServerConfig {
     public var slowlogLogSlowerThan: Int = 10000
     public var slowlogMaxLen: Int = 128
     public var latencyMonitorThreshold: Int = 0
+    public var trackingTableMaxKeys: Int = 1_000_000
     public var latencyTracking: Bool = true
     public var latencyTrackingInfoPercentiles: [Double] = [50, 99, 99.9]
 

@@ -44,6 +44,9 @@ public final class Keyspace {
     public internal(set) var lazyfreedObjects = 0
     /// Keys whose small collection a command turned into an object (see compactMaterialized).
     var materialized: [WaitedKey] = []
+    /// Client tracking: some client caches keys, every written key is reported.
+    public var trackingOn = false
+    var invalidateKey: ((UnsafeRawBufferPointer) -> Void)?
     /// notify-keyspace-events: the classes of keyspace events published, and where.
     public var notifyClasses: NotifyClass = []
     var eventSink: PubSub?
@@ -156,6 +159,7 @@ public final class Keyspace {
         dirty &+= changes
         if !waitedKeys.isEmpty { signalKeyAsReady(db: db, key: key) }
         if !watchedKeys.isEmpty { touchWatchedKey(db: db, key: key) }
+        if trackingOn { invalidateKey!(key) }
     }
 
     // MARK: - Keys clients are blocked on
@@ -192,6 +196,7 @@ public final class Keyspace {
         expiredKeys &+= 1
         notify(.expired, key, db: db)
         if !watchedKeys.isEmpty { touchWatchedKey(db: db, key: key) }
+        if trackingOn { invalidateKey!(key) }
         propagator.addDeletion(db: db, key: key, lazy: lazyExpire)
     }
 
@@ -200,6 +205,7 @@ public final class Keyspace {
         evictedKeys &+= 1
         notify(.evicted, key, db: db)
         if !watchedKeys.isEmpty { touchWatchedKey(db: db, key: key) }
+        if trackingOn { invalidateKey!(key) }
         propagator.addDeletion(db: db, key: key, lazy: lazy)
     }
 

@@ -57,6 +57,10 @@ public final class Client {
     public var db: Database
     public var flags: ClientFlags = []
     public var authenticated: Bool
+    /// CLIENT TRACKING state (Server/Tracking.swift).
+    public var tracking: TrackingOptions = []
+    public var trackingRedirect = 0
+    public var trackingPrefixes: [[UInt8]] = []
     public var user: String = "default"
     public let createdAt: Int64      // unix ms
     public var lastInteraction: Int64 // unix ms

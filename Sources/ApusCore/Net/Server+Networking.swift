@@ -81,6 +81,7 @@ extension Server {
         }
         clientsByFd[Int(fd)] = c
         clientList.append(c)
+        clientsById[c.id] = c
         stats.connections += 1
     }
 
@@ -279,6 +280,8 @@ extension Server {
         close(c.fd)
         clientsByFd[Int(c.fd)] = nil
         if let i = clientList.firstIndex(where: { $0 === c }) { clientList.remove(at: i) }
+        clientsById[c.id] = nil
+        if !c.tracking.isEmpty || !c.trackingPrefixes.isEmpty { disableTracking(c) }
         if c.flags.contains(.monitor), let i = monitors.firstIndex(where: { $0 === c }) { monitors.remove(at: i) }
         if let i = pausedClients.firstIndex(where: { $0 === c }) { pausedClients.remove(at: i) }
         if c.flags.contains(.waitingAcks) { removeWaitingClient(c) }

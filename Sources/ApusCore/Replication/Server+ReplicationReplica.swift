@@ -610,6 +610,7 @@ extension Server {
         }
         clientsByFd[Int(fd)] = m
         clientList.append(m)
+        clientsById[m.id] = m
         repl.master = m
         repl.cachedMaster = nil
         repl.linkState = .connected

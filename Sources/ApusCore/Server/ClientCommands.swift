@@ -1,10 +1,10 @@
 // CLIENT subcommands (Redis 7.0's clientCommand in networking.c): connection identity
 // (ID, INFO, SETNAME, GETNAME), listing and killing connections (LIST, KILL with the old
 // `ip:port` form and the filter form), pausing (PAUSE, UNPAUSE), reply suppression
-// (REPLY ON|OFF|SKIP), NO-EVICT, UNBLOCK and HELP, with 7.0's reply formats and error
-// texts. The CLIENT LIST line (`infoString`) keeps 7.0's field order so that parsers of
-// Redis's output work unchanged. Tracking (TRACKING, CACHING, GETREDIR, TRACKINGINFO)
-// belongs with client-side caching and is not implemented here.
+// (REPLY ON|OFF|SKIP), NO-EVICT, UNBLOCK, HELP and client-side caching (TRACKING,
+// CACHING, GETREDIR, TRACKINGINFO; the mechanism is in Tracking.swift), with 7.0's
+// reply formats and error texts. The CLIENT LIST line (`infoString`) keeps 7.0's field
+// order so that parsers of Redis's output work unchanged.
 
 import Glibc
 
@@ -56,6 +56,9 @@ enum ClientCommands {
         if c.flags.contains(.closeASAP) { flags += "A" }
         if c.flags.contains(.unixSocket) { flags += "U" }
         if c.flags.contains(.noEvict) { flags += "e" }
+        if c.tracking.contains(.on) { flags += "t" }
+        if c.tracking.contains(.brokenRedirect) { flags += "R" }
+        if c.tracking.contains(.bcast) { flags += "B" }
         if flags.isEmpty { flags = "N" }
         var events = "r"
         if c.flags.contains(.writeHandlerInstalled) { events += "w" }
@@ -79,7 +82,7 @@ enum ClientCommands {
         line += " ssub=\(subs?.shardChannels.count ?? 0) multi=\(c.multiQueue?.count ?? -1)"
         line += " qbuf=\(qbuf) qbuf-free=\(qbufFree) argv-mem=\(argvMem) multi-mem=0"
         line += " rbs=\(c.reply.capacity) rbp=\(c.reply.capacity) obl=\(c.reply.readableBytes) oll=0 omem=\(omem)"
-        line += " tot-mem=\(c.bufferMemory) events=\(events) cmd=\(cmd) user=\(c.user) redir=-1 resp=\(c.resp)"
+        line += " tot-mem=\(c.bufferMemory) events=\(events) cmd=\(cmd) user=\(c.user) redir=\(c.tracking.contains(.on) ? c.trackingRedirect : -1) resp=\(c.resp)"
         return line
     }
 
@@ -364,4 +367,148 @@ enum ClientCommands {
     ]
 
     static func help(_ c: Client) { c.addReplyHelp(helpLines) }
+
+    // MARK: - Client-side caching
+
+    /// CLIENT TRACKING ON|OFF [REDIRECT id] [PREFIX p ...] [BCAST] [OPTIN] [OPTOUT] [NOLOOP]
+    static func tracking(_ c: Client) {
+        let s = c.server
+        var redirect = 0
+        var options: TrackingOptions = []
+        var prefixes: [[UInt8]] = []
+        var j = 3
+        while j < c.argc {
+            let more = c.argc - 1 - j
+            switch c.argLowercased(j) {
+            case "redirect" where more > 0:
+                j += 1
+                if redirect != 0 {
+                    c.addReplyError("ERR A client can only redirect to a single other client")
+                    return
+                }
+                guard let id = c.argIntOrReply(j) else { return }
+                if s.clientsById[Int(id)] == nil {
+                    c.addReplyError("ERR The client ID you want redirect to does not exist")
+                    return
+                }
+                redirect = Int(id)
+            case "bcast": options.insert(.bcast)
+            case "optin": options.insert(.optin)
+            case "optout": options.insert(.optout)
+            case "noloop": options.insert(.noloop)
+            case "prefix" where more > 0:
+                j += 1
+                prefixes.append(c.argBytes(j))
+            default:
+                c.addReplySyntaxError()
+                return
+            }
+            j += 1
+        }
+        switch c.argLowercased(2) {
+        case "on":
+            if !options.contains(.bcast) && !prefixes.isEmpty {
+                c.addReplyError("ERR PREFIX option requires BCAST mode to be enabled")
+                return
+            }
+            if c.tracking.contains(.on) && c.tracking.contains(.bcast) != options.contains(.bcast) {
+                c.addReplyError("ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.")
+                return
+            }
+            if options.contains(.bcast) && !options.isDisjoint(with: [.optin, .optout]) {
+                c.addReplyError("ERR OPTIN and OPTOUT are not compatible with BCAST")
+                return
+            }
+            if options.contains(.optin) && options.contains(.optout) {
+                c.addReplyError("ERR You can't specify both OPTIN mode and OPTOUT mode")
+                return
+            }
+            if (options.contains(.optin) && c.tracking.contains(.optout))
+                || (options.contains(.optout) && c.tracking.contains(.optin)) {
+                c.addReplyError("ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.")
+                return
+            }
+            if options.contains(.bcast), let e = prefixCollision(c, prefixes) {
+                c.addReplyError(bytes: e)
+                return
+            }
+            s.enableTracking(c, redirect: redirect, options: options, prefixes: prefixes)
+        case "off":
+            s.disableTracking(c)
+        default:
+            c.addReplySyntaxError()
+            return
+        }
+        c.addReplyOK()
+    }
+
+    /// 7.0's check that a BCAST client's prefixes do not overlap (one is not a
+    /// beginning of another), against its current ones and among the new ones.
+    private static func prefixCollision(_ c: Client, _ prefixes: [[UInt8]]) -> [UInt8]? {
+        func overlap(_ a: [UInt8], _ b: [UInt8]) -> Bool { a.count <= b.count ? b.starts(with: a) : a.starts(with: b) }
+        for (i, p) in prefixes.enumerated() {
+            for old in c.trackingPrefixes where overlap(old, p) {
+                return Array("ERR Prefix '".utf8) + p + Array("' overlaps with an existing prefix '".utf8) + old
+                    + Array("'. Prefixes for a single client must not overlap.".utf8)
+            }
+            for q in prefixes[(i + 1)...] where overlap(p, q) {
+                return Array("ERR Prefix '".utf8) + p + Array("' overlaps with another provided prefix '".utf8) + q
+                    + Array("'. Prefixes for a single client must not overlap.".utf8)
+            }
+        }
+        return nil
+    }
+
+    static func caching(_ c: Client) {
+        guard c.tracking.contains(.on) else {
+            c.addReplyError("ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled")
+            return
+        }
+        switch c.argLowercased(2) {
+        case "yes":
+            guard c.tracking.contains(.optin) else {
+                c.addReplyError("ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.")
+                return
+            }
+        case "no":
+            guard c.tracking.contains(.optout) else {
+                c.addReplyError("ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.")
+                return
+            }
+        default:
+            c.addReplySyntaxError()
+            return
+        }
+        c.tracking.insert(.caching)
+        c.addReplyOK()
+    }
+
+    static func getredir(_ c: Client) {
+        c.addReplyInteger(c.tracking.contains(.on) ? c.trackingRedirect : -1)
+    }
+
+    static func trackinginfo(_ c: Client) {
+        let t = c.tracking
+        var flags = [t.contains(.on) ? "on" : "off"]
+        if t.contains(.bcast) { flags.append("bcast") }
+        if t.contains(.optin) {
+            flags.append("optin")
+            if t.contains(.caching) { flags.append("caching-yes") }
+        }
+        if t.contains(.optout) {
+            flags.append("optout")
+            if t.contains(.caching) { flags.append("caching-no") }
+        }
+        if t.contains(.noloop) { flags.append("noloop") }
+        if t.contains(.brokenRedirect) { flags.append("broken_redirect") }
+        c.addReplyMapLen(3)
+        c.addReplyBulkString("flags")
+        c.addReplySetLen(flags.count)
+        for f in flags { c.addReplyBulkString(f) }
+        c.addReplyBulkString("redirect")
+        c.addReplyInteger(t.contains(.on) ? c.trackingRedirect : -1)
+        c.addReplyBulkString("prefixes")
+        c.addReplyArrayLen(c.trackingPrefixes.count)
+        for p in c.trackingPrefixes { c.addReplyBulk(p) }
+    }
 }

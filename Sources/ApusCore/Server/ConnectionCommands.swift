@@ -31,6 +31,7 @@ enum ConnectionCommands {
         }
         c.flags.subtract([.monitor, .replyOff, .replySkip, .replySkipNext, .noEvict])
         s.pubsub.unsubscribeAll(c)
+        if !c.tracking.isEmpty || !c.trackingPrefixes.isEmpty { s.disableTracking(c) }
         TransactionCommands.discardTransaction(c)
         c.resp = 2
         c.name = nil

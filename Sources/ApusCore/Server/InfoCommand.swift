@@ -124,7 +124,7 @@ public enum ServerInfo {
         f.add("client_recent_max_input_buffer", maxIn)
         f.add("client_recent_max_output_buffer", maxOut)
         f.add("blocked_clients", blocked)
-        f.add("tracking_clients", 0)
+        f.add("tracking_clients", s.trackingClients)
         f.add("clients_in_timeout_table", s.blockedClientsWithTimeout)
         return f.text
     }
@@ -293,9 +293,9 @@ public enum ServerInfo {
         f.add("active_defrag_key_misses", 0)
         f.add("total_active_defrag_time", 0)
         f.add("current_active_defrag_time", 0)
-        f.add("tracking_total_keys", 0)
-        f.add("tracking_total_items", 0)
-        f.add("tracking_total_prefixes", 0)
+        f.add("tracking_total_keys", s.tracking.keyCount)
+        f.add("tracking_total_items", s.tracking.totalItems)
+        f.add("tracking_total_prefixes", s.tracking.prefixCount)
         f.add("unexpected_error_replies", s.stats.unexpectedErrorReplies)
         f.add("total_error_replies", s.stats.totalErrorReplies)
         f.add("dump_payload_sanitizations", 0)

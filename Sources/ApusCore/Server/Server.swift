@@ -112,6 +112,15 @@ public final class Server {
     public var slowlog = SlowLog()
     /// maxmemory eviction (Server+Eviction.swift).
     var eviction = EvictionState()
+    /// Client-side caching (Tracking.swift).
+    let tracking = TrackingTable()
+    public internal(set) var trackingClients = 0
+    var trackingLimitEffort = 0
+    /// The client whose top-level command is running (nested calls of EXEC included).
+    var executingClient: Client?
+    /// Invalidations for `executingClient`, sent after its reply (nil: a flush).
+    var pendingInvalidations: [[UInt8]?] = []
+    var clientsById: [Int: Client] = [:]
     /// Set when the server runs as a sentinel (Sentinel/).
     public internal(set) var sentinel: Sentinel?
     public var latency = LatencyMonitor()
@@ -137,6 +146,7 @@ public final class Server {
         refreshOutputLimitFloor()
         keyspace.clock = { [unowned self] in self.mstime }
         keyspace.eventSink = pubsub
+        keyspace.invalidateKey = { [unowned self] key in self.trackingInvalidateKey(key) }
         applyAOFConfig()
     }
 
@@ -240,6 +250,7 @@ public final class Server {
         keyspace.propagator.flush()
         keyspace.collectLazyFreed()
         blockedBeforeSleep()
+        if tracking.prefixCount > 0 { trackingBroadcast() }
         keyspace.compactMaterialized()
         // GETACK for WAIT goes out with this turn's writes; WAITs already satisfied end.
         if !repl.replicas.isEmpty || !repl.waitingClients.isEmpty { replicationBeforeSleep() }

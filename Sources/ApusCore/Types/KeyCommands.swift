@@ -143,6 +143,7 @@ enum KeyCommands {
     static func flushdb(_ c: Client) {
         guard let async = flushMode(c) else { return }
         c.db.flush(async: async)
+        c.server.trackingInvalidateOnFlush()
         // Propagated even when the database was already empty, as Redis does.
         c.server.keyspace.propagator.forceCurrentCommand()
         c.addReplyOK()
@@ -151,6 +152,7 @@ enum KeyCommands {
     static func flushall(_ c: Client) {
         guard let async = flushMode(c) else { return }
         c.server.flushAllAndResetSnapshot(async: async)
+        c.server.trackingInvalidateOnFlush()
         c.server.keyspace.propagator.forceCurrentCommand()
         c.addReplyOK()
     }
