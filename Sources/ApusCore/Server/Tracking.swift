@@ -115,6 +115,8 @@ extension Server {
                 tracking.addPrefix(p, client: c.id)
                 c.trackingPrefixes.append(p)
             }
+            // Listed in byte order, as 7.0's radix tree keeps them.
+            c.trackingPrefixes.sort { $0.lexicographicallyPrecedes($1) }
         }
         keyspace.trackingOn = true
     }
@@ -184,7 +186,11 @@ extension Server {
     /// BCAST: at the end of a loop turn, each prefix's written keys to its clients
     /// (NOLOOP clients without the keys they wrote themselves).
     func trackingBroadcast() {
-        for (_, p) in tracking.prefixes where !p.order.isEmpty {
+        // Prefixes and their keys in byte order, as 7.0's radix trees yield them.
+        for prefix in tracking.prefixes.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            let p = tracking.prefixes[prefix]!
+            if p.order.isEmpty { continue }
+            p.order.sort { $0.lexicographicallyPrecedes($1) }
             for id in p.clients {
                 guard let c = clientsById[id] else { continue }
                 let keys = c.tracking.contains(.noloop) ? p.order.filter { p.pending[$0] != id } : p.order
