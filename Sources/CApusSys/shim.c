@@ -307,6 +307,17 @@ int apus_fcntl_cloexec(int fd) { return fcntl(fd, F_SETFD, FD_CLOEXEC); }
 size_t apus_malloc_usable_size(void *p) { return malloc_usable_size(p); }
 int apus_malloc_trim(void) { return malloc_trim(0); }
 
+/* No fast bins: glibc leaves small freed chunks in them unmerged and merges all of
+ * them at the next larger request. After the lazy-free thread freed a million-member
+ * value, that merge ran on the event loop thread, holding it for ~150 ms. Without fast
+ * bins small frees go to the per-thread cache or are merged as they are freed. */
+int apus_malloc_tune(void) {
+    /* An explicit GLIBC_TUNABLES choice wins. */
+    const char *t = getenv("GLIBC_TUNABLES");
+    if (t && strstr(t, "mxfast")) return 0;
+    return mallopt(M_MXFAST, 0);
+}
+
 void apus_ignore_sigpipe(void) { signal(SIGPIPE, SIG_IGN); }
 
 static volatile sig_atomic_t pending_signal = 0;

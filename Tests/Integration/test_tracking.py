@@ -277,3 +277,18 @@ def test_tracking_table_is_bounded(apus):
     assert got.count(b"invalidate") >= 190
     t.close()
     wait_for(lambda: c.info("clients")["tracking_clients"] == 0, what="tracking gone with its client")
+
+
+def test_benchmarks_run_with_tracking(apus):
+    import os
+    import subprocess
+    bench = os.environ.get("APUS_BENCHMARK") or os.path.join(os.path.dirname(apus.binary), "apus-benchmark")
+    for tool in ("redis-benchmark", bench):
+        if tool != "redis-benchmark" and not os.path.exists(tool):
+            continue
+        r = subprocess.run([tool, "-p", str(apus.port), "--enable-tracking", "-t", "set,get", "-n", "2000", "-q"],
+                           capture_output=True, timeout=60)
+        assert r.returncode == 0, r
+        out = r.stdout.decode()
+        assert "SET:" in out and "GET:" in out and "requests per second" in out, out
+    assert apus.client().info("stats")["tracking_total_keys"] >= 1

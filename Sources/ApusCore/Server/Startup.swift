@@ -36,6 +36,7 @@ public enum ApusMain {
             configFile = f
         }
         apus_ignore_sigpipe()
+        _ = apus_malloc_tune()
         if config.daemonize { _ = apus_daemonize() }
         KeyHash.randomizeSeed()
         let server: Server

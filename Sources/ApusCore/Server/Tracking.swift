@@ -106,7 +106,8 @@ extension Server {
 
     func enableTracking(_ c: Client, redirect: Int, options: TrackingOptions, prefixes: [[UInt8]]) {
         if !c.tracking.contains(.on) { trackingClients += 1 }
-        c.tracking = [.on]
+        // A new mode replaces the old one; a pending CLIENT CACHING stays.
+        c.tracking = c.tracking.intersection(.caching).union(.on)
         c.tracking.formUnion(options.intersection([.optin, .optout, .noloop, .bcast]))
         c.trackingRedirect = redirect
         if options.contains(.bcast) {

@@ -63,6 +63,7 @@ int apus_set_timer_slack_ns(unsigned long ns);
 /* process */
 size_t apus_malloc_usable_size(void *p);
 int apus_malloc_trim(void);
+int apus_malloc_tune(void);
 void apus_ignore_sigpipe(void);
 int apus_install_term_handlers(void);   /* sets flags readable by apus_take_signal */
 int apus_take_signal(void);             /* 0 none, else SIGTERM/SIGINT number; clears */
