@@ -292,3 +292,17 @@ def test_benchmarks_run_with_tracking(apus):
         out = r.stdout.decode()
         assert "SET:" in out and "GET:" in out and "requests per second" in out, out
     assert apus.client().info("stats")["tracking_total_keys"] >= 1
+
+
+def test_a_replicas_full_sync_flushes_client_caches(servers):
+    master = servers.new("apus")
+    master.client().set("k", "from-master")
+    replica = servers.new("apus")
+    t = Conn(replica.port)
+    t.call("HELLO", "3")
+    assert t.call("CLIENT", "TRACKING", "ON") == b"+OK\r\n"
+    t.call("GET", "k")
+    replica.client().replicaof("127.0.0.1", master.port)
+    wait_for(lambda: replica.client().info("replication")["master_link_status"] == "up", what="the sync")
+    assert t.drain(0.3) == b">2\r\n$10\r\ninvalidate\r\n_\r\n"
+    t.close()

@@ -438,6 +438,7 @@ extension Server {
         }
         log(.notice, "MASTER <-> REPLICA sync: Flushing old data")
         _ = keyspace.flushAll(async: config.replicaLazyFlush)
+        trackingInvalidateOnFlush()
         log(.notice, "MASTER <-> REPLICA sync: Loading DB in memory")
         // Clients are answered -LOADING meanwhile, never served a half-loaded dataset.
         serveClientsWhileLoading = true
@@ -494,12 +495,16 @@ extension Server {
         let async = swap && repl.transferReplid == replicationId
         var backup: [Database] = []
         if swap {
-            if !async { keyspace.touchAllWatchedKeys() }
+            if !async {
+                keyspace.touchAllWatchedKeys()
+                trackingInvalidateOnFlush()
+            }
             backup = keyspace.dbs.map { Database(id: $0.id, keyspace: keyspace) }
             if !async { for (db, b) in zip(keyspace.dbs, backup) { db.swapContents(with: b) } }
         } else {
             log(.notice, "MASTER <-> REPLICA sync: Flushing old data")
             _ = keyspace.flushAll(async: config.replicaLazyFlush)
+            trackingInvalidateOnFlush()
         }
         log(.notice, async ? "MASTER <-> REPLICA sync: Loading DB in memory asynchronously: the current data answers meanwhile"
                            : "MASTER <-> REPLICA sync: Loading DB in memory")
@@ -532,6 +537,7 @@ extension Server {
         if ok && async {
             // The new data takes the databases' place; what they held goes.
             keyspace.touchAllWatchedKeys()
+            trackingInvalidateOnFlush()
             for (db, b) in zip(keyspace.dbs, backup) { db.swapContents(with: b) }
         }
         if !ok && async {
