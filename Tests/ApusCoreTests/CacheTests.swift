@@ -65,7 +65,7 @@ final class CacheTests: XCTestCase {
         }
         var st = EvictionState()
         st.policy = .volatileTTL
-        let first = ks.nextEvictionCandidate(&st, samples: 10)
+        let first = ks.nextEvictionCandidate(&st, samples: 5)   // five keys: sampled whole
         XCTAssertEqual(first?.0, 1)
         XCTAssertEqual(first.map { String(decoding: $0.1, as: UTF8.self) }, "ttl0", "the nearest expiry first")
         st = EvictionState()

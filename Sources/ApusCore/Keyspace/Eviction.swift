@@ -111,10 +111,21 @@ extension Keyspace {
             let n = policy.allKeys ? db.count : db.expiresCount
             if n == 0 { continue }
             any = true
-            for _ in 0..<min(samples, n) {
+            if n <= samples {
+                // A database this small is sampled whole, as dictGetSomeKeys returns every key.
+                if policy.allKeys {
+                    db.table.forEach { e in pool.insert(score: evictionScore(e, policy), db: db.id, key: e.key) }
+                } else {
+                    for i in 0..<n {
+                        let e = db.expires.entry(at: i)
+                        pool.insert(score: evictionScore(e, policy), db: db.id, key: e.key)
+                    }
+                }
+                continue
+            }
+            for _ in 0..<samples {
                 guard let e = policy.allKeys ? db.table.randomEntry() : db.expires.randomSample() else { continue }
-                let s = evictionScore(e, policy)
-                pool.insert(score: s, db: db.id, key: e.key)
+                pool.insert(score: evictionScore(e, policy), db: db.id, key: e.key)
             }
         }
         return any
