@@ -19,7 +19,6 @@ import redis
 
 from harness import wait_for
 
-OOM = "OOM command not allowed when used memory > 'maxmemory'."
 N = 2000
 VALUE = b"v" * 200
 

@@ -15,7 +15,6 @@ restart.
 from __future__ import annotations
 
 import os
-import re
 import signal
 import subprocess
 import threading
@@ -120,7 +119,18 @@ class EventLog:
         self.ps.close()
 
 
-def fail_over(servers, master, replicas, sentinels, kind="apus"):
+def rejoin(servers, kind: str, master, new_master):
+    """Restarts the killed master (its old data, as a master): the sentinels make it a
+    replica of the new one, and it gets the writes made since."""
+    again = servers.new(kind, workdir=master.dir, args=FAST, port=master.port)
+    wait_for(lambda: again.client().info("replication")["role"] == "slave"
+             and again.client().info("replication")["master_link_status"] == "up",
+             timeout=40, interval=0.2, what="the old master rejoining as a replica")
+    assert again.client().info("replication")["master_port"] == new_master.port
+    wait_for(lambda: again.client().get("after") == b"1", what="the old master's data")
+
+
+def fail_over(servers, master, replicas, sentinels):
     """Writes (WAITed for), kills the master, follows the switch with redis-py's
     Sentinel client; returns (seconds from kill to the first accepted write, new master,
     the other replica)."""
@@ -172,12 +182,7 @@ def test_three_apus_sentinels_fail_over_an_apus_master(servers, tmp_path):
     assert {int(m[b"config-epoch"]) for m in states} == {1}
     assert {(m[b"ip"], int(m[b"port"])) for m in states} == {(b"127.0.0.1", new_master.port)}
     # The old master comes back with its old data as a master: it is made a replica.
-    again = servers.new("apus", workdir=master.dir, args=FAST, port=master.port)
-    wait_for(lambda: again.client().info("replication")["role"] == "slave"
-             and again.client().info("replication")["master_link_status"] == "up",
-             timeout=40, interval=0.2, what="the old master rejoining as a replica")
-    assert again.client().info("replication")["master_port"] == new_master.port
-    wait_for(lambda: again.client().get("after") == b"1", what="the old master's data")
+    rejoin(servers, "apus", master, new_master)
     assert any(l.named("+convert-to-slave") for l in logs)
     # client-reconfig-script: the leader once, each other sentinel as an observer.
     lines = out.read_text().splitlines()
@@ -198,13 +203,9 @@ def test_three_apus_sentinels_fail_over_an_apus_master(servers, tmp_path):
 
 def test_apus_sentinels_fail_over_real_redis_servers(servers, tmp_path):
     master, replicas, sentinels = topology(servers, tmp_path, kind="redis")
-    downtime, new_master, _ = fail_over(servers, master, replicas, sentinels, kind="redis")
+    downtime, new_master, _ = fail_over(servers, master, replicas, sentinels)
     assert downtime < 2 + 8, downtime
-    again = servers.new("redis", workdir=master.dir, args=FAST, port=master.port)
-    wait_for(lambda: again.client().info("replication")["role"] == "slave"
-             and again.client().info("replication")["master_link_status"] == "up",
-             timeout=40, interval=0.2, what="the old redis master rejoining as a replica")
-    assert again.client().info("replication")["master_port"] == new_master.port
+    rejoin(servers, "redis", master, new_master)
     print(f"\nfailover (kill -9 -> writes accepted), Apus sentinels over redis-server: {downtime:.2f} s")
 
 
@@ -215,12 +216,7 @@ def test_real_redis_sentinels_fail_over_an_apus_master(servers, tmp_path):
     master, replicas, sentinels = topology(servers, tmp_path, sentinel_kinds=("redis",) * 3)
     downtime, new_master, _ = fail_over(servers, master, replicas, sentinels)
     assert downtime < 2 + 8, downtime
-    again = servers.new("apus", workdir=master.dir, args=FAST, port=master.port)
-    wait_for(lambda: again.client().info("replication")["role"] == "slave"
-             and again.client().info("replication")["master_link_status"] == "up",
-             timeout=40, interval=0.2, what="the old master rejoining as a replica")
-    assert again.client().info("replication")["master_port"] == new_master.port
-    wait_for(lambda: again.client().get("after") == b"1", what="the old master's data")
+    rejoin(servers, "apus", master, new_master)
     print(f"\nfailover (kill -9 -> writes accepted), redis-sentinel over Apus: {downtime:.2f} s")
 
 
@@ -420,7 +416,7 @@ def test_scripts_and_authenticated_masters(servers, tmp_path):
     script = tmp_path / "notify.sh"
     script.write_text(f"#!/bin/sh\necho \"$@\" >> {out}\n")
     script.chmod(0o755)
-    extra = f"sentinel deny-scripts-reconfig yes\n"
+    extra = "sentinel deny-scripts-reconfig yes\n"
     s = start_sentinel(servers, tmp_path, master.port, "apus", extra=extra)
     c = s.client()
     # Without the password the master answers -NOAUTH: the sentinel never sees its INFO.
