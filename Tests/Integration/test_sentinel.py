@@ -439,6 +439,28 @@ def test_scripts_and_authenticated_masters(servers, tmp_path):
     wait_for(lambda: s.client().execute_command("SENTINEL", "PENDING-SCRIPTS") == [], what="the script reaped")
 
 
+def test_renamed_commands_are_used(servers, tmp_path):
+    # A real redis-server with INFO and PUBLISH renamed: the sentinel must send the new
+    # names, or it would never learn the run id nor announce itself.
+    master = servers.new("redis", args=["--rename-command", "INFO", "MYINFO", "--rename-command", "PUBLISH", "MYPUBLISH"])
+    s = start_sentinel(servers, tmp_path, master.port, "apus")
+    ps = master.client().pubsub()
+    ps.subscribe("__sentinel__:hello")
+    c = s.client()
+    time.sleep(1.5)
+    assert master_state(s)[b"runid"] == b""
+    assert c.execute_command("SENTINEL", "SET", NAME, "rename-command", "INFO", "MYINFO",
+                             "rename-command", "PUBLISH", "MYPUBLISH") == b"OK"
+    wait_for(lambda: len(master_state(s)[b"runid"]) == 40, timeout=20, what="INFO through its new name")
+
+    def hello():
+        m = ps.get_message(timeout=0.5)
+        return m and m["type"] == "message" and m["data"].split(b",")[2] == c.execute_command("SENTINEL", "MYID")
+    wait_for(hello, timeout=10, what="a hello published through MYPUBLISH")
+    conf = open(s.conf).read()
+    assert f"sentinel rename-command {NAME} INFO MYINFO" in conf and f"sentinel rename-command {NAME} PUBLISH MYPUBLISH" in conf
+
+
 # MARK: - The configuration file is the state
 
 def test_monitor_set_remove_rewrite_the_file_and_a_restart_resumes(servers, tmp_path):
