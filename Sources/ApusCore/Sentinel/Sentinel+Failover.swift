@@ -170,7 +170,8 @@ extension Sentinel {
                 var clock = time_t((m.failoverStartTime + m.failoverTimeout * 2) / 1000)
                 var buf = [CChar](repeating: 0, count: 32)
                 ctime_r(&clock, &buf)
-                let when = String(cString: buf).trimmingCharacters(in: "\n")
+                var when = String(cString: buf)
+                if when.hasSuffix("\n") { when.removeLast() }   // ctime ends its text with a newline
                 m.failoverDelayLogged = m.failoverStartTime
                 server.log(.warning, "Next failover delay: I will not start a failover before \(when)")
             }
@@ -387,14 +388,5 @@ extension Sentinel {
     func callClientReconfScript(_ m: SentinelInstance, role: String, state: String, from: (String, Int), to: (String, Int)) {
         guard let script = m.settings?.clientReconfigScript else { return }
         scripts.schedule(script, [m.name, role, state, from.0, String(from.1), to.0, String(to.1)])
-    }
-}
-
-extension String {
-    func trimmingCharacters(in set: String) -> String {
-        var s = Substring(self)
-        while let f = s.first, set.contains(f) { s = s.dropFirst() }
-        while let l = s.last, set.contains(l) { s = s.dropLast() }
-        return String(s)
     }
 }
