@@ -203,6 +203,7 @@ enum CommandHandlers {
         ]
         for (k, v) in CommandCommands.handlers { h[k] = v }
         for (k, v) in serverHandlers() { h[k] = v }
+        for (k, v) in ClusterCommands.handlers() { h[k] = v }
         return h
     }
 

@@ -50,6 +50,13 @@ extension Server {
             reject(c, cmd, "ERR Command not allowed inside a transaction")
             return
         }
+        if cluster != nil {
+            // ASKING covers the next command only (or the transaction it opens).
+            defer {
+                if c.flags.contains(.asking) && (!c.flags.contains(.multi) || cmd.name == "exec") && cmd.name != "asking" { c.flags.remove(.asking) }
+            }
+            if clusterRedirects(c, cmd) { return }
+        }
         if loading && !cmd.flags.contains(.loading) {
             reject(c, cmd, "LOADING Redis is loading the dataset in memory")
             return

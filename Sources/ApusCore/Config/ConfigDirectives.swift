@@ -234,6 +234,33 @@ public enum ConfigDirectives {
         stringEnum("propagation-error-behavior", [], \.propagationErrorBehavior,
                    values: [("ignore", 0), ("panic", 1), ("panic-on-replicas", 2)], def: "ignore"),
 
+        // Cluster
+        bool("cluster-enabled", [.immutable], \.clusterEnabled, def: false),
+        string("cluster-config-file", [.immutable], \.clusterConfigFile, def: "nodes.conf", emptyIsNull: false),
+        integer("cluster-node-timeout", [], \.clusterNodeTimeout, 0, Int64.max, def: 15000),
+        integer("cluster-port", [.immutable], \.clusterPort, 0, 65535, def: 0),
+        string("cluster-announce-ip", [], \.clusterAnnounceIP, def: nil, emptyIsNull: true),
+        string("cluster-announce-hostname", [], \.clusterAnnounceHostname, def: nil, emptyIsNull: true,
+               validate: { v in
+                   // 7.0's isValidAnnouncedHostname: letters, digits, '-' and '.' only.
+                   v.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 | 0x20 >= 97 && $0 | 0x20 <= 122) || $0 == 45 || $0 == 46 }
+                       ? nil : "Hostnames must be less than 256 characters and only contain alphanumeric characters, '-' or '.'"
+               }),
+        integer("cluster-announce-port", [], \.clusterAnnouncePort, 0, 65535, def: 0),
+        integer("cluster-announce-bus-port", [], \.clusterAnnounceBusPort, 0, 65535, def: 0),
+        integer("cluster-announce-tls-port", [], \.clusterAnnounceTlsPort, 0, 65535, def: 0),
+        stringEnum("cluster-preferred-endpoint-type", [], \.clusterPreferredEndpointType,
+                   values: [("ip", 0), ("hostname", 1), ("unknown-endpoint", 2)], def: "ip"),
+        bool("cluster-require-full-coverage", [], \.clusterRequireFullCoverage, def: true),
+        bool("cluster-allow-reads-when-down", [], \.clusterAllowReadsWhenDown, def: false),
+        bool("cluster-allow-pubsubshard-when-down", [], \.clusterAllowPubsubshardWhenDown, def: true),
+        integer("cluster-replica-validity-factor", alias: "cluster-slave-validity-factor", [],
+                \.clusterReplicaValidityFactor, 0, Int64(Int32.max), def: 10),
+        bool("cluster-replica-no-failover", alias: "cluster-slave-no-failover", [], \.clusterReplicaNoFailover, def: false),
+        integer("cluster-migration-barrier", [], \.clusterMigrationBarrier, 0, Int64(Int32.max), def: 1),
+        bool("cluster-allow-replica-migration", [], \.clusterAllowReplicaMigration, def: true),
+        unsigned("cluster-link-sendbuf-limit", [], \.clusterLinkSendbufLimit, 0, UInt64(Int.max), def: 0, style: .memory),
+
         // Security
         string("requirepass", [.sensitive], \.requirepass, def: nil, emptyIsNull: true),
         // The length ACL LOG will keep (ACL users come in stage 3; the value is kept).

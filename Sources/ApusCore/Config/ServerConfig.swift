@@ -149,6 +149,26 @@ public final class ServerConfig {
     public var autoAofRewriteMinSize: Int = 64 * 1024 * 1024
     public var rdbSaveIncrementalFsync: Bool = true
 
+    // MARK: - Cluster
+    public var clusterEnabled: Bool = false
+    public var clusterConfigFile: String = "nodes.conf"
+    public var clusterNodeTimeout: Int = 15000
+    public var clusterPort: Int = 0
+    public var clusterAnnounceIP: String = ""
+    public var clusterAnnounceHostname: String = ""
+    public var clusterAnnouncePort: Int = 0
+    public var clusterAnnounceBusPort: Int = 0
+    public var clusterAnnounceTlsPort: Int = 0
+    public var clusterPreferredEndpointType: String = "ip"   // ip | hostname | unknown-endpoint
+    public var clusterRequireFullCoverage: Bool = true
+    public var clusterAllowReadsWhenDown: Bool = false
+    public var clusterAllowPubsubshardWhenDown: Bool = true
+    public var clusterReplicaValidityFactor: Int = 10
+    public var clusterReplicaNoFailover: Bool = false
+    public var clusterMigrationBarrier: Int = 1
+    public var clusterAllowReplicaMigration: Bool = true
+    public var clusterLinkSendbufLimit: Int = 0
+
     // MARK: - Replication
     /// replicaof: the master this server follows (nil: a master itself). REPLICAOF
     /// changes it at run time, so CONFIG GET and REWRITE show the current one.

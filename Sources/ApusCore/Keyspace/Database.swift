@@ -44,6 +44,8 @@ public final class Database {
     public internal(set) var avgTTL: Int64 = 0
     unowned(unsafe) let keyspace: Keyspace
     let meter: MemoryMeter
+    /// Keys by hash slot (cluster mode only; SlotIndex.swift).
+    private(set) var slotIndex: SlotIndex?
 
     /// Redis OBJ_ENCODING_EMBSTR_SIZE_LIMIT.
     public static let embstrLimit = 44
@@ -57,6 +59,15 @@ public final class Database {
         self.meter = keyspace.meter
         self.table = KeyTable(meter: keyspace.meter)
         self.expires = ExpireSet(meter: keyspace.meter)
+        if keyspace.slotIndexed { slotIndex = SlotIndex(meter: keyspace.meter) }
+    }
+
+    /// Starts indexing keys by slot (a node turning cluster mode on at start-up).
+    func enableSlotIndex() {
+        guard slotIndex == nil else { return }
+        let index = SlotIndex(meter: meter)
+        table.forEach { e in index.add(e, slot: HashSlot.of(e.key)) }
+        slotIndex = index
     }
 
     // MARK: - Sizes
@@ -499,6 +510,7 @@ public final class Database {
         assert(keyspace.snapshotCut == 0 || e.version >= keyspace.snapshotCut, "link: unpreserved entry")
         table.add(e, hash: h)
         if e.hasExpire { expires.insert(e) }
+        if let index = slotIndex { index.add(e, slot: HashSlot.of(e.key)) }
     }
 
     /// Removes `e` from the table and expire set without freeing it: the only way a
@@ -508,6 +520,7 @@ public final class Database {
         let r = table.remove(e.key, hash: h)
         precondition(r == e, "unlink: entry not in table")
         if e.hasExpire { expires.remove(e) }
+        if let index = slotIndex { index.remove(e, slot: HashSlot.of(e.key)) }
     }
 
     /// The key held by block `old` now lives in block `new` (a realloc moved it, or a
@@ -518,6 +531,7 @@ public final class Database {
     private func rehome(old: UnsafeMutableRawPointer, to new: KeyEntry, wasInExpireSet: Bool, hash h: UInt64) {
         if old == new.raw { return }
         table.replace(old: old, with: new, hash: h)
+        if let index = slotIndex { index.replace(old: old, with: new, slot: HashSlot.of(new.key)) }
         if wasInExpireSet {
             expires.replace(old: old, with: new)
         } else if new.hasExpire {
@@ -552,6 +566,7 @@ public final class Database {
         swap(&table, &other.table)
         swap(&expires, &other.expires)
         swap(&avgTTL, &other.avgTTL)
+        swap(&slotIndex, &other.slotIndex)
     }
 
     // MARK: - Whole database
@@ -567,6 +582,7 @@ public final class Database {
         table = KeyTable(meter: meter)
         expires.removeAll()
         avgTTL = 0
+        slotIndex?.removeAll()
         if old.snapshotIndex >= 0, let s = keyspace.activeSnapshot {
             s.detach(old)
         } else if async && removed > 0 {

@@ -71,6 +71,14 @@ public final class Keyspace {
         dbs = (0..<databases).map { Database(id: $0, keyspace: self) }
     }
 
+    /// Cluster mode: every database indexes its keys by hash slot.
+    public private(set) var slotIndexed = false
+
+    public func enableSlotIndex() {
+        slotIndexed = true
+        for db in dbs { db.enableSlotIndex() }
+    }
+
     deinit {
         activeSnapshot?.abort()
         while lazyFreeStep(maxEntries: Int.max) {}

@@ -41,6 +41,10 @@ public struct ClientFlags: OptionSet {
     public static let master = ClientFlags(rawValue: 1 << 22)
     /// Blocked in WAIT for replica acknowledgements.
     public static let waitingAcks = ClientFlags(rawValue: 1 << 23)
+    /// ASKING was sent: the next command may touch an importing slot.
+    public static let asking = ClientFlags(rawValue: 1 << 24)
+    /// READONLY: reads are served by this cluster replica instead of redirected.
+    public static let readonlyCluster = ClientFlags(rawValue: 1 << 25)
 }
 
 public final class Client {

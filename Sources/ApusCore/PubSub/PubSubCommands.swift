@@ -85,14 +85,24 @@ enum PubSubCommands {
 
     /// PUBLISH and SPUBLISH reach the replicas too (their subscribers get the
     /// message there), never the AOF: a replayed file must not publish again.
+    /// In cluster mode the bus carries the message instead: PUBLISH to every node,
+    /// SPUBLISH to the nodes of this shard.
     static func publish(_ c: Client) {
         c.addReplyInteger(c.server.pubsub.publish(channel: c.arg(1), message: c.arg(2), shard: false))
-        c.server.keyspace.propagator.forceCurrentCommand(.replicas)
+        if let cluster = c.server.cluster {
+            cluster.propagatePublish(channel: Array(c.arg(1)), message: Array(c.arg(2)), shard: false)
+        } else {
+            c.server.keyspace.propagator.forceCurrentCommand(.replicas)
+        }
     }
 
     static func spublish(_ c: Client) {
         c.addReplyInteger(c.server.pubsub.publish(channel: c.arg(1), message: c.arg(2), shard: true))
-        c.server.keyspace.propagator.forceCurrentCommand(.replicas)
+        if let cluster = c.server.cluster {
+            cluster.propagatePublish(channel: Array(c.arg(1)), message: Array(c.arg(2)), shard: true)
+        } else {
+            c.server.keyspace.propagator.forceCurrentCommand(.replicas)
+        }
     }
 
     // MARK: - PUBSUB

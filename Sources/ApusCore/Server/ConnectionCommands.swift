@@ -44,6 +44,10 @@ enum ConnectionCommands {
 
     static func select(_ c: Client) {
         guard let id = KeyCommands.intArgOrReply(c, 1) else { return }
+        if c.server.cluster != nil && id != 0 {
+            c.addReplyError("ERR SELECT is not allowed in cluster mode")
+            return
+        }
         if id < 0 || Int(id) >= c.server.keyspace.dbs.count {
             c.addReplyError("ERR DB index is out of range")
             return

@@ -68,7 +68,7 @@ public enum ServerInfo {
         section("commandstats") { commandStatsSection(server) }
         section("errorstats") { errorStatsSection(server) }
         section("latencystats") { latencyStatsSection(server) }
-        section("cluster") { "# Cluster\r\ncluster_enabled:0\r\n" }
+        section("cluster") { "# Cluster\r\ncluster_enabled:\(server.cluster != nil ? 1 : 0)\r\n" }
         section("keyspace") { keyspaceSection(server) }
         if let s = server.sentinel { section("sentinel") { SentinelCommands.infoSection(s) } }
         _ = everything   // module-defined sections would be appended here; Apus has no modules

@@ -37,6 +37,8 @@ extension Server {
             currentHz = 10 + Int.random(in: 0..<10)
             return
         }
+        if let k = cluster, runEvery(ms: 100) { k.cron() }
+        if !migrateSockets.byTarget.isEmpty { migrateSockets.closeIdle(now: mstime) }
         databasesCron()
         persistenceCron()
         aofCron()

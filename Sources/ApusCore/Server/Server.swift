@@ -123,6 +123,10 @@ public final class Server {
     var clientsById: [Int: Client] = [:]
     /// Set when the server runs as a sentinel (Sentinel/).
     public internal(set) var sentinel: Sentinel?
+    /// Set when cluster-enabled is on (Cluster/).
+    public internal(set) var cluster: Cluster?
+    /// Connections MIGRATE keeps to its targets.
+    let migrateSockets = MigrateSockets()
     public var latency = LatencyMonitor()
 
     public init(config: ServerConfig) throws {
@@ -213,7 +217,7 @@ public final class Server {
             let (kind, reg, fd) = Token.split(ev.token)
             switch kind {
             case .listener:
-                acceptClients(listenerFd: fd)
+                if reg == 1, let k = cluster { k.acceptBus(listenerFd: fd) } else { acceptClients(listenerFd: fd) }
             case .client:
                 clientEvents += 1
                 guard Int(fd) < clientsByFd.count, let c = clientsByFd[Int(fd)], c.registration == reg else { continue }
@@ -228,6 +232,8 @@ public final class Server {
                     if fd == repl.pipeFd { readRDBPipe() }
                 } else if let s = sentinel {
                     s.linkEvent(registration: reg, fd: fd, readable: ev.readable || ev.error, writable: ev.writable)
+                } else if let k = cluster {
+                    k.linkEvent(registration: reg, fd: fd, readable: ev.readable || ev.error, writable: ev.writable)
                 }
             }
         }
@@ -255,6 +261,7 @@ public final class Server {
         // GETACK for WAIT goes out with this turn's writes; WAITs already satisfied end.
         if !repl.replicas.isEmpty || !repl.waitingClients.isEmpty { replicationBeforeSleep() }
         if repl.failover.state != .none { updateFailoverStatus() }
+        cluster?.beforeSleep()
         // The AOF is written (and with appendfsync always, synced) before any reply of
         // this turn leaves: nothing is acknowledged that a crash could lose.
         flushAOFBeforeReplies()

@@ -99,6 +99,19 @@ public enum ApusMain {
             server.run()
             return 0
         }
+        if config.clusterEnabled {
+            let k = Cluster(server: server)
+            do {
+                try k.start()
+            } catch let e as Cluster.StartupError {
+                server.log(.warning, e.message)
+                if !config.pidfile.isEmpty { unlink(config.pidfile) }
+                return 1
+            } catch {
+                return 1
+            }
+            server.cluster = k
+        }
         server.log(.notice, "Server initialized")
         server.removeStaleTempFiles()
         server.serveClientsWhileLoading = true
@@ -111,6 +124,7 @@ public enum ApusMain {
             return 1
         }
         server.deleteAOFHistoryFiles()
+        server.cluster?.verifyWithData()
         if !config.appendonly { server.restoreReplicationInfoAfterLoad() }
         if config.masterHost != nil {
             // replicaof in the config: connect from the first cron tick.

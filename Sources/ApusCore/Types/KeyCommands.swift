@@ -76,6 +76,10 @@ enum KeyCommands {
     }
 
     static func move(_ c: Client) {
+        if c.server.cluster != nil {
+            c.addReplyError("ERR MOVE is not allowed in cluster mode")
+            return
+        }
         guard let dst = dbIndexOrReply(c, 2) else { return }
         if dst == c.dbIndex {
             c.addReplyError("ERR source and destination objects are the same")
@@ -102,6 +106,10 @@ enum KeyCommands {
             }
             j += 1
         }
+        if c.server.cluster != nil && dst != 0 {
+            c.addReplyError("ERR Copying to another database is not allowed in cluster mode")
+            return
+        }
         if dst == c.dbIndex && Array(c.arg(1)) == Array(c.arg(2)) {
             c.addReplyError("ERR source and destination objects are the same")
             return
@@ -117,6 +125,10 @@ enum KeyCommands {
     // MARK: - Whole databases
 
     static func swapdb(_ c: Client) {
+        if c.server.cluster != nil {
+            c.addReplyError("ERR SWAPDB is not allowed in cluster mode")
+            return
+        }
         guard let a = intArgOrReply(c, 1, message: "ERR invalid first DB index"),
               let b = intArgOrReply(c, 2, message: "ERR invalid second DB index") else { return }
         let n = c.server.keyspace.dbs.count
