@@ -68,9 +68,12 @@ class RedisCluster(_Started):
     """
 
     def __init__(self, masters: int = 3, replicas: int = 0, node_timeout_ms: int = 2000,
-                 basedir: str | None = None, extra_args: list[str] | None = None):
+                 basedir: str | None = None, extra_args: list[str] | None = None,
+                 binary: str | None = None):
         assert masters >= 3, "redis-cli --cluster create needs at least 3 masters"
         assert replicas in (0, 1)
+        # The same topology of Apus nodes when `binary` is apus-server.
+        self.binary = binary or REDIS_SERVER
         self.n_masters = masters
         self.n_replicas = replicas
         self.node_timeout_ms = node_timeout_ms
@@ -88,12 +91,7 @@ class RedisCluster(_Started):
             port, bus = ports[2 * i], ports[2 * i + 1]
             d = os.path.join(self.basedir, f"node-{port}")
             os.makedirs(d, exist_ok=True)
-            srv = Server(REDIS_SERVER, "redis", workdir=d, port=port, save="",
-                         args=["--appendonly", "no", "--repl-diskless-sync-delay", "0",
-                               "--cluster-enabled", "yes",
-                               "--cluster-config-file", f"nodes-{port}.conf",
-                               "--cluster-node-timeout", str(self.node_timeout_ms),
-                               "--cluster-port", str(bus)] + self.extra_args)
+            srv = self.make_node(self.binary, d, port, bus)
             self.nodes.append(srv)
             srv.start()
         argv = [REDIS_CLI, "--cluster", "create"] + [f"127.0.0.1:{s.port}" for s in self.nodes]
@@ -103,6 +101,28 @@ class RedisCluster(_Started):
             raise RuntimeError(f"redis-cli --cluster create failed ({p.returncode}):\n"
                                + p.stdout.decode(errors="replace") + p.stderr.decode(errors="replace"))
         self.wait_stable(timeout=30)
+
+    def make_node(self, binary: str, d: str, port: int, bus: int) -> Server:
+        """A cluster-enabled server (not started) with this cluster's settings."""
+        name = "apus" if "apus" in os.path.basename(binary) else "redis"
+        srv = Server(binary, name, workdir=d, port=port, save="",
+                      args=["--appendonly", "no", "--repl-diskless-sync-delay", "0",
+                            "--cluster-enabled", "yes",
+                            "--cluster-config-file", f"nodes-{port}.conf",
+                            "--cluster-node-timeout", str(self.node_timeout_ms),
+                            "--cluster-port", str(bus)] + self.extra_args)
+        srv.bus_port = bus
+        return srv
+
+    def add_empty_node(self, binary: str | None = None) -> Server:
+        """Starts one more cluster-enabled node (not yet part of the cluster)."""
+        port, bus = _distinct_free_ports(2, set(self.ports))
+        d = os.path.join(self.basedir, f"node-{port}")
+        os.makedirs(d, exist_ok=True)
+        srv = self.make_node(binary or self.binary, d, port, bus)
+        self.nodes.append(srv)
+        srv.start()
+        return srv
 
     def stop(self) -> None:
         for s in self.nodes:

@@ -260,7 +260,9 @@ extension CommandSpecs {
             let w = String(decoding: argv[i], as: UTF8.self).lowercased()
             if w == "auth" { i += 2; continue }
             if w == "auth2" { i += 3; continue }
-            if w == "keys" && argv[3].isEmpty {
+            if w == "keys" {
+                // 7.0 names no key at all when KEYS comes with a non-empty key argument.
+                if !argv[3].isEmpty { return [] }
                 return (i + 1 < argv.count) ? (i + 1..<argv.count).map { ($0, flags) } : []
             }
             i += 1
