@@ -2,7 +2,8 @@
 // slots, the count of keys and the set of their entries. Redis 7.0 threads every key
 // on a per-slot doubly linked list (two pointers, 16 bytes, per key); here each slot
 // has a small open-addressing set of entry addresses (linear probing, deletion by
-// backward shift, so no tombstones), about 8 bytes per key at its load. The database
+// backward shift, so no tombstones) whose capacity grows by a quarter at 7/8 load and
+// shrinks at 1/4, about 10 bytes per key where Redis pays 16. The database
 // keeps it current at its one table-mutation point (link / unlink / rehome), so
 // CLUSTER COUNTKEYSINSLOT is O(1) and GETKEYSINSLOT, slot migration and the removal
 // of a lost slot's keys visit only that slot's entries. A node without cluster mode
@@ -11,7 +12,7 @@
 import Glibc
 
 final class SlotIndex {
-    /// One slot's set: `capacity` words (a power of two, or 0), `count` used.
+    /// One slot's set: `capacity` words (any size, or 0), `count` used.
     struct Bucket {
         var words: UnsafeMutablePointer<UInt>?
         var capacity: Int32 = 0
@@ -35,29 +36,33 @@ final class SlotIndex {
     /// Keys in `slot` (CLUSTER COUNTKEYSINSLOT).
     @inline(__always) func count(_ slot: Int) -> Int { Int(buckets[slot].count) }
 
-    @inline(__always) private static func home(_ p: UInt, _ mask: Int) -> Int {
+    /// The home position of address `p` in a set of `capacity` words: a 32-bit mix
+    /// scaled onto the capacity (multiply-shift), so capacities need not be powers of two.
+    @inline(__always) private static func home(_ p: UInt, _ capacity: Int) -> Int {
         // Entry blocks are 16-byte aligned malloc chunks: drop the zero bits, then mix.
-        Int(truncatingIfNeeded: ((UInt64(p) >> 4) &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+        let mixed = ((UInt64(p) >> 4) &* 0x9E37_79B9_7F4A_7C15) >> 32
+        return Int((mixed &* UInt64(capacity)) >> 32)
     }
+
+    @inline(__always) private static func next(_ i: Int, _ capacity: Int) -> Int { i + 1 == capacity ? 0 : i + 1 }
 
     func add(_ e: KeyEntry, slot: Int) {
         let b = buckets[slot]
-        if (Int(b.count) + 1) * 8 > Int(b.capacity) * 7 { grow(slot) }
+        if (Int(b.count) + 1) * 8 > Int(b.capacity) * 7 { resize(slot, to: max(4, Int(b.capacity) + Int(b.capacity) / 4 + 1)) }
         insert(UInt(bitPattern: e.raw), into: &buckets[slot])
         buckets[slot].count += 1
     }
 
     private func insert(_ p: UInt, into b: inout Bucket) {
-        let mask = Int(b.capacity) - 1
-        var i = SlotIndex.home(p, mask)
+        let cap = Int(b.capacity)
+        var i = SlotIndex.home(p, cap)
         let w = b.words.unsafelyUnwrapped
-        while w[i] != 0 { i = (i + 1) & mask }
+        while w[i] != 0 { i = SlotIndex.next(i, cap) }
         w[i] = p
     }
 
-    private func grow(_ slot: Int) {
+    private func resize(_ slot: Int, to cap: Int) {
         let old = buckets[slot]
-        let cap = old.capacity == 0 ? 4 : Int(old.capacity) * 2
         var nb = Bucket(words: .allocate(capacity: cap), capacity: Int32(cap), count: old.count)
         nb.words!.initialize(repeating: 0, count: cap)
         meter.bytes += cap * 8
@@ -71,11 +76,11 @@ final class SlotIndex {
 
     private func position(of p: UInt, in b: Bucket) -> Int? {
         guard let w = b.words else { return nil }
-        let mask = Int(b.capacity) - 1
-        var i = SlotIndex.home(p, mask)
+        let cap = Int(b.capacity)
+        var i = SlotIndex.home(p, cap)
         while w[i] != 0 {
             if w[i] == p { return i }
-            i = (i + 1) & mask
+            i = SlotIndex.next(i, cap)
         }
         return nil
     }
@@ -85,14 +90,14 @@ final class SlotIndex {
         guard var i = position(of: p, in: buckets[slot]) else { preconditionFailure("slot index: entry missing") }
         let b = buckets[slot]
         let w = b.words.unsafelyUnwrapped
-        let mask = Int(b.capacity) - 1
+        let cap = Int(b.capacity)
         // Backward-shift deletion: pull later members of the probe run into the hole
         // unless their home lies cyclically after it.
         var j = i
         while true {
-            j = (j + 1) & mask
+            j = SlotIndex.next(j, cap)
             if w[j] == 0 { break }
-            let h = SlotIndex.home(w[j], mask)
+            let h = SlotIndex.home(w[j], cap)
             let between = i <= j ? (h > i && h <= j) : (h > i || h <= j)
             if between { continue }
             w[i] = w[j]
@@ -104,6 +109,9 @@ final class SlotIndex {
             w.deallocate()
             meter.bytes -= Int(b.capacity) * 8
             buckets[slot] = Bucket()
+        } else if Int(buckets[slot].count) * 4 < cap && cap > 8 {
+            // Deleted keys give their room back.
+            resize(slot, to: max(4, Int(buckets[slot].count) * 3 / 2))
         }
     }
 
