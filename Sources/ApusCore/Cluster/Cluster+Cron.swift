@@ -247,7 +247,9 @@ extension Cluster {
     // MARK: - Manual failover
 
     func resetManualFailover() {
-        if mfEnd != 0 && server.pausedUntilMs != 0 && myself.isMaster { server.unpauseClients() }
+        // A master that paused its writers for a replica's manual failover lets them go,
+        // whatever the outcome (it may already have become a replica).
+        if mfReplica != nil && server.pausedUntilMs != 0 { server.unpauseClients() }
         mfEnd = 0
         mfCanStart = false
         mfReplica = nil

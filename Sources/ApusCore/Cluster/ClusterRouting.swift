@@ -18,6 +18,7 @@ extension Server {
         if c.flags.contains(.master) { return false }
         let isExec = cmd.name == "exec" && cmd.parent == nil
         if !isExec && !cmd.flags.contains(.movableKeys) && cmd.firstKey == 0 && cmd.doc.keySpecs.isEmpty { return false }
+        if !isExec && servedHereWithoutQuestion(c, cmd, cluster) { return false }
         let r = route(c, cmd, cluster, isExec: isExec)
         if case .none = r { return false }
         if isExec { TransactionCommands.discardTransaction(c) } else { flagTransaction(c) }
@@ -34,6 +35,24 @@ extension Server {
         case .none: break
         }
         return true
+    }
+
+    /// The common case, decided without copying a key: a command with fixed key
+    /// positions whose keys all hash to one slot this (healthy) node serves and that
+    /// is not migrating or importing. Anything else takes `route`.
+    @inline(__always)
+    private func servedHereWithoutQuestion(_ c: Client, _ cmd: RedisCommand, _ k: Cluster) -> Bool {
+        if cmd.flags.contains(.movableKeys) || cmd.firstKey <= 0 || !k.stateOK { return false }
+        let last = cmd.lastKey >= 0 ? cmd.lastKey : c.argc + cmd.lastKey
+        var i = cmd.firstKey
+        var slot = -1
+        while i <= last && i < c.argc {
+            let s = HashSlot.of(c.arg(i))
+            if slot >= 0 && s != slot { return false }
+            slot = s
+            i += max(cmd.keyStep, 1)
+        }
+        return slot >= 0 && k.slotOwner[slot] === k.myself && k.migratingTo[slot] == nil && k.importingFrom[slot] == nil
     }
 
     /// The keys of one command line, as (argument index) positions.
