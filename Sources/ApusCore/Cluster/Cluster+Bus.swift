@@ -329,11 +329,11 @@ extension Cluster {
         if let s = sender, !s.inHandshake {
             if msg.currentEpoch > currentEpoch {
                 currentEpoch = msg.currentEpoch
-                todo.formUnion([.saveConfig, .fsyncConfig])
+                todo.formUnion([.saveConfig])
             }
             if msg.configEpoch > s.configEpoch {
                 s.configEpoch = msg.configEpoch
-                todo.formUnion([.saveConfig, .fsyncConfig])
+                todo.formUnion([.saveConfig])
             }
             s.replOffset = Int64(msg.offset)
             s.replOffsetTime = now
@@ -386,7 +386,7 @@ extension Cluster {
             if n.configEpoch >= epoch { return }
             if n.isReplica { setNodeAsMaster(n) }
             n.configEpoch = epoch
-            todo.formUnion([.saveConfig, .fsyncConfig])
+            todo.formUnion([.saveConfig])
             updateSlotsConfig(with: n, configEpoch: epoch, slots: slots)
         case .module:
             break
@@ -661,18 +661,18 @@ extension Cluster {
                 }
                 unassignSlot(j)
                 assignSlot(j, to: sender)
-                todo.formUnion([.saveConfig, .updateState, .fsyncConfig])
+                todo.formUnion([.saveConfig, .updateState])
             }
         }
         if let nm = newMaster, let cm = curMaster, cm.numSlots == 0,
            server.config.clusterAllowReplicaMigration || senderSlots == migratedOurs {
             server.log(.notice, "Configuration change detected. Reconfiguring myself as a replica of \(nm.name)")
             setMyMaster(nm)
-            todo.formUnion([.saveConfig, .updateState, .fsyncConfig])
+            todo.formUnion([.saveConfig, .updateState])
         } else if let m = myself.master, let mm = m.master, mm !== myself {
             server.log(.notice, "I'm a sub-replica! Reconfiguring myself as a replica of \(mm.name)")
             setMyMaster(mm)
-            todo.formUnion([.saveConfig, .updateState, .fsyncConfig])
+            todo.formUnion([.saveConfig, .updateState])
         } else if !dirty.isEmpty {
             for j in dirty { deleteKeys(inSlot: j) }
         }
@@ -685,7 +685,7 @@ extension Cluster {
         if sender.name <= myself.name { return }
         currentEpoch += 1
         myself.configEpoch = currentEpoch
-        todo.formUnion([.saveConfig, .fsyncConfig])
+        todo.formUnion([.saveConfig])
         server.log(.verbose, "WARNING: configEpoch collision with node \(sender.name). configEpoch set to \(myself.configEpoch)")
     }
 

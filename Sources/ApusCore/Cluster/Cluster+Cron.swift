@@ -169,7 +169,7 @@ extension Cluster {
             if manual { msg.mflags.0 |= ClusterBusMessage.flagForceAck }
             broadcast(msg)
             failoverAuthSent = true
-            todo.formUnion([.saveConfig, .updateState, .fsyncConfig])
+            todo.formUnion([.saveConfig, .updateState])
             return
         }
         let quorum = size / 2 + 1
@@ -204,7 +204,7 @@ extension Cluster {
             assignSlot(s, to: myself)
         }
         updateState()
-        saveConfig(fsync: true)
+        saveConfig()
         broadcastPong()
         resetManualFailover()
     }
@@ -237,7 +237,7 @@ extension Cluster {
         }
         lastVoteEpoch = currentEpoch
         master.votedTime = now
-        saveConfig(fsync: true)
+        saveConfig()
         if let l = node.link { send(l, header(.failoverAuthAck, body: .none)) } else if let l = node.inboundLink {
             send(l, header(.failoverAuthAck, body: .none))
         }

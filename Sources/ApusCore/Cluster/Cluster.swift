@@ -68,7 +68,6 @@ struct ClusterTodo: OptionSet {
     static let handleFailover = ClusterTodo(rawValue: 1)
     static let updateState = ClusterTodo(rawValue: 2)
     static let saveConfig = ClusterTodo(rawValue: 4)
-    static let fsyncConfig = ClusterTodo(rawValue: 8)
 }
 
 public final class Cluster {
@@ -161,16 +160,24 @@ public final class Cluster {
 
     /// Reads nodes.conf; false when there is none (or it is empty).
     func loadConfig() throws -> Bool {
-        guard let text = SmallFiles.read(configPath), !text.allSatisfy({ $0 == " " || $0 == "\n" || $0 == "\r" }) else {
-            return false
-        }
+        guard let f = fopen(configPath, "r") else { return false }
+        let text = String(decoding: ConfigFile.readAll(f), as: UTF8.self)
+        fclose(f)
+        if text.allSatisfy({ $0 == " " || $0 == "\n" || $0 == "\r" }) { return false }
         let file: ClusterNodesFile
         do { file = try ClusterNodesFile(parsing: text) } catch {
             throw StartupError("Unrecoverable error: corrupted cluster config file \"\(configPath)\".")
         }
         nodes.removeAll()
+        // A node may be named (as a master, a migration target) before its own line.
+        func named(_ name: String) -> ClusterNode {
+            if let n = nodes[name] { return n }
+            let n = ClusterNode(name: name, flags: [], now: now)
+            nodes[name] = n
+            return n
+        }
         for line in file.nodes {
-            let n = nodes[line.name] ?? ClusterNode(name: line.name, flags: [], now: now)
+            let n = named(line.name)
             n.flags = line.flags
             n.ip = line.ip
             n.port = line.port
@@ -188,25 +195,13 @@ public final class Cluster {
                 if !server.config.clusterAnnounceHostname.isEmpty { n.hostname = server.config.clusterAnnounceHostname }
             }
             if let m = line.master {
-                let master = nodes[m] ?? {
-                    let x = ClusterNode(name: m, flags: [], now: now)
-                    nodes[m] = x
-                    return x
-                }()
+                let master = named(m)
                 n.master = master
                 master.addReplica(n)
             }
             for r in line.slots { for s in r { assignSlot(s, to: n) } }
-            for m in line.migrating {
-                if let t = nodes[m.node] ?? { let x = ClusterNode(name: m.node, flags: [], now: now); nodes[m.node] = x; return x }() as ClusterNode? {
-                    migratingTo[m.slot] = t
-                }
-            }
-            for i in line.importing {
-                if let f = nodes[i.node] ?? { let x = ClusterNode(name: i.node, flags: [], now: now); nodes[i.node] = x; return x }() as ClusterNode? {
-                    importingFrom[i.slot] = f
-                }
-            }
+            for m in line.migrating { migratingTo[m.slot] = named(m.node) }
+            for i in line.importing { importingFrom[i.slot] = named(i.node) }
         }
         currentEpoch = file.currentEpoch
         lastVoteEpoch = file.lastVoteEpoch
@@ -227,9 +222,9 @@ public final class Cluster {
 
     var sortedNodes: [ClusterNode] { nodes.values.sorted { $0.name < $1.name } }
 
-    /// Writes nodes.conf atomically; false (and logged) on failure.
+    /// Writes nodes.conf atomically and durably; false (and logged) on failure.
     @discardableResult
-    func saveConfig(fsync: Bool) -> Bool {
+    func saveConfig() -> Bool {
         do { try saveConfigOrThrow(); return true } catch {
             server.log(.warning, "Fatal: can't update cluster config file.")
             return false
@@ -237,8 +232,11 @@ public final class Cluster {
     }
 
     func saveConfigOrThrow() throws {
-        if let e = SmallFiles.replace(configPath, with: Array(configText.utf8)) {
-            throw StartupError("Can't write the cluster config file \(configPath): \(e)")
+        // Written like a config rewrite: temp file, fsync, rename, directory fsync.
+        do {
+            try ConfigFile.overwrite(path: configPath, content: Array(configText.utf8))
+        } catch let e as ConfigRewriteError {
+            throw StartupError("Can't write the cluster config file \(configPath): \(e.message)")
         }
     }
 
@@ -382,7 +380,7 @@ public final class Cluster {
                 assignSlot(s, to: myself)
             }
         }
-        if changed { saveConfig(fsync: true) }
+        if changed { saveConfig() }
     }
 
     // MARK: - Epochs
@@ -397,7 +395,7 @@ public final class Cluster {
         if myself.configEpoch == 0 || myself.configEpoch != maxEpoch {
             currentEpoch += 1
             myself.configEpoch = currentEpoch
-            todo.formUnion([.saveConfig, .fsyncConfig])
+            todo.formUnion([.saveConfig])
             server.log(.notice, "New configEpoch set to \(myself.configEpoch)")
             return true
         }
@@ -447,8 +445,7 @@ public final class Cluster {
         if todo.contains(.updateState) { updateState() }
         if todo.contains(.saveConfig) {
             todo.remove(.saveConfig)
-            todo.remove(.fsyncConfig)
-            saveConfig(fsync: true)
+            saveConfig()
         }
         flushLinks()
     }

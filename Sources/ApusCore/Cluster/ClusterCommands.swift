@@ -26,7 +26,7 @@ enum ClusterCommands {
         for (name, f) in subs {
             h["cluster|" + name] = { c in
                 guard let cluster = c.server.cluster else {
-                    c.addReplyError("ERR This instance has cluster support disabled")
+                    c.addReplyError(disabled)
                     return
                 }
                 f(c, cluster)
@@ -35,32 +35,21 @@ enum ClusterCommands {
         return h
     }
 
-    static func asking(_ c: Client) {
+    static func asking(_ c: Client) { setConnectionFlag(c, .asking, on: true) }
+    static func readonly(_ c: Client) { setConnectionFlag(c, .readonlyCluster, on: true) }
+    static func readwrite(_ c: Client) { setConnectionFlag(c, .readonlyCluster, on: false) }
+
+    /// ASKING, READONLY, READWRITE: a connection flag, in cluster mode only.
+    private static func setConnectionFlag(_ c: Client, _ flag: ClientFlags, on: Bool) {
         guard c.server.cluster != nil else {
-            c.addReplyError("ERR This instance has cluster support disabled")
+            c.addReplyError(disabled)
             return
         }
-        c.flags.insert(.asking)
+        if on { c.flags.insert(flag) } else { c.flags.remove(flag) }
         c.addReplyOK()
     }
 
-    static func readonly(_ c: Client) {
-        guard c.server.cluster != nil else {
-            c.addReplyError("ERR This instance has cluster support disabled")
-            return
-        }
-        c.flags.insert(.readonlyCluster)
-        c.addReplyOK()
-    }
-
-    static func readwrite(_ c: Client) {
-        guard c.server.cluster != nil else {
-            c.addReplyError("ERR This instance has cluster support disabled")
-            return
-        }
-        c.flags.remove(.readonlyCluster)
-        c.addReplyOK()
-    }
+    static let disabled = "ERR This instance has cluster support disabled"
 
     // MARK: - Introspection
 
@@ -524,7 +513,7 @@ enum ClusterCommands {
             if wasMine && n !== k.myself && k.myself.numSlots == 0 && c.server.config.clusterAllowReplicaMigration {
                 c.server.log(.warning, "Configuration change detected. Reconfiguring myself as a replica of \(n.name)")
                 k.setMyMaster(n)
-                k.todo.formUnion([.saveConfig, .updateState, .fsyncConfig])
+                k.todo.formUnion([.saveConfig, .updateState])
             }
             if n === k.myself && k.importingFrom[slot] != nil {
                 if k.bumpEpochWithoutConsensus() {
@@ -673,6 +662,6 @@ extension Cluster {
             renameNode(myself, to: ClusterNode.randomName())
             server.log(.notice, "Node hard reset, now I'm \(myself.name)")
         }
-        todo.formUnion([.saveConfig, .updateState, .fsyncConfig])
+        todo.formUnion([.saveConfig, .updateState])
     }
 }

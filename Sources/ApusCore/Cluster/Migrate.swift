@@ -105,7 +105,9 @@ enum MigrateCommand {
             }
             let bytes = Array(out.readableView)
             errno = 0
-            if !writeAll(conn.fd, bytes) {
+            let written: Bool
+            do { try bytes.withUnsafeBytes { try SystemCall.writeAll(conn.fd, $0) }; written = true } catch { written = false }
+            if !written {
                 s.migrateSockets.close(target)
                 if errno != EAGAIN && errno != ETIMEDOUT && mayRetry { mayRetry = false; continue }
                 c.addReplyError("IOERR error or timeout writing to target instance")
@@ -188,17 +190,6 @@ enum MigrateCommand {
         let e = MigrateSockets.Entry(fd: fd, lastUse: s.mstime, db: -1)
         s.migrateSockets.byTarget[target] = e
         return e
-    }
-
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
-        var off = 0
-        while off < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + off, min(64 * 1024, $0.count - off)) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return false }
-            off += n
-        }
-        return true
     }
 
     /// Reads CRLF-terminated lines from a blocking socket with a timeout.

@@ -108,6 +108,8 @@ public enum ApusMain {
                 if !config.pidfile.isEmpty { unlink(config.pidfile) }
                 return 1
             } catch {
+                server.log(.warning, "Cluster start-up failed: \(error)")
+                if !config.pidfile.isEmpty { unlink(config.pidfile) }
                 return 1
             }
             server.cluster = k
