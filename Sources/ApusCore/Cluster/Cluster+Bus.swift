@@ -120,6 +120,10 @@ extension Cluster {
     }
 
     func linkEvent(registration: UInt32, fd: Int32, readable: Bool, writable: Bool) {
+        if let job = migrationLinks[registration] {
+            migrationLinkEvent(job, fd: fd, readable: readable, writable: writable)
+            return
+        }
         guard let link = links[registration], link.fd == fd else { return }
         if !link.connected {
             guard readable || writable else { return }
@@ -654,7 +658,15 @@ extension Cluster {
             if slotOwner[j] === sender { continue }
             if importingFrom[j] != nil { continue }
             if slotOwner[j] == nil || slotOwner[j]!.configEpoch < configEpoch {
-                if slotOwner[j] === myself && (server.keyspace.dbs[0].slotIndex?.count(j) ?? 0) > 0 { dirty.append(j) }
+                if slotOwner[j] === myself && (server.keyspace.dbs[0].slotIndex?.count(j) ?? 0) > 0 {
+                    // Slots an atomic migration handed to the sender lose their keys a
+                    // batch at a time, not all at once here.
+                    if activeExports.contains(where: { $0.targetName == sender.name && $0.position[j] != nil }) {
+                        purgeSlots.append(j)
+                    } else {
+                        dirty.append(j)
+                    }
+                }
                 if slotOwner[j] != nil && slotOwner[j] === curMaster {
                     newMaster = sender
                     migratedOurs += 1

@@ -115,6 +115,12 @@ public final class Cluster {
     var firstUpdateStateCall: Int64 = 0
     var cronIterations = 0
     var linksBufferLimitExceeded = 0
+    /// Atomic slot migrations (SlotMigration.swift): active jobs and recent ones.
+    var migrations: [SlotMigrationJob] = []
+    var migrationLinks: [UInt32: SlotMigrationJob] = [:]
+    var migrationFeed: SlotMigrationFeed?
+    /// Slots given away whose keys are still being deleted.
+    var purgeSlots: [Int] = []
 
     init(server: Server) {
         self.server = server
@@ -442,6 +448,7 @@ public final class Cluster {
             todo.remove(.handleFailover)
             handleReplicaFailover()
         }
+        if !migrations.isEmpty || !purgeSlots.isEmpty { stepMigrations() }
         if todo.contains(.updateState) { updateState() }
         if todo.contains(.saveConfig) {
             todo.remove(.saveConfig)

@@ -22,6 +22,8 @@ enum ClusterCommands {
             ("replicate", replicate), ("replicas", replicas), ("slaves", replicas),
             ("count-failure-reports", countFailureReports), ("failover", failover),
             ("set-config-epoch", setConfigEpoch), ("reset", reset), ("links", links),
+            ("migrateslots", migrateslots), ("getslotmigrations", getslotmigrations),
+            ("cancelslotmigrations", cancelslotmigrations), ("syncslots", syncslots),
         ]
         for (name, f) in subs {
             h["cluster|" + name] = { c in
@@ -605,6 +607,92 @@ enum ClusterCommands {
             if let l = master.link { k.send(l, k.header(.mfStart, body: .none)) }
         }
         c.addReplyOK()
+    }
+}
+
+// MARK: - Atomic slot migration (beyond 7.0; SlotMigration.swift)
+
+extension ClusterCommands {
+    /// CLUSTER MIGRATESLOTS SLOTSRANGE start end [start end …] NODE id [SLOTSRANGE … NODE id …]
+    static func migrateslots(_ c: Client, _ k: Cluster) {
+        var requests: [(ranges: [ClosedRange<Int>], node: String)] = []
+        var j = 2
+        while j < c.argc {
+            guard c.argEquals(j, "slotsrange") else { c.addReplySyntaxError(); return }
+            j += 1
+            var ranges: [ClosedRange<Int>] = []
+            while j + 1 < c.argc && !c.argEquals(j, "node") {
+                guard let a = slotOrReply(c, j), let b = slotOrReply(c, j + 1) else { return }
+                if a > b {
+                    c.addReplyError("ERR start slot number \(a) is greater than end slot number \(b)")
+                    return
+                }
+                ranges.append(a...b)
+                j += 2
+            }
+            guard !ranges.isEmpty, j + 1 < c.argc, c.argEquals(j, "node") else { c.addReplySyntaxError(); return }
+            requests.append((ranges, c.argString(j + 1)))
+            j += 2
+        }
+        if requests.isEmpty {
+            c.addReplySyntaxError()
+            return
+        }
+        if let e = k.startMigrations(requests) { c.addReplyError(e) } else { c.addReplyOK() }
+    }
+
+    static func getslotmigrations(_ c: Client, _ k: Cluster) {
+        c.addReplyArrayLen(k.migrations.count)
+        for job in k.migrations {
+            let fields: [(String, String)] = [
+                ("name", job.name), ("operation", job.operation.rawValue), ("slot_ranges", job.rangesText),
+                ("target_node", job.targetName), ("source_node", job.sourceName),
+                ("create_time", String(job.createTime)), ("last_update_time", String(job.lastUpdateTime)),
+                ("last_ack_time", String(job.lastAckTime)), ("state", job.state.rawValue), ("message", job.message),
+                ("remaining_repl_size", String(job.link?.queuedBytes ?? 0)),
+            ]
+            c.addReplyMapLen(fields.count)
+            for (key, v) in fields {
+                c.addReplyBulkString(key)
+                if key.hasSuffix("_time") || key == "remaining_repl_size" {
+                    c.addReplyInteger(Int(v) ?? 0)
+                } else {
+                    c.addReplyBulkString(v)
+                }
+            }
+        }
+    }
+
+    static func cancelslotmigrations(_ c: Client, _ k: Cluster) {
+        k.cancelMigrations()
+        c.addReplyOK()
+    }
+
+    /// The target side of a migration (sent by the source node, not by users):
+    /// ESTABLISH name source-id start end [start end …] | FINISH name | ABORT name.
+    static func syncslots(_ c: Client, _ k: Cluster) {
+        if c.argc >= 6 && c.argc % 2 == 1 && c.argEquals(2, "establish") {
+            var ranges: [ClosedRange<Int>] = []
+            var j = 5
+            while j + 1 < c.argc {
+                guard let a = slotOrReply(c, j), let b = slotOrReply(c, j + 1) else { return }
+                guard a <= b else { c.addReplySyntaxError(); return }
+                ranges.append(a...b)
+                j += 2
+            }
+            if let e = k.syncSlotsEstablish(c, name: c.argString(3), source: c.argString(4), ranges: ranges) {
+                c.addReplyError(e)
+            } else {
+                c.addReplyOK()
+            }
+        } else if c.argc == 4 && c.argEquals(2, "finish") {
+            if let e = k.syncSlotsFinish(c, name: c.argString(3)) { c.addReplyError(e) } else { c.addReplyOK() }
+        } else if c.argc == 4 && c.argEquals(2, "abort") {
+            k.syncSlotsAbort(name: c.argString(3))
+            c.addReplyOK()
+        } else {
+            c.addReplySubcommandSyntaxError()
+        }
     }
 }
 

@@ -15,7 +15,7 @@ extension Server {
     /// (the reply is written).
     func clusterRedirects(_ c: Client, _ cmd: RedisCommand) -> Bool {
         guard let cluster = cluster else { return false }
-        if c.flags.contains(.master) { return false }
+        if c.flags.contains(.master) || c.flags.contains(.slotImport) { return false }
         let isExec = cmd.name == "exec" && cmd.parent == nil
         if !isExec && !cmd.flags.contains(.movableKeys) && cmd.firstKey == 0 && cmd.doc.keySpecs.isEmpty { return false }
         if !isExec && servedHereWithoutQuestion(c, cmd, cluster) { return false }

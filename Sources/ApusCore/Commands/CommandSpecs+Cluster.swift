@@ -4,6 +4,12 @@
 // them (tools/gen-command-spec) and summaries in our own words.
 
 extension CommandSpecs {
+    /// Commands Apus has that Redis 7.0 lacks (left out when the table is compared
+    /// with 7.0's).
+    static let beyondRedis70: Set<String> = [
+        "cluster|migrateslots", "cluster|getslotmigrations", "cluster|cancelslotmigrations", "cluster|syncslots",
+    ]
+
     static func cluster() -> [Spec] {
         var t: [Spec] = []
         t.append(cmd("cluster", -2, [], 0, 0, 0, acl: "@slow",
@@ -100,6 +106,30 @@ extension CommandSpecs {
                     group: "cluster", since: "7.0.0", complexity: "O(N) where N is the total number of Cluster nodes",
                     summary: "List this node's bus connections with their peers.",
                     tips: ["nondeterministic_output"]),
+                // Beyond Redis 7.0: atomic slot migration, in Valkey 9.0's command shape.
+                cmd("migrateslots", -6, [.admin, .stale, .noAsyncLoading], 0, 0, 0, acl: "@admin @slow @dangerous",
+                    group: "cluster", since: "9.0.0", complexity: "O(N) where N is the number of slots in the given ranges",
+                    summary: "Move whole slot ranges to other masters atomically, in the background.",
+                    args: [
+                        .block("migration", .multiple, args: [
+                            .block("range", token: "SLOTSRANGE", .multiple, args: [
+                                .integer("start-slot"),
+                                .integer("end-slot"),
+                            ]),
+                            .string("node-id", token: "NODE"),
+                        ]),
+                    ]),
+                cmd("getslotmigrations", 2, [.admin, .stale], 0, 0, 0, acl: "@admin @slow @dangerous",
+                    group: "cluster", since: "9.0.0", complexity: "O(N) where N is the number of jobs listed",
+                    summary: "List the atomic slot migrations in progress and the recent ones.",
+                    tips: ["nondeterministic_output"]),
+                cmd("cancelslotmigrations", 2, [.admin, .stale], 0, 0, 0, acl: "@admin @slow @dangerous",
+                    group: "cluster", since: "9.0.0", complexity: "O(N) where N is the number of jobs cancelled",
+                    summary: "Stop every atomic slot migration this node started."),
+                cmd("syncslots", -4, [.admin, .stale, .noAsyncLoading], 0, 0, 0, acl: "@admin @slow @dangerous",
+                    group: "cluster", since: "9.0.0", complexity: "O(1)",
+                    summary: "The source's side of an atomic slot migration talking to its target (internal).",
+                    docFlags: .syscmd),
                 cmd("meet", -4, [.admin, .stale, .noAsyncLoading], 0, 0, 0, acl: "@admin @slow @dangerous",
                     group: "cluster", since: "3.0.0", complexity: "O(1)",
                     summary: "Introduce a node at the given address into this cluster.",

@@ -45,6 +45,9 @@ public struct ClientFlags: OptionSet {
     public static let asking = ClientFlags(rawValue: 1 << 24)
     /// READONLY: reads are served by this cluster replica instead of redirected.
     public static let readonlyCluster = ClientFlags(rawValue: 1 << 25)
+    /// The connection an atomic slot migration streams into this node: its commands
+    /// write slots this node is importing, so they are not redirected.
+    public static let slotImport = ClientFlags(rawValue: 1 << 26)
 }
 
 public final class Client {

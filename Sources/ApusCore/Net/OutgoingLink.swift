@@ -25,6 +25,8 @@ public final class OutgoingLink {
     private var pending: [(RESPValue) -> Void] = []
     private var pendingHead = 0
     private var output: [UInt8] = []
+    /// Bytes of `output` already written (dropped in large steps, not per write).
+    private var outputOffset = 0
     private var input: [UInt8] = []
     /// Unsolicited replies (pub/sub messages).
     public var onMessage: ((RESPValue) -> Void)?
@@ -59,17 +61,34 @@ public final class OutgoingLink {
     /// Queues a command; `reply` gets its reply (nil: the reply is read and dropped).
     /// Commands sent while connecting go out once the connection is up.
     public func send(_ args: [String], reply: ((RESPValue) -> Void)? = nil) {
+        send(bytes: args.map { Array($0.utf8) }, reply: reply)
+    }
+
+    /// Queues a command given as bytes (keys and values that are not text).
+    public func send(bytes args: [[UInt8]], reply: ((RESPValue) -> Void)? = nil) {
         guard state == .connecting || state == .connected else { return }
         var b = ByteBuffer(capacity: 64)
-        RESPCommandEncoder.append(args.map { Array($0.utf8) }, into: &b)
+        RESPCommandEncoder.append(args, into: &b)
         output += b.readableView
         b.free()
         pending.append(reply ?? { _ in })
         if state == .connected { flush() }
     }
 
+    /// Queues commands already RESP-encoded, `replies` of them, whose replies are
+    /// read and dropped.
+    public func sendEncoded(_ resp: UnsafeRawBufferPointer, replies: Int) {
+        guard state == .connecting || state == .connected else { return }
+        output += resp
+        for _ in 0..<replies { pending.append({ _ in }) }
+        if state == .connected { flush() }
+    }
+
+    /// Bytes queued and not yet written.
+    public var queuedBytes: Int { output.count - outputOffset }
+
     /// True while there are bytes to write (the owner asks for writable events).
-    public var wantsWrite: Bool { state == .connecting || (state == .connected && !output.isEmpty) }
+    public var wantsWrite: Bool { state == .connecting || (state == .connected && queuedBytes > 0) }
 
     /// Handles the socket's events: completes the connect, writes what is queued,
     /// reads and dispatches replies.
@@ -86,20 +105,27 @@ public final class OutgoingLink {
             connectedAtMs = nowMs
         }
         guard state == .connected else { return }
-        if !output.isEmpty { flush() }
+        if queuedBytes > 0 { flush() }
         if readable && state == .connected { read(nowMs: nowMs) }
     }
 
     private func flush() {
-        while !output.isEmpty {
-            let n = output.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        while outputOffset < output.count {
+            let n = output.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + outputOffset, $0.count - outputOffset) }
             if n < 0 {
                 let e = errno
-                if e == EAGAIN || e == EWOULDBLOCK || e == EINTR { return }
+                if e == EAGAIN || e == EWOULDBLOCK || e == EINTR { break }
                 close(reason: String(cString: strerror(e)))
                 return
             }
-            output.removeFirst(n)
+            outputOffset += n
+        }
+        if outputOffset == output.count {
+            output.removeAll(keepingCapacity: output.capacity <= 1 << 20)
+            outputOffset = 0
+        } else if outputOffset >= 1 << 20 {
+            output.removeFirst(outputOffset)
+            outputOffset = 0
         }
     }
 
@@ -156,6 +182,7 @@ public final class OutgoingLink {
         pending.removeAll()
         pendingHead = 0
         output.removeAll()
+        outputOffset = 0
         input.removeAll()
         onClose?(reason)
     }

@@ -288,6 +288,7 @@ extension Server {
         if c.flags.contains(.blocked) { removeFromBlockingQueues(c) }
         if c.flags.contains(.replica) { dropReplica(c) }
         if c.flags.contains(.master) { masterClientFreed(c) }
+        if c.flags.contains(.slotImport) { cluster?.importClientClosed(c) }
         pubsub.unsubscribeAll(c)
         keyspace.unwatchAll(c)
         c.flags.insert(.closeASAP)
