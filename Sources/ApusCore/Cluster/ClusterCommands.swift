@@ -669,7 +669,7 @@ extension ClusterCommands {
     }
 
     /// The target side of a migration (sent by the source node, not by users):
-    /// ESTABLISH name source-id start end [start end …] | FINISH name | ABORT name.
+    /// ESTABLISH name source-id start end [start end …] | FINISH name.
     static func syncslots(_ c: Client, _ k: Cluster) {
         if c.argc >= 6 && c.argc % 2 == 1 && c.argEquals(2, "establish") {
             var ranges: [ClosedRange<Int>] = []
@@ -687,9 +687,6 @@ extension ClusterCommands {
             }
         } else if c.argc == 4 && c.argEquals(2, "finish") {
             if let e = k.syncSlotsFinish(c, name: c.argString(3)) { c.addReplyError(e) } else { c.addReplyOK() }
-        } else if c.argc == 4 && c.argEquals(2, "abort") {
-            k.syncSlotsAbort(name: c.argString(3))
-            c.addReplyOK()
         } else {
             c.addReplySubcommandSyntaxError()
         }

@@ -21,8 +21,8 @@
 //    their keys a batch at a time.
 //
 // CLUSTER GETSLOTMIGRATIONS lists current and recent jobs on either side; CLUSTER
-// CANCELSLOTMIGRATIONS stops every job this node started, and the target drops what it
-// had received. A target that loses the connection before FINISH drops it too.
+// CANCELSLOTMIGRATIONS stops every job this node started by closing its connection: a
+// target that loses the connection before FINISH drops what it had received.
 
 import Glibc
 import CApusSys
@@ -310,6 +310,8 @@ extension Cluster {
         server.log(.warning, "Slot migration \(job.name) (\(job.operation.rawValue) \(job.rangesText)) \(cancelled ? "cancelled" : "failed"): \(why)")
         if job.operation == .export {
             detachMigrationFeedIfIdle()
+            // The target drops its partial copy when the connection goes.
+            job.link?.close(reason: why)
         } else {
             // Whatever arrived for slots we do not own goes.
             purgeSlots.append(contentsOf: job.slots)
@@ -320,9 +322,6 @@ extension Cluster {
     /// told so it drops what it received.
     func cancelMigrations() {
         for job in activeExports {
-            if let link = job.link, link.state == .connected {
-                link.send(bytes: [Array("CLUSTER".utf8), Array("SYNCSLOTS".utf8), Array("ABORT".utf8), Array(job.name.utf8)])
-            }
             failMigration(job, "cancelled by CLUSTER CANCELSLOTMIGRATIONS", cancelled: true)
         }
     }
@@ -450,12 +449,6 @@ extension Cluster {
         todo.formUnion([.saveConfig, .updateState])
         broadcastPong()
         return nil
-    }
-
-    func syncSlotsAbort(name: String) {
-        if let job = migrations.first(where: { $0.name == name && $0.operation == .import && $0.active }) {
-            failMigration(job, "cancelled by the source", cancelled: true)
-        }
     }
 
     /// The connection of an import closed: an unfinished job is dropped.
