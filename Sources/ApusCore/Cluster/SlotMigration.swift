@@ -95,11 +95,23 @@ final class SlotMigrationFeed: PropagationConsumer {
 }
 
 extension Cluster {
-    static let migrationBatchKeys = 512
-    static let migrationWindowBytes = 8 << 20
+    /// Microseconds of sending per loop turn: short while clients are being served,
+    /// longer when the loop would otherwise wait.
+    static let migrationSliceBusyUs: UInt64 = 100
+    static let migrationSliceIdleUs: UInt64 = 5000
+    static let migrationWindowBytes = 1 << 20
     static let migrationLogLength = 20
 
     var activeExports: [SlotMigrationJob] { migrations.filter { $0.operation == .export && $0.active } }
+
+    /// Some job has keys to send and room to send them (the loop should not sleep).
+    var migrationWantsToRun: Bool {
+        if !purgeSlots.isEmpty { return true }
+        return migrations.contains { job in
+            guard job.operation == .export, job.state == .snapshotting, let l = job.link, l.state == .connected else { return false }
+            return l.queuedBytes <= Cluster.migrationWindowBytes
+        }
+    }
 
     // MARK: - CLUSTER MIGRATESLOTS (source)
 
@@ -194,6 +206,17 @@ extension Cluster {
             job.lastAckTime = self.now
             job.lastUpdateTime = self.now
         }
+        // The stream needs no replies (reading a million +OKs costs the loop more than
+        // sending the keys); the socket's back-pressure paces it. FINISH turns them on.
+        Cluster.clientReply(link, on: false)
+    }
+
+    static func clientReply(_ link: OutgoingLink, on: Bool) {
+        var b = ByteBuffer(capacity: 64)
+        RESPCommandEncoder.append([Array("CLIENT".utf8), Array("REPLY".utf8), Array((on ? "ON" : "OFF").utf8)], into: &b)
+        // OFF is not answered; ON is (+OK), and dropped.
+        link.sendEncoded(b.readableView, replies: on ? 1 : 0)
+        b.free()
     }
 
     func migrationLinkEvent(_ job: SlotMigrationJob, fd: Int32, readable: Bool, writable: Bool) {
@@ -215,11 +238,17 @@ extension Cluster {
     func stepMigrations() {
         for job in activeExports where job.state == .snapshotting {
             guard let link = job.link, link.state == .connected else { continue }
-            if link.queuedBytes > Cluster.migrationWindowBytes || link.pendingCount > 64 * Cluster.migrationBatchKeys { continue }
-            var budget = Cluster.migrationBatchKeys
+            if link.queuedBytes > Cluster.migrationWindowBytes { continue }
+            let start = apus_monotonic_us()
+            let slice = server.lastPollEvents > 0 ? Cluster.migrationSliceBusyUs : Cluster.migrationSliceIdleUs
+            var budget = 32
             var out = ByteBuffer(capacity: 64 * 1024)
             var commands = 0
-            while budget > 0 && job.cursor < job.slots.count {
+            while job.cursor < job.slots.count {
+                if budget == 0 {
+                    if apus_monotonic_us() - start >= slice { break }
+                    budget = 32
+                }
                 if !job.currentStarted {
                     let slot = job.slots[job.cursor]
                     job.pendingKeys = (server.keyspace.dbs[0].slotIndex?.entries(slot) ?? []).map { Array(UnsafeRawBufferPointer($0.key)) }
@@ -243,7 +272,7 @@ extension Cluster {
             }
             if commands > 0 {
                 job.keysSent += commands
-                link.sendEncoded(out.readableView, replies: commands)
+                link.sendEncoded(out.readableView, replies: 0)
             }
             out.free()
             if job.cursor >= job.slots.count { finishMigration(job) }
@@ -272,6 +301,7 @@ extension Cluster {
     private func finishMigration(_ job: SlotMigrationJob) {
         guard let link = job.link else { return }
         job.state = .finishing
+        Cluster.clientReply(link, on: true)
         link.send(bytes: [Array("CLUSTER".utf8), Array("SYNCSLOTS".utf8), Array("FINISH".utf8), Array(job.name.utf8)]) {
             [unowned self, unowned job] reply in
             guard job.active else { return }
@@ -353,10 +383,10 @@ extension Cluster {
             for k in keys where !job.pending.contains(k) {
                 if appendCurrentState(of: k, into: &out, deleteIfMissing: true) { n += 1 }
             }
-            if n > 0 { link.sendEncoded(out.readableView, replies: n) }
+            if n > 0 { link.sendEncoded(out.readableView, replies: 0) }
             out.free()
         } else {
-            link.sendEncoded(resp, replies: 1)
+            link.sendEncoded(resp, replies: 0)
         }
         syncMigrationMask(job)
     }
@@ -388,7 +418,7 @@ extension Cluster {
     /// Deletes up to a batch of keys of slots this node no longer owns.
     func purgeStep() {
         guard !purgeSlots.isEmpty, let index = server.keyspace.dbs[0].slotIndex else { return }
-        var budget = 1000
+        var budget = server.lastPollEvents > 0 ? 200 : 2000
         let lazy = server.config.lazyfreeLazyServerDel
         while budget > 0, let slot = purgeSlots.first {
             if slotOwner[slot] === myself || index.count(slot) == 0 {

@@ -190,6 +190,8 @@ public final class Server {
             // short slice ran after this turn's replies; the next runs after the next
             // request), so that requests find the loop waiting, not copying.
             if let job = snapshotJob, job.wantsToRun { timeout = lastPollEvents > 0 ? min(timeout, 1) : 0 }
+            // A slot migration with keys to send goes on between events the same way.
+            if let k = cluster, k.migrationWantsToRun { timeout = lastPollEvents > 0 ? min(timeout, 1) : 0 }
             if !pausedClients.isEmpty && timeout > 10 { timeout = 10 }
             // An eviction that ran out of time goes on between events.
             if eviction.running { timeout = 0 }
