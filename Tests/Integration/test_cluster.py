@@ -454,3 +454,84 @@ def test_cancel_slot_migration_drops_the_partial_copy():
             assert "CANCELSLOTMIGRATIONS" in job["message"]
         wait_for(lambda: sum(c.dbsizes().values()) == 100000, timeout=30, what="no partial copy left behind")
         assert all(rc.get(f"x{{{tags[i % 100]}}}{i}") is not None for i in range(0, 100000, 97))
+
+
+def test_apus_node_joins_redis_cluster():
+    """An Apus node joins a cluster of real redis-server 7.0 nodes through CLUSTER MEET
+    and takes slots by reshard; both sides check clean."""
+    with RedisCluster(masters=3, replicas=0) as c:
+        apus = c.add_empty_node(apus_binary())
+        r0 = c.ports[0]
+        with c.client(apus.port) as a:
+            assert a.execute_command("CLUSTER", "MEET", "127.0.0.1", r0, c.nodes[0].bus_port) == "OK"
+        wait_for(lambda: len(c.cluster_nodes(r0)) == 4 and len(c.cluster_nodes(apus.port)) == 4, timeout=20,
+                 what="apus node joined the redis cluster")
+        # A master that just started waits 2 s before it calls the cluster ok (7.0 too).
+        wait_for(lambda: "cluster_state:ok" in str(c.client(apus.port).execute_command("CLUSTER", "INFO")),
+                 timeout=20, what="apus node sees the cluster ok")
+        rc = PyCluster(host="127.0.0.1", port=r0, decode_responses=True)
+        for i in range(3000):
+            rc.set(f"j:{i}", i)
+        p = c.reshard(r0, apus.port, 400)
+        assert p.returncode == 0, p.stdout.decode() + p.stderr.decode()
+        with c.client(apus.port) as a:
+            assert a.dbsize() > 0
+        wait_for(lambda: _views_agree(c, [r0, apus.port]), timeout=20, what="same slot map on both")
+        check_clean(r0)
+        check_clean(apus.port)
+        rc = PyCluster(host="127.0.0.1", port=apus.port, decode_responses=True)
+        assert all(rc.get(f"j:{i}") == str(i) for i in range(3000))
+
+
+def test_pubsub_over_the_bus_and_replica_migration(apus_cluster):
+    c = apus_cluster
+    a, b = c.master_ports()[:2]
+    # PUBLISH reaches subscribers on every node; SPUBLISH those of the channel's shard.
+    sub = redis.Redis(port=b, decode_responses=True).pubsub()
+    sub.subscribe("news")
+    wait_for(lambda: sub.get_message(timeout=0.1) is not None, timeout=5, what="subscribed")
+    assert c.client(a).publish("news", "hello") == 0
+    msg = None
+    deadline = time.time() + 5
+    while msg is None and time.time() < deadline:
+        m = sub.get_message(timeout=0.2)
+        if m and m["type"] == "message":
+            msg = m
+    assert msg is not None and msg["data"] == "hello"
+    sub.close()
+    owner = _owner(c, HashSlotOf("shardchan"))
+    rep = c.replicas_of(c.node_id(owner))[0]["port"]
+    # A replica serves SSUBSCRIBE after READONLY, as in 7.0.
+    import socket
+    with socket.create_connection(("127.0.0.1", rep), timeout=5) as sk:
+        sk.sendall(b"*1\r\n$8\r\nREADONLY\r\n*2\r\n$10\r\nSSUBSCRIBE\r\n$9\r\nshardchan\r\n")
+        buf = b""
+        while b"ssubscribe" not in buf:
+            buf += sk.recv(4096)
+        assert buf.startswith(b"+OK")
+        c.client(owner).execute_command("SPUBLISH", "shardchan", "sharded")
+        buf = b""
+        while b"sharded" not in buf:
+            data = sk.recv(4096)
+            assert data, "connection closed"
+            buf += data
+        assert b"smessage" in buf
+    # Replica migration: a master with two replicas gives one to a master left without.
+    extra = c.add_empty_node()
+    p = cli("--cluster", "add-node", f"127.0.0.1:{extra.port}", f"127.0.0.1:{a}", "--cluster-slave",
+            "--cluster-master-id", c.node_id(a))
+    assert p.returncode == 0, p.stdout + p.stderr
+    wait_for(lambda: len(c.replicas_of(c.node_id(a))) == 2, timeout=20, what="second replica of a")
+    time.sleep(2)
+    b_replica = c.replicas_of(c.node_id(b))[0]["port"]
+    victim = next(s for s in c.nodes if s.port == b_replica)
+    victim.stop()
+    wait_for(lambda: any(n["master_id"] == c.node_id(b) and "fail" not in n["flags"] and n["port"] != b_replica
+                         for n in c.cluster_nodes(a)),
+             timeout=40, what="a replica migrated to the orphaned master")
+    c.nodes.remove(victim)
+
+
+def HashSlotOf(key: str) -> int:
+    from binascii import crc_hqx
+    return crc_hqx(key.encode(), 0) % 16384

@@ -279,19 +279,26 @@ extension Cluster {
     /// replicas (clusterHandleSlaveMigration).
     func handleReplicaMigration(maxReplicas: Int) {
         guard stateOK, let mymaster = myself.master else { return }
-        let okReplicas = mymaster.nonFailingReplicas
+        let okReplicas = mymaster.replicas.filter { !$0.failed && !$0.timedOut }.count
         if okReplicas <= server.config.clusterMigrationBarrier { return }
-        // Only the replica with the smallest id among the master's good ones moves.
+        // Among the replicas of the masters with the most working replicas, the one with
+        // the smallest id moves; the target is the first orphaned master with slots.
         var candidate = myself
-        for r in mymaster.replicas where !r.failed && !r.timedOut && r.name < candidate.name { candidate = r }
-        guard candidate === myself else { return }
         var target: ClusterNode?
-        for n in nodes.values where n.isMaster && !n.failed && n.numSlots > 0 && n.nonFailingReplicas == 0
-            && n.flags.contains(.migrateTo) {
-            if n.orphanedTime == 0 { n.orphanedTime = now }
-            target = n
+        for n in sortedNodes {
+            let ok = n.isMaster ? n.nonFailingReplicas : 0
+            let orphaned = n.isMaster && !n.failed && n.flags.contains(.migrateTo) && ok == 0
+            if orphaned {
+                if target == nil && n.numSlots > 0 { target = n }
+                if n.orphanedTime == 0 { n.orphanedTime = now }
+            } else {
+                n.orphanedTime = 0
+            }
+            if ok == maxReplicas {
+                for r in n.replicas where r.name < candidate.name { candidate = r }
+            }
         }
-        if let t = target, now - t.orphanedTime > 5000 {
+        if let t = target, candidate === myself, now - t.orphanedTime > 5000 {
             server.log(.notice, "Migrating to orphaned master \(t.name)")
             setMyMaster(t)
             todo.formUnion([.saveConfig, .updateState])

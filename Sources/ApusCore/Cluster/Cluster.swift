@@ -58,8 +58,18 @@ public final class ClusterNode {
     /// Replicas that are not failed (clusterCountNonFailingSlaves).
     var nonFailingReplicas: Int { replicas.filter { !$0.failed }.count }
 
-    func removeReplica(_ r: ClusterNode) { replicas.removeAll { $0 === r } }
-    func addReplica(_ r: ClusterNode) { if !replicas.contains(where: { $0 === r }) { replicas.append(r) } }
+    /// A master that has (had) replicas is where replicas may migrate when it is left
+    /// without working ones (7.0's MIGRATE_TO flag, set and cleared here).
+    func removeReplica(_ r: ClusterNode) {
+        replicas.removeAll { $0 === r }
+        if replicas.isEmpty { flags.remove(.migrateTo) }
+    }
+
+    func addReplica(_ r: ClusterNode) {
+        if replicas.contains(where: { $0 === r }) { return }
+        replicas.append(r)
+        flags.insert(.migrateTo)
+    }
 }
 
 /// What the next before-sleep must do (clusterDoBeforeSleep flags).
@@ -334,6 +344,10 @@ public final class Cluster {
         slotOwner[s] = n
         n.slots[s] = true
         n.numSlots += 1
+        // A new master is a migration target too, once other masters have replicas.
+        if n.numSlots == 1 && nodes.values.contains(where: { $0.isMaster && !$0.replicas.isEmpty }) {
+            n.flags.insert(.migrateTo)
+        }
     }
 
     func unassignSlot(_ s: Int) {
