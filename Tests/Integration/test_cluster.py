@@ -127,6 +127,7 @@ def test_ask_redirection_and_migrate(apus_cluster):
     tag = _tag_for_slot(slot)
     ca.set(f"{{{tag}}}x", "1")
     ca.set(f"{{{tag}}}y", "2")
+    ca.set(f"{{{tag}}}z", "3")
     assert cb.execute_command("CLUSTER", "SETSLOT", slot, "IMPORTING", ida) == "OK"
     assert ca.execute_command("CLUSTER", "SETSLOT", slot, "MIGRATING", idb) == "OK"
     # Present keys are served by the source; absent ones get ASK.
@@ -146,6 +147,18 @@ def test_ask_redirection_and_migrate(apus_cluster):
         pipe.execute()
     # redis-cli -c follows ASK for the migrated key.
     assert cli("-c", "-p", str(a), "GET", f"{{{tag}}}x").stdout.strip() == "1"
+    # COPY keeps the source's key; REPLACE overwrites the target's.
+    assert ca.execute_command("MIGRATE", "127.0.0.1", b, "", 0, 5000, "COPY", "KEYS", f"{{{tag}}}z") == "OK"
+    ca.set(f"{{{tag}}}z", "4")
+    with pytest.raises(redis.ResponseError, match="BUSYKEY"):
+        ca.execute_command("MIGRATE", "127.0.0.1", b, "", 0, 5000, "COPY", "KEYS", f"{{{tag}}}z")
+    assert ca.execute_command("MIGRATE", "127.0.0.1", b, "", 0, 5000, "REPLACE", "KEYS", f"{{{tag}}}z") == "OK"
+    with pytest.raises(redis.exceptions.AskError):   # gone here: asked elsewhere
+        ca.get(f"{{{tag}}}z")
+    pipe = raw_b.pipeline(transaction=False)
+    pipe.execute_command("ASKING")
+    pipe.get(f"{{{tag}}}z")
+    assert pipe.execute()[1] == "4"
     assert ca.execute_command("MIGRATE", "127.0.0.1", b, f"{{{tag}}}y", 0, 5000) == "OK"
     assert ca.execute_command("MIGRATE", "127.0.0.1", b, f"{{{tag}}}y", 0, 5000) == "NOKEY"
     for p in (a, b):
@@ -323,6 +336,10 @@ def test_cluster_replies_match_redis():
             ["CLUSTER", "ADDSLOTS", "0", "1", "2"], ["CLUSTER", "ADDSLOTS", "2"], ["CLUSTER", "COUNTKEYSINSLOT", "0"],
             ["CLUSTER", "GETKEYSINSLOT", "0", "10"], ["CLUSTER", "SETSLOT", "1", "IMPORTING", "nope"],
             ["CLUSTER", "DELSLOTSRANGE", "0", "2"], ["CLUSTER", "FLUSHSLOTS"], ["CLUSTER", "BUMPEPOCH"],
+            # Half the slots served: the cluster is down (full coverage required).
+            ["CLUSTER", "ADDSLOTSRANGE", "0", "8000"], ["GET", "b"], ["GET", "a"],
+            ["CONFIG", "SET", "cluster-allow-reads-when-down", "yes"], ["GET", "b"], ["SET", "b", "1"],
+            ["MGET", "b", "{b}x"], ["CONFIG", "SET", "cluster-require-full-coverage", "no"],
         ]
         for cmd in cmds:
             replies = []
