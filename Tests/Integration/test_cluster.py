@@ -353,6 +353,22 @@ def test_cluster_replies_match_redis():
                 assert [r.split()[0] for r in map(bytes.decode, replies)] == ["BUMPED", "BUMPED"]
                 continue
             assert replies[0] == replies[1], (cmd, replies)
+        # Giving up a slot unsubscribes the clients of its shard channels (7.0).
+        import socket
+        frames = []
+        for s in (apus, red):
+            with socket.create_connection(("127.0.0.1", s.port), timeout=5) as sk:
+                sk.sendall(b"*2\r\n$10\r\nSSUBSCRIBE\r\n$5\r\n{b}ch\r\n")
+                buf = b""
+                while buf.count(b"\r\n") < 6:
+                    buf += sk.recv(4096)
+                with redis.Redis(port=s.port) as cl:
+                    cl.execute_command("CLUSTER", "DELSLOTSRANGE", "0", "8000")
+                buf = b""
+                while buf.count(b"\r\n") < 6:
+                    buf += sk.recv(4096)
+                frames.append(buf)
+        assert frames[0] == frames[1] == b"*3\r\n$12\r\nsunsubscribe\r\n$5\r\n{b}ch\r\n:0\r\n"
         fields = []
         for s in (apus, red):
             with redis.Redis(port=s.port, protocol=2, decode_responses=True) as cl:

@@ -352,6 +352,10 @@ public final class Cluster {
 
     func unassignSlot(_ s: Int) {
         guard let n = slotOwner[s] else { return }
+        // This node's shard stops serving the slot: its shard channels go.
+        if !server.pubsub.shardChannels.isEmpty && (n === myself || n === myself.master) {
+            PubSubCommands.dropShardChannels(inSlot: s, server.pubsub)
+        }
         n.slots[s] = false
         n.numSlots -= 1
         slotOwner[s] = nil

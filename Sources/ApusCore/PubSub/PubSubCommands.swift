@@ -57,6 +57,21 @@ enum PubSubCommands {
         }
     }
 
+    /// A cluster node that stops serving `slot` (7.0's removeChannelsInSlot): the
+    /// subscribers of its shard channels are unsubscribed, each told so.
+    static func dropShardChannels(inSlot slot: Int, _ ps: PubSub) {
+        for name in ps.shardChannels.keys where HashSlot.of(name) == slot {
+            for c in ps.shardChannels[name]?.clients ?? [] {
+                _ = ps.unsubscribe(c, .shardChannel, name)
+                c.addSubscriptionReply(unsubscribedKind(.shardChannel), name, count: count(c, .shardChannel))
+                if (c.subscriptions?.total ?? 0) == 0 {
+                    c.subscriptions = nil
+                    c.flags.remove(.pubsub)
+                }
+            }
+        }
+    }
+
     private static func current(_ c: Client, _ k: PubSub.Kind) -> [[UInt8]] {
         c.subscriptions?.withNames(k) { $0.names } ?? []
     }
