@@ -230,6 +230,7 @@ extension Cluster {
         let limit = server.config.clusterLinkSendbufLimit
         if limit > 0 && link.sendBuffer.count - link.sendOffset + bytes.count > limit {
             server.log(.warning, "Freeing cluster link(\(link.inbound ? "from" : "to") node \(link.node?.name ?? "?")), used memory exceeds limit")
+            linksBufferLimitExceeded += 1
             freeLink(link)
             return
         }
