@@ -99,6 +99,20 @@ enum CommandHandlers {
             "decrby": StringCommands.decrby,
             "incrbyfloat": StringCommands.incrbyfloat,
             "lcs": StringCommands.lcs,
+            // bitmaps
+            "setbit": BitmapCommands.setbit,
+            "getbit": BitmapCommands.getbit,
+            "bitcount": BitmapCommands.bitcount,
+            "bitpos": BitmapCommands.bitpos,
+            "bitop": BitmapCommands.bitop,
+            "bitfield": BitmapCommands.bitfield,
+            "bitfield_ro": BitmapCommands.bitfieldRO,
+            // HyperLogLog
+            "pfadd": HyperLogLogCommands.pfadd,
+            "pfcount": HyperLogLogCommands.pfcount,
+            "pfmerge": HyperLogLogCommands.pfmerge,
+            "pfdebug": HyperLogLogCommands.pfdebug,
+            "pfselftest": HyperLogLogCommands.pfselftest,
             // hashes
             "hset": HashCommands.hset,
             "hsetnx": HashCommands.hsetnx,

@@ -68,7 +68,7 @@ public enum CommandSpecs {
     }
 
     static func allSpecs() -> [Spec] {
-        connectionAndKeyspace() + strings() + lists() + sorting() + hashes() + sets() + sortedSets() + pubsub() + transactions() + replication() + cluster() + server() + sentinel()
+        connectionAndKeyspace() + strings() + lists() + sorting() + hashes() + sets() + sortedSets() + bitmaps() + hyperLogLogs() + geo() + streams() + pubsub() + transactions() + replication() + cluster() + server() + sentinel()
     }
 
     private static func make(_ s: Spec, _ handler: CommandHandler?) -> RedisCommand {

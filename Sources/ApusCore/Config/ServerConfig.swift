@@ -122,6 +122,11 @@ public final class ServerConfig {
     /// `zsetMaxListpackValue` bytes.
     public var zsetMaxListpackEntries: Int = 128
     public var zsetMaxListpackValue: Int = 64
+    /// A HyperLogLog stays sparse while its value is at most this many bytes.
+    public var hllSparseMaxBytes: Int = 3000
+    /// A stream's packed node closes at this many bytes or entries (0: no limit).
+    public var streamNodeMaxBytes: Int = 4096
+    public var streamNodeMaxEntries: Int = 100
     public var lfuDecayTime: Int = 1
     public var activeExpireEffort: Int = 1
 

@@ -366,6 +366,27 @@ public final class Database {
         return e
     }
 
+    /// Makes a string entry's bytes writable in place, at least `minLength` long (zero
+    /// padded; an int value is first rendered as text; the encoding becomes raw), for
+    /// the bit and HyperLogLog commands that edit strings. The snapshot hook runs here;
+    /// the caller reports the change (`signalModified`) only if it made one, as Redis's
+    /// bit commands do. Growth is greedy (sdsgrowzero) unless the entry is new, since
+    /// bitmaps grow by SETBIT after SETBIT. Returns the possibly moved entry and whether
+    /// the length grew.
+    public func prepareStringEdit(_ entry: KeyEntry, minLength: Int, greedy: Bool = true) -> (KeyEntry, Bool) {
+        willModify(entry)
+        let wasInt = entry.isInt
+        let iv = wasInt ? entry.intValue : 0
+        let cur = entry.stringLength
+        let newLen = max(cur, minLength)
+        let e = ensureCapacity(entry, valueBytes: newLen, greedy: greedy)
+        if wasInt { _ = Numbers.ll2string(iv, into: e.mutableValue) }
+        if newLen > cur { memset(e.mutableValue + cur, 0, newLen - cur) }
+        e.valueLength = newLen
+        e.encoding = .raw
+        return (e, newLen > cur)
+    }
+
     /// SETRANGE: overwrites from `offset`, zero-padding past the end; result raw.
     /// Raises "setrange".
     @discardableResult

@@ -100,6 +100,8 @@ public struct KeyEvent: Sendable {
     public static let incrby = KeyEvent(.string, "incrby")
     public static let incrbyfloat = KeyEvent(.string, "incrbyfloat")
     public static let append = KeyEvent(.string, "append")
+    public static let setbit = KeyEvent(.string, "setbit")
+    public static let pfadd = KeyEvent(.string, "pfadd")
     // Lists (l)
     public static let lpush = KeyEvent(.list, "lpush")
     public static let rpush = KeyEvent(.list, "rpush")

@@ -103,4 +103,8 @@ void apus_set_proctitle(const char *title);
 int apus_format_double(char *buf, size_t cap, const char *fmt, double v);
 int apus_format_long_double(char *buf, size_t cap, int fixed, long double v);
 
+/* bit counting for BITCOUNT: the number of set bits in n bytes. Uses the CPU's popcnt
+ * instruction when it has one (checked once), a portable word loop otherwise. */
+uint64_t apus_popcount(const void *p, size_t n);
+
 #endif
