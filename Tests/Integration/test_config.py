@@ -126,7 +126,6 @@ STOCK_CONF = "/etc/redis/redis.conf"
 
 
 @pytest.mark.skipif(not os.access(STOCK_CONF, os.R_OK), reason="Debian's stock redis.conf is not installed")
-@pytest.mark.xfail(reason="the stock file sets directives of issue 25 (hll-sparse-max-bytes at line 1972, stream-node-max-*)", strict=True)
 def test_debian_stock_redis_conf_is_accepted(servers, tmp_path):
     """A drop-in replacement must start from the redis.conf that Debian ships (all 7.0 directives)."""
     overrides = ["--daemonize", "no", "--supervised", "no", "--logfile", "", "--pidfile",
@@ -135,5 +134,6 @@ def test_debian_stock_redis_conf_is_accepted(servers, tmp_path):
     ref = servers.new("redis", conf=STOCK_CONF, args=overrides)
     a, r = apus.client().config_get("*"), ref.client().config_get("*")
     for name in ("databases", "maxclients", "timeout", "tcp-keepalive", "save", "dbfilename", "hz",
-                 "appendonly", "notify-keyspace-events", "client-output-buffer-limit"):
+                 "appendonly", "notify-keyspace-events", "client-output-buffer-limit", "hll-sparse-max-bytes",
+                 "stream-node-max-bytes", "stream-node-max-entries"):
         assert a.get(name) == r.get(name), name

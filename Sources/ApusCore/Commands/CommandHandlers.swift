@@ -113,6 +113,17 @@ enum CommandHandlers {
             "pfmerge": HyperLogLogCommands.pfmerge,
             "pfdebug": HyperLogLogCommands.pfdebug,
             "pfselftest": HyperLogLogCommands.pfselftest,
+            // geo
+            "geoadd": GeoCommands.geoadd,
+            "geohash": GeoCommands.geohash,
+            "geopos": GeoCommands.geopos,
+            "geodist": GeoCommands.geodist,
+            "georadius": GeoCommands.georadius,
+            "georadius_ro": GeoCommands.georadiusRO,
+            "georadiusbymember": GeoCommands.georadiusbymember,
+            "georadiusbymember_ro": GeoCommands.georadiusbymemberRO,
+            "geosearch": GeoCommands.geosearch,
+            "geosearchstore": GeoCommands.geosearchstore,
             // hashes
             "hset": HashCommands.hset,
             "hsetnx": HashCommands.hsetnx,

@@ -126,6 +126,8 @@ public struct KeyEvent: Sendable {
     public static let sdiffstore = KeyEvent(.set, "sdiffstore")
     // Sorted sets (z)
     public static let zadd = KeyEvent(.zset, "zadd")
+    public static let geosearchstore = KeyEvent(.zset, "geosearchstore")
+    public static let georadiusstore = KeyEvent(.zset, "georadiusstore")
     public static let zincr = KeyEvent(.zset, "zincr")
     public static let zrem = KeyEvent(.zset, "zrem")
     public static let zremrangebyscore = KeyEvent(.zset, "zremrangebyscore")

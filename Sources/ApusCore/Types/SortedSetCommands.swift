@@ -83,24 +83,43 @@ enum SortedSetCommands {
         let pairs = c.argc - scoreIndex
         if pairs % 2 != 0 || pairs == 0 { c.addReplySyntaxError(); return }
         let elements = pairs / 2
-        if f.contains(.nx) && f.contains(.xx) {
-            c.addReplyError("ERR XX and NX options at the same time are not compatible")
-            return
-        }
-        if (f.contains(.gt) && f.contains(.nx)) || (f.contains(.lt) && f.contains(.nx)) || (f.contains(.gt) && f.contains(.lt)) {
-            c.addReplyError("ERR GT, LT, and/or NX options at the same time are not compatible")
-            return
-        }
-        if f.contains(.incr) && elements > 1 {
-            c.addReplyError("ERR INCR option supports a single increment-element pair")
-            return
-        }
         var scores: [Double] = []
         scores.reserveCapacity(elements)
         for k in 0..<elements {
-            guard let s = scoreOrReply(c, scoreIndex + 2 * k) else { return }
+            // Flag conflicts are reported before a bad score.
+            guard let s = Numbers.parseDouble(c.arg(scoreIndex + 2 * k)) else {
+                if !validFlags(c, f, elements: elements) { return }
+                c.addReplyError(ReplyErrors.notFloat)
+                return
+            }
             scores.append(s)
         }
+        addScored(c, flags: f, scores: scores, member: { scoreIndex + 1 + 2 * $0 })
+    }
+
+    /// Replies the error of incompatible ZADD flags; true when they are compatible.
+    private static func validFlags(_ c: Client, _ f: AddFlags, elements: Int) -> Bool {
+        if f.contains(.nx) && f.contains(.xx) {
+            c.addReplyError("ERR XX and NX options at the same time are not compatible")
+            return false
+        }
+        if (f.contains(.gt) && f.contains(.nx)) || (f.contains(.lt) && f.contains(.nx)) || (f.contains(.gt) && f.contains(.lt)) {
+            c.addReplyError("ERR GT, LT, and/or NX options at the same time are not compatible")
+            return false
+        }
+        if f.contains(.incr) && elements > 1 {
+            c.addReplyError("ERR INCR option supports a single increment-element pair")
+            return false
+        }
+        return true
+    }
+
+    /// The body ZADD and GEOADD share (Redis's zaddGenericCommand after parsing): adds
+    /// `scores[k]` for the member at argv[member(k)] under the flags, replying the count
+    /// (or INCR's score).
+    static func addScored(_ c: Client, flags f: AddFlags, scores: [Double], member: (Int) -> Int) {
+        let elements = scores.count
+        if !validFlags(c, f, elements: elements) { return }
         let lim = limits(c)
         var added = 0, updated = 0, processed = 0
         var score: Double = 0
@@ -115,12 +134,12 @@ enum SortedSetCommands {
                 return
             }
             z = ZSetValue(meter: c.server.keyspace.meter)
-            if lim.maxEntries == 0 || lim.maxValue < c.arg(scoreIndex + 1).count { z.convertToSkiplist() }
+            if lim.maxEntries == 0 || lim.maxValue < c.arg(member(0)).count { z.convertToSkiplist() }
         }
         var nanError = false
         for k in 0..<elements {
             var newScore = scores[k]
-            switch z.add(c.arg(scoreIndex + 1 + 2 * k), scores[k], f, limits: lim, newScore: &newScore) {
+            switch z.add(c.arg(member(k)), scores[k], f, limits: lim, newScore: &newScore) {
             case .added: added += 1; processed += 1
             case .updated: updated += 1; processed += 1
             case .nop: break
