@@ -668,6 +668,13 @@ CASES: list[tuple[str, list]] = [
 ]
 
 
+# The data types of the last stage-2 issue (bitmaps, HyperLogLog, geo, streams) keep
+# their cases in their own module; it reuses the wrappers above.
+from diff_cases_types import BITMAP_CASES, HLL_CASES, GEO_CASES, STREAM_CASES  # noqa: E402
+
+CASES += BITMAP_CASES + HLL_CASES + GEO_CASES
+
+
 # MARK: - Runner
 
 def _diff_excerpt(got: bytes, want: bytes, width: int = 200) -> str:

@@ -96,15 +96,29 @@ enum GeoHash {
         let div = Double(UInt64(1) << UInt64(h.step))
         var a = GeoHashArea(hash: h)
         a.latMin = latMin + (Double(ilat) * 1.0 / div) * latScale
-        a.latMax = latMin + ((Double(ilat) + 1) * 1.0 / div) * latScale
+        a.latMax = latMin + (Double(ilat &+ 1) * 1.0 / div) * latScale
         a.lonMin = lonMin + (Double(ilon) * 1.0 / div) * lonScale
-        a.lonMax = lonMin + ((Double(ilon) + 1) * 1.0 / div) * lonScale
+        a.lonMax = lonMin + (Double(ilon &+ 1) * 1.0 / div) * lonScale
         return a
+    }
+
+    /// C's `(uint64_t)d` as x86-64 compiles it, for any double: scores that are not
+    /// geohashes (ZADD can put anything in the set) still decode as they do on Redis.
+    static func cUInt64(_ d: Double) -> UInt64 {
+        let indefinite: UInt64 = 1 << 63
+        if d.isNaN { return indefinite }
+        if d < 9223372036854775808.0 {
+            if d <= -9223372036854775809.0 { return indefinite }
+            return UInt64(bitPattern: Int64(d))
+        }
+        let t = d - 9223372036854775808.0
+        if t >= 9223372036854775808.0 || t.isNaN { return 0 }
+        return UInt64(bitPattern: Int64(t)) ^ indefinite
     }
 
     /// A member's coordinates from its score (the cell's centre, clamped).
     static func decode(score: Double) -> (Double, Double)? {
-        guard let a = decode(GeoHashBits(bits: UInt64(score), step: stepMax)) else { return nil }
+        guard let a = decode(GeoHashBits(bits: cUInt64(score), step: stepMax)) else { return nil }
         var lon = (a.lonMin + a.lonMax) / 2
         lon = min(max(lon, lonMin), lonMax)
         var lat = (a.latMin + a.latMax) / 2
