@@ -672,7 +672,7 @@ CASES: list[tuple[str, list]] = [
 # their cases in their own module; it reuses the wrappers above.
 from diff_cases_types import BITMAP_CASES, HLL_CASES, GEO_CASES, STREAM_CASES  # noqa: E402
 
-CASES += BITMAP_CASES + HLL_CASES + GEO_CASES
+CASES += BITMAP_CASES + HLL_CASES + GEO_CASES + STREAM_CASES
 
 
 # MARK: - Runner

@@ -230,6 +230,42 @@ public struct Listpack {
         return offset
     }
 
+    /// The integer at `offset`; 0 for a string element (callers read fields a validated
+    /// structure guarantees to be integers, such as a stream node's counters).
+    public func integer(at offset: Int) -> Int64 {
+        if case .int(let v) = element(at: offset) { return v }
+        return 0
+    }
+
+    /// Appends an integer in its smallest encoding (lpAppendInteger).
+    public mutating func appendInteger(_ v: Int64) {
+        withEncodedInteger(v) { replaceRange(totalBytes - 1, removing: 0, with: $0) }
+        adjustCount(by: 1)
+    }
+
+    /// Replaces the element at `offset` with an integer; the elements after it move when
+    /// the encoding's size changes.
+    public mutating func replaceInteger(at offset: Int, with v: Int64) {
+        let size = Listpack.encodedSize(base + offset)
+        withEncodedInteger(v) { replaceRange(offset, removing: size + Listpack.backlenSize(size), with: $0) }
+    }
+
+    /// Gives back the slack past the end (lpShrinkToFit), for a node that is complete.
+    public mutating func shrinkToFit() {
+        if apus_malloc_usable_size(base) > totalBytes {
+            base = realloc(base, totalBytes)!.assumingMemoryBound(to: UInt8.self)
+        }
+    }
+
+    private func withEncodedInteger(_ v: Int64, _ body: (UnsafeRawBufferPointer) -> Void) {
+        withUnsafeTemporaryAllocation(byteCount: 16, alignment: 8) { buf in
+            let p = buf.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            let size = Listpack.encodeInt(v, into: p)
+            let n = size + Listpack.encodeBacklen(size, into: p + size)
+            body(UnsafeRawBufferPointer(start: p, count: n))
+        }
+    }
+
     /// Deletes the element at `offset`; returns the offset of the element that followed
     /// it, nil when it was the last.
     @discardableResult
@@ -289,12 +325,7 @@ public struct Listpack {
     /// Calls `body` with the full encoding of `s` (encoding, payload, backlen).
     private func withEncoded(_ s: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Void) {
         if s.count <= Numbers.maxInt64Chars, let v = Numbers.string2ll(s) {
-            withUnsafeTemporaryAllocation(byteCount: 16, alignment: 8) { buf in
-                let p = buf.baseAddress!.assumingMemoryBound(to: UInt8.self)
-                let size = Listpack.encodeInt(v, into: p)
-                let n = size + Listpack.encodeBacklen(size, into: p + size)
-                body(UnsafeRawBufferPointer(start: p, count: n))
-            }
+            withEncodedInteger(v, body)
             return
         }
         let header = s.count < 64 ? 1 : s.count < 4096 ? 2 : 5

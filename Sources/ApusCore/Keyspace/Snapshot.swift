@@ -238,7 +238,8 @@ public final class Snapshot {
                                      snapshot: self)
             l.snapshotStream = s
             return s
-        case .string:
+        case .string, .stream:
+            // Streams are written whole: their nodes are already packed.
             return nil
         }
     }

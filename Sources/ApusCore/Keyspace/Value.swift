@@ -19,6 +19,7 @@ public enum ObjectType: UInt8 {
     case set = 2
     case zset = 3
     case hash = 4
+    case stream = 6
 
     /// The name TYPE reports (and SCAN's TYPE filter matches).
     public var name: String {
@@ -28,6 +29,7 @@ public enum ObjectType: UInt8 {
         case .set: return "set"
         case .zset: return "zset"
         case .hash: return "hash"
+        case .stream: return "stream"
         }
     }
 }
@@ -109,6 +111,7 @@ extension KeyEntry {
         case .set: return isObject ? object(as: SetValue.self) : nil
         case .list: return isObject ? object(as: ListValue.self) : nil
         case .zset: return isObject ? object(as: ZSetValue.self) : nil
+        case .stream: return isObject ? object(as: StreamValue.self) : nil
         }
     }
 
@@ -169,7 +172,7 @@ extension KeyEntry {
         case .hash: return HashValue(meter: meter, reclaiming: block)
         case .set: return SetValue(meter: meter, reclaiming: block, isIntset: form == .intset)
         case .zset: return ZSetValue(meter: meter, reclaiming: block)
-        case .string, .list: preconditionFailure("no compact slot for a \(type.name)")
+        case .string, .list, .stream: preconditionFailure("no compact slot for a \(type.name)")
         }
     }
 }

@@ -173,5 +173,10 @@ extension Client {
     }
 
     public func setDeferredArrayLen(_ h: Int, _ n: Int) { setDeferred(h, 42, n) }
+
+    /// A map of `n` pairs in RESP3; an array of 2n elements in RESP2.
+    public func setDeferredMapLen(_ h: Int, _ n: Int) {
+        if resp == 2 { setDeferred(h, 42, n * 2) } else { setDeferred(h, 37, n) }
+    }
 }
 

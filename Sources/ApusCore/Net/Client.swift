@@ -99,6 +99,8 @@ public final class Client {
     var blockGeneration: UInt32 = 0
     /// While the blocked command runs again: the key that became ready.
     var servingKey: [UInt8]?
+    /// What a client blocked in XREAD/XREADGROUP waits for (see StreamCommands).
+    var streamWait: StreamWait?
     /// Channels, patterns and shard channels this client listens to (nil until it
     /// subscribes to something; see PubSub).
     var subscriptions: ClientSubscriptions?

@@ -11,6 +11,7 @@ extension RDBEncoder {
         case .set: return e.reportedEncoding == .intset ? .setIntset : .set
         case .list: return .listQuicklist2
         case .zset: return e.reportedEncoding == .listpack ? .zsetListpack : .zset2
+        case .stream: return .streamListpacks2
         }
     }
 
@@ -41,7 +42,55 @@ extension RDBEncoder {
             guard e.isObject else { writeBytes(e.stringBytes); return }
             if e.isCompactSlot { writeStringObject(e.compactBytes, compress: compress); return }
             writeZSet(e.object(as: ZSetValue.self), compress: compress)
+        case .stream:
+            guard e.isObject else { writeBytes(e.stringBytes); return }
+            writeStream(e.object(as: StreamValue.self), compress: compress)
         }
+    }
+
+    /// A stream as 7.0 saves it (RDB_TYPE_STREAM_LISTPACKS_2): each node's master ID and
+    /// listpack as they are, the counters, then every consumer group with its PEL and
+    /// consumers (see RDBLoader.readStream).
+    func writeStream(_ s: StreamValue, compress: Bool) {
+        writeLength(s.nodeCount)
+        s.forEachNode { master, lp in
+            writeStringObject(master.encoded, compress: compress)
+            writeStringObject(lp.bytes, compress: compress)
+        }
+        writeLength(s.length)
+        writeLength(s.lastID.ms)
+        writeLength(s.lastID.seq)
+        writeLength(s.firstID.ms)
+        writeLength(s.firstID.seq)
+        writeLength(s.maxDeletedID.ms)
+        writeLength(s.maxDeletedID.seq)
+        writeLength(s.entriesAdded)
+        writeLength(s.groups.count)
+        for g in s.groups {
+            writeStringObject(g.name, compress: compress)
+            writeLength(g.lastID.ms)
+            writeLength(g.lastID.seq)
+            writeLength(UInt64(bitPattern: g.entriesRead))
+            writeLength(g.pel.count)
+            g.pel.forEach { id, nack in
+                writeBytes(id.encoded)
+                writeLE64(UInt64(bitPattern: nack.deliveryTime))
+                writeLength(nack.deliveryCount)
+                return true
+            }
+            writeLength(g.consumers.count)
+            for c in g.consumers {
+                writeStringObject(c.name, compress: compress)
+                writeLE64(UInt64(bitPattern: c.seenTime))
+                writeLength(c.pel.count)
+                c.pel.forEach { id, _ in writeBytes(id.encoded); return true }
+            }
+        }
+    }
+
+    private func writeLE64(_ v: UInt64) {
+        var x = v.littleEndian
+        withUnsafeBytes(of: &x) { writeBytes($0) }
     }
 
     /// A sorted set as 7.0 saves it: the listpack as one string (ZSET_LISTPACK), or the

@@ -28,6 +28,7 @@ public enum RDBValue {
     case set(SetValue)
     case list(ListValue)
     case zset(ZSetValue)
+    case stream(StreamValue)
 }
 
 /// Receives the contents of an RDB file in order. Borrowed buffers must be copied if kept.
@@ -591,10 +592,102 @@ public final class RDBLoader {
             return .zset(try readZSetMembers(binaryScores: t == .zset2, itemOffset: itemOffset))
         case .zsetListpack, .zsetZiplist:
             return .zset(try readZSetListpack(ziplist: t == .zsetZiplist, itemOffset: itemOffset))
-        case .modulePreGA, .module2,
-             .streamListpacks, .streamListpacks2:
+        case .streamListpacks, .streamListpacks2:
+            return .stream(try readStream(version2: t == .streamListpacks2, itemOffset: itemOffset))
+        case .modulePreGA, .module2:
             throw RDBError.unsupportedType(type: t.rawValue, offset: itemOffset, key: keyScratch)
         }
+    }
+
+    /// RDB_TYPE_STREAM_LISTPACKS(_2): the nodes (master ID as a 16-byte string, then the
+    /// listpack, each validated as a stream node), the length and last ID, with version 2
+    /// the first ID, the largest deleted ID and the entries-added counter, then the
+    /// consumer groups: name, last ID, (v2) entries read, the group PEL (raw ID, delivery
+    /// time, delivery count) and the consumers (name, seen time, PEL of raw IDs that must
+    /// be in the group's).
+    private func readStream(version2: Bool, itemOffset: Int) throws -> StreamValue {
+        func corrupt(_ why: String) -> RDBError { RDBError.corrupt(reason: why, offset: itemOffset, key: currentKey) }
+        let s = StreamValue(meter: meter)
+        var nodes = try readPlainLength()
+        var total: UInt64 = 0
+        while nodes > 0 {
+            nodes -= 1
+            guard case .bytes(let k) = try readString(), k.count == 16 else { throw corrupt("stream node key is not a stream ID") }
+            let master = StreamID(encoded: k)
+            guard case .bytes(let blob) = try readString(), Listpack.validate(blob) != nil else {
+                throw corrupt("invalid stream listpack")
+            }
+            let lp = Listpack(copying: blob)
+            guard lp.first != nil, StreamValue.validateNode(lp) else {
+                lp.free()
+                throw corrupt("stream listpack integrity check failed")
+            }
+            total += UInt64(lp.integer(at: lp.first!))
+            if !s.loadNode(master: master, lp) {
+                lp.free()
+                throw corrupt("stream nodes out of order")
+            }
+        }
+        let length = try readPlainLength()
+        let last = StreamID(ms: try readPlainLength(), seq: try readPlainLength())
+        var first: StreamID? = nil
+        var maxDeleted = StreamID.zero
+        var added = length
+        if version2 {
+            first = StreamID(ms: try readPlainLength(), seq: try readPlainLength())
+            maxDeleted = StreamID(ms: try readPlainLength(), seq: try readPlainLength())
+            added = try readPlainLength()
+        }
+        if length != total { throw corrupt("stream length inconsistent with its nodes") }
+        s.setLoadedMetadata(length: length, lastID: last, firstID: first, maxDeletedID: maxDeleted, entriesAdded: added)
+        var groups = try readPlainLength()
+        while groups > 0 {
+            groups -= 1
+            guard case .bytes(let nb) = try readString() else { throw corrupt("invalid consumer group name") }
+            let name = Array(nb)
+            let gid = StreamID(ms: try readPlainLength(), seq: try readPlainLength())
+            let read = version2 ? Int64(bitPattern: try readPlainLength()) : (s.estimatedEntriesRead(at: gid) ?? -1)
+            guard let g = name.withUnsafeBytes({ s.createGroup($0, lastID: gid, entriesRead: read) }) else {
+                throw corrupt("duplicate consumer group")
+            }
+            var pel = try readPlainLength()
+            while pel > 0 {
+                pel -= 1
+                try need(16)
+                let id = StreamID(encoded: UnsafeRawBufferPointer(start: window + pos, count: 16))
+                pos += 16
+                let time = Int64(bitPattern: try readLE(8))
+                let count = try readPlainLength()
+                if g.pel.find(id) != nil { throw corrupt("duplicate group PEL entry") }
+                g.addPending(id, StreamNACK(deliveryTime: time, deliveryCount: count, consumer: nil))
+            }
+            var consumers = try readPlainLength()
+            while consumers > 0 {
+                consumers -= 1
+                guard case .bytes(let cb) = try readString() else { throw corrupt("invalid consumer name") }
+                guard let c = g.createConsumer(cb, now: 0) else { throw corrupt("duplicate stream consumer") }
+                c.seenTime = Int64(bitPattern: try readLE(8))
+                var owned = try readPlainLength()
+                while owned > 0 {
+                    owned -= 1
+                    try need(16)
+                    let id = StreamID(encoded: UnsafeRawBufferPointer(start: window + pos, count: 16))
+                    pos += 16
+                    guard let nack = g.pel.find(id), nack.consumer == nil else {
+                        throw corrupt("consumer PEL entry missing from the group PEL")
+                    }
+                    nack.consumer = c
+                    _ = c.pel.insert(id, nack)
+                }
+            }
+            var orphan = false
+            g.pel.forEach { _, nack in
+                if nack.consumer == nil { orphan = true; return false }
+                return true
+            }
+            if orphan { throw corrupt("group PEL entry without a consumer") }
+        }
+        return s
     }
 
     /// RDB_TYPE_ZSET_2 / RDB_TYPE_ZSET: the member count, then each member and its score

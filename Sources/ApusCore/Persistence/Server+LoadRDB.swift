@@ -83,6 +83,7 @@ extension Database {
         case .set(let s): return setObject(key, s, expireAt: expireAt, now: now, event: event)
         case .list(let l): return setObject(key, l, expireAt: expireAt, now: now, event: event)
         case .zset(let z): return setObject(key, z, expireAt: expireAt, now: now, event: event)
+        case .stream(let st): return setObject(key, st, expireAt: expireAt, now: now, event: event)
         }
     }
 }

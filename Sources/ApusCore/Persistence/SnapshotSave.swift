@@ -142,7 +142,7 @@ final class EntryCopySink: SnapshotSink {
             place(need: EntryBatch.recordSize(entryBytes: n), into: head == nil ? .thread : .held) {
                 $0.append(db: db, entry: entry, entryBytes: n)
             }
-        case .hash, .set, .list, .zset:
+        case .hash, .set, .list, .zset, .stream:
             // The object keeps changing after this call: its image is its RDB encoding,
             // made now, carried in the copy in place of the object reference.
             scratch.writeValue(of: entry, compress: compress)

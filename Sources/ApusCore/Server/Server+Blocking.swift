@@ -112,6 +112,19 @@ extension Server {
                 let db = keyspace.dbs[k.db]
                 for c in queue {
                     guard c.flags.contains(.blocked), c.blockedOn.contains(k) else { continue }
+                    if c.blockedForType == .stream {
+                        // A stream reader is served only if the stream has something
+                        // after its ID; the others in the queue may still be.
+                        switch StreamCommands.wokenReaderIsReady(c, key: k.key, db: db, now: mstime) {
+                        case .wait: continue
+                        case .serve: serveBlockedClient(c, key: k.key)
+                        case .fail(let message):
+                            c.streamWait = nil
+                            c.addReplyError(message)
+                            unblockClient(c)
+                        }
+                        continue
+                    }
                     // Stop once the key no longer holds what the waiters want (the
                     // previous one may have emptied it).
                     let present = k.key.withUnsafeBytes { key -> Bool in
