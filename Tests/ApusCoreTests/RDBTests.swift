@@ -21,6 +21,8 @@ private enum RDBTestValue: Equatable, CustomStringConvertible {
     case list([[UInt8]])
     /// A sorted set's members and scores, lowest first.
     case zset([[UInt8]], [Double])
+    /// A stream's entries as "id field value ...", oldest first.
+    case stream([[UInt8]])
 
     static func text(_ s: String) -> RDBTestValue { .string(Array(s.utf8)) }
 
@@ -29,7 +31,7 @@ private enum RDBTestValue: Equatable, CustomStringConvertible {
         switch self {
         case .string(let b): return b
         case .int(let v): return Array(String(v).utf8)
-        case .hash(let items), .set(let items), .list(let items), .zset(let items, _):
+        case .hash(let items), .set(let items), .list(let items), .zset(let items, _), .stream(let items):
             return Array(items.joined(separator: [32]))
         }
     }
@@ -42,6 +44,7 @@ private enum RDBTestValue: Equatable, CustomStringConvertible {
         case .set(let items): return "set(\(items.count) members)"
         case .list(let items): return "list(\(items.count) elements)"
         case .zset(let items, _): return "zset(\(items.count) members)"
+        case .stream(let items): return "stream(\(items.count) entries)"
         }
     }
 }
@@ -104,6 +107,15 @@ private struct RDBTestCollector: RDBLoadHandler {
             var members: [[UInt8]] = [], scores: [Double] = []
             z.forEach { m, s in members.append(Array(m)); scores.append(s); return true }
             v = .zset(members, scores)
+        case .stream(let st):
+            var entries: [[UInt8]] = []
+            st.forEachEntry { e, inf in
+                var line = e.id.text
+                st.forEachField(e, inf) { f, v in line += [32] + Array(f) + [32] + Array(v) }
+                entries.append(line)
+                return true
+            }
+            v = .stream(entries)
         }
         events.append(.key(RDBTestKey(db: db, key: Array(key), value: v, expireMs: expireMs,
                                      lruIdle: lruIdleSeconds, lfuFreq: lfuFrequency)))
@@ -591,7 +603,7 @@ final class RDBErrorTests: XCTestCase {
         for type in RDBType.allCases where ![.string, .hash, .hashListpack, .hashZiplist, .hashZipmap,
                                              .set, .setIntset, .list, .listZiplist, .listQuicklist,
                                              .listQuicklist2, .zset, .zset2, .zsetZiplist,
-                                             .zsetListpack].contains(type) {
+                                             .zsetListpack, .streamListpacks, .streamListpacks2].contains(type) {
             let bytes = file { e in
                 e.selectDB(0)
                 e.writeType(type)
@@ -685,6 +697,8 @@ final class RDBRedisCompatibilityTests: XCTestCase {
                             e.writeStringObject(members[i], compress: true)
                             e.writeBinaryDouble(scores[i])
                         }
+                    case .stream:
+                        XCTFail("the fixture holds no stream")
                     }
                 }
             }
