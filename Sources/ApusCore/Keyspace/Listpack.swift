@@ -250,6 +250,13 @@ public struct Listpack {
         withEncodedInteger(v) { replaceRange(offset, removing: size + Listpack.backlenSize(size), with: $0) }
     }
 
+    /// Makes room for `bytes` in total, so that appends up to there do not reallocate.
+    public mutating func reserveCapacity(_ bytes: Int) {
+        if apus_malloc_usable_size(base) < bytes {
+            base = realloc(base, bytes)!.assumingMemoryBound(to: UInt8.self)
+        }
+    }
+
     /// Gives back the slack past the end (lpShrinkToFit), for a node that is complete.
     public mutating func shrinkToFit() {
         if apus_malloc_usable_size(base) > totalBytes {

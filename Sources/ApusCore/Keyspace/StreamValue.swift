@@ -93,8 +93,8 @@ public final class StreamValue: StoredObject {
     static let flagSameFields: Int64 = 2
     /// Redis's STREAM_LISTPACK_MAX_SIZE: no node, and no entry, grows past 1 GB.
     static let maxNodeBytes = 1 << 30
-    /// The room a new tail node starts with (STREAM_LISTPACK_MAX_PRE_ALLOCATE).
-    static let tailPreallocation = 4096
+    /// What a new node starts with besides its first entry.
+    static let firstCapacity = 128
 
     private(set) var meter: MemoryMeter
     /// Master IDs, ascending, one per node.
@@ -327,9 +327,10 @@ public final class StreamValue: StoredObject {
                 if same { flags |= StreamValue.flagSameFields }
             }
         } else {
-            var prealloc = StreamValue.tailPreallocation
-            if nodeMaxBytes > 0 && nodeMaxBytes < prealloc { prealloc = nodeMaxBytes }
-            var lp = Listpack(capacity: prealloc)
+            // Redis gives every new node 4 KB up front; a node here starts with room for
+            // its master entry and a few entries and doubles as it fills, so a stream of
+            // a few entries costs a few hundred bytes.
+            var lp = Listpack(capacity: StreamValue.firstCapacity + 2 * total)
             lp.appendInteger(1)
             lp.appendInteger(0)
             lp.appendInteger(Int64(n))
@@ -344,6 +345,12 @@ public final class StreamValue: StoredObject {
         let master = masters[t]
         let same = flags & StreamValue.flagSameFields != 0
         changeNode(t) { lp in
+            // Room for the entry, doubling the node's block (never past the node limit).
+            let need = lp.totalBytes + total + 12 * (2 * n + 5)
+            if lp.allocatedBytes < need {
+                let limit = nodeMaxBytes == 0 || nodeMaxBytes > StreamValue.maxNodeBytes ? StreamValue.maxNodeBytes : nodeMaxBytes
+                lp.reserveCapacity(min(max(need, 2 * lp.allocatedBytes), max(need, limit)))
+            }
             lp.appendInteger(flags)
             lp.appendInteger(Int64(bitPattern: id.ms &- master.ms))
             lp.appendInteger(Int64(bitPattern: id.seq &- master.seq))
