@@ -298,11 +298,14 @@ CASES: list[tuple[str, list]] = [
     ]),
     # Parameters of Redis 7.0 features beyond strings (other types, notifications, client
     # eviction): a drop-in server still has to accept and report them.
-    pytest.param("config-other-redis-params", [
+    ("config-other-redis-params", [
         Unordered("CONFIG GET hash-max-*"), Unordered("CONFIG GET *max-*-entries*"),
         Unordered("CONFIG GET maxmemory-clients"), Unordered("CONFIG GET client-output-buffer-limit"),
-    ], marks=pytest.mark.xfail(reason="directives of later issues (stream node sizes, client eviction) "
-                                       "are not supported yet")),
+        Unordered("CONFIG GET stream-node-*"), "CONFIG GET hll-sparse-max-bytes",
+        "CONFIG SET maxmemory-clients 5%", "CONFIG GET maxmemory-clients",
+        "CONFIG SET maxmemory-clients 200%", "CONFIG SET maxmemory-clients nope",
+        "CONFIG SET maxmemory-clients 2mb", "CONFIG GET maxmemory-clients", "CONFIG SET maxmemory-clients 0",
+    ]),
     ("config-notify-keyspace-events", [
         "CONFIG GET notify-keyspace-events", "CONFIG SET notify-keyspace-events KEA",
         "CONFIG GET notify-keyspace-events", "CONFIG SET notify-keyspace-events Elx$n",

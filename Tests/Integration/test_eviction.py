@@ -12,6 +12,7 @@ keyspace events fire, WATCH sees the key change, INFO counts them.
 
 from __future__ import annotations
 
+import socket
 import time
 
 import pytest
@@ -222,3 +223,58 @@ def test_replica_ignores_maxmemory_unless_told(servers):
     fill(master.client(), "k", N)
     wait_for(lambda: replica.client().dbsize() == N, what="all keys on the replica")
     assert replica.client().info("stats")["evicted_keys"] == 0
+
+
+# MARK: - Client eviction (maxmemory-clients)
+
+def closed_by_server(sock) -> bool:
+    """True once the server has closed the connection (EOF or reset)."""
+    sock.settimeout(0.2)
+    try:
+        return sock.recv(1) == b""
+    except socket.timeout:
+        return False
+    except OSError:
+        return True
+
+
+@pytest.mark.parametrize("kind", ["apus", "redis"])
+def test_maxmemory_clients_directive(servers, kind):
+    c = servers.new(kind).client()
+    assert c.config_get("maxmemory-clients") == {"maxmemory-clients": "0"}
+    c.config_set("maxmemory-clients", "10%")
+    assert c.config_get("maxmemory-clients") == {"maxmemory-clients": "10%"}
+    c.config_set("maxmemory-clients", "1mb")
+    assert c.config_get("maxmemory-clients") == {"maxmemory-clients": "1048576"}
+    for bad in ("abc", "101%"):
+        with pytest.raises(redis.ResponseError):
+            c.config_set("maxmemory-clients", bad)
+
+
+@pytest.mark.parametrize("kind", ["apus", "redis"])
+def test_the_biggest_client_is_evicted_and_no_evict_protects(servers, kind):
+    """A client whose unfinished 4 MB argument puts the clients over a 1 MB limit is
+    disconnected, on Redis as on Apus; one that said CLIENT NO-EVICT ON is kept."""
+    srv = servers.new(kind)
+    c = srv.client()
+    c.config_set("maxmemory-clients", "1mb")
+    big = socket.create_connection(("127.0.0.1", srv.port))
+    big.sendall(b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$4000000\r\n" + b"x" * 3_000_000)
+    wait_for(lambda: closed_by_server(big), what="the big client evicted")
+    assert c.info("stats")["evicted_clients"] == 1
+    assert c.ping()
+
+    kept = socket.create_connection(("127.0.0.1", srv.port))
+    kept.sendall(b"*3\r\n$6\r\nCLIENT\r\n$8\r\nNO-EVICT\r\n$2\r\nON\r\n")
+    assert kept.recv(16) == b"+OK\r\n"
+    kept.sendall(b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$4000000\r\n" + b"x" * 3_000_000)
+    time.sleep(0.5)
+    kept.sendall(b"x" * 1_000_000 + b"\r\n")
+    kept.settimeout(10)
+    assert kept.recv(16) == b"+OK\r\n"
+    big.close()
+    kept.close()
+    # The small control client may have gone with the others meanwhile: a fresh one.
+    fresh = srv.client()
+    fresh.config_set("maxmemory-clients", "0")
+    assert fresh.strlen("k") == 4_000_000

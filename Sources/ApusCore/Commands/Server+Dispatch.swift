@@ -65,6 +65,9 @@ extension Server {
             reject(c, cmd, "LOADING Redis is loading the dataset in memory")
             return
         }
+        // Clients first (maxmemory-clients): this one may be the biggest, and then its
+        // command does not run.
+        if config.maxmemoryClients != 0 && !evictClientsIfNeeded(current: c) { return }
         // Over maxmemory, keys are evicted first; a command that may grow memory is
         // refused only when nothing could be freed. Queuing inside MULTI may grow memory
         // without bound, so then every command but the ones that end a transaction is

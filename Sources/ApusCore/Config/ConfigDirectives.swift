@@ -140,6 +140,13 @@ public enum ConfigDirectives {
         unsigned("client-query-buffer-limit", [], \.clientQueryBufferLimit, 1024 * 1024, UInt64(Int64.max),
                  def: 1024 * 1024 * 1024, style: .memory),
         unsigned("maxmemory", [], \.maxmemory, 0, UInt64.max, def: 0, style: .memory),
+        special("maxmemory-clients", [], kind: .special, set: setMaxmemoryClients,
+                get: { $0.maxmemoryClients < 0 ? "\(-$0.maxmemoryClients)%" : "\($0.maxmemoryClients)" },
+                rewrite: { c, n, st in
+                    let v = c.maxmemoryClients
+                    st.rewriteLine(n, "\(n) " + (v < 0 ? "\(-v)%" : MemoryUnits.formatForConfig(Int64(v))), force: v != 0)
+                    st.markProcessed(n)
+                }),
         stringEnum("maxmemory-policy", [], \.maxmemoryPolicy, values: maxmemoryPolicies, def: "noeviction"),
         integer("maxmemory-samples", [], \.maxmemorySamples, 1, Int64(Int32.max), def: 5),
         unsigned("set-max-intset-entries", [], \.setMaxIntsetEntries, 0, UInt64(Int.max), def: 512),
@@ -832,6 +839,27 @@ extension ConfigDirectives {
             st.rewriteLine(name, line, force: l != defaults[i])
         }
         st.markProcessed(name)
+    }
+}
+
+extension ConfigDirectives {
+    /// `maxmemory-clients`: bytes (memory units) or a percentage of maxmemory, kept as
+    /// its negative as Redis keeps it ("10%" is -10).
+    static func setMaxmemoryClients(_ c: ServerConfig, _ args: [[UInt8]], _ ctx: ConfigSetContext) throws -> Bool {
+        guard args.count == 1 else { throw ConfigError("wrong number of arguments") }
+        let a = args[0]
+        var v: Int64
+        if a.count > 1, a.last == UInt8(ascii: "%"), let p = Numbers.string2ll(Array(a.dropLast())), p >= 0 {
+            v = -p
+        } else if let m = MemoryUnits.memtoll(a) {
+            v = m
+        } else {
+            throw ConfigError("argument must be a memory or percent value")
+        }
+        if v < -100 { throw ConfigError("percentage argument must be less or equal to 100") }
+        if v == Int64(c.maxmemoryClients) { return false }
+        c.maxmemoryClients = Int(v)
+        return true
     }
 }
 

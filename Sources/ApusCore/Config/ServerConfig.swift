@@ -103,6 +103,9 @@ public final class ServerConfig {
     public var protoMaxBulkLen: Int = 512 * 1024 * 1024
     public var clientQueryBufferLimit: Int = 1024 * 1024 * 1024
     public var maxmemory: Int = 0
+    /// The memory all normal and pub/sub clients may use together before the largest
+    /// are disconnected: bytes, or (negative) a percentage of maxmemory; 0 is no limit.
+    public var maxmemoryClients: Int = 0
     public var maxmemoryPolicy: String = "noeviction"
     public var maxmemorySamples: Int = 5
     public var maxmemoryEvictionTenacity: Int = 10

@@ -274,7 +274,7 @@ public enum ServerInfo {
         f.add("expired_time_cap_reached_count", s.stats.expiredTimeCapReached)
         f.add("expire_cycle_cpu_milliseconds", Int(s.stats.expireCycleTimeUsed / 1000))
         f.add("evicted_keys", s.keyspace.evictedKeys)
-        f.add("evicted_clients", 0)
+        f.add("evicted_clients", s.stats.evictedClients)
         let current = s.stats.evictionExceededSince == 0 ? 0 : apus_monotonic_us() - s.stats.evictionExceededSince
         f.add("total_eviction_exceeded_time", Int((s.stats.totalEvictionExceededUs + current) / 1000))
         f.add("current_eviction_exceeded_time", Int(current / 1000))

@@ -6,6 +6,10 @@
 // one pass may take; an unfinished eviction goes on in the next loop turns (7.0's
 // evictionTimeProc) while commands keep being served. A deny-oom command is refused
 // with -OOM only when nothing could be freed.
+//
+// Client eviction (maxmemory-clients, networking.c's evictClients) is the other half:
+// when normal and pub/sub clients together hold more than the limit, the ones holding
+// the most are disconnected until the total is under it again.
 
 import Glibc
 import CApusSys
@@ -145,5 +149,65 @@ extension Server {
             log(.warning, "WARNING: the new maxmemory value set via CONFIG SET (\(config.maxmemory)) is smaller than the current memory usage (\(used)). This will result in key eviction and/or the inability to accept new write commands depending on the maxmemory-policy.")
         }
         if config.maxmemory > 0 { eviction.running = true }
+    }
+}
+
+// MARK: - Client eviction
+
+extension Server {
+    /// The byte limit maxmemory-clients sets now, 0 when off (getClientEvictionLimit). A
+    /// limit under 128 KB is raised to it, so that a bad setting still lets clients talk.
+    var clientEvictionLimit: Int {
+        let v = config.maxmemoryClients
+        let limit: Int
+        if v < 0 && config.maxmemory > 0 {
+            limit = Int(Double(config.maxmemory) * Double(-v) / 100)
+        } else if v > 0 {
+            limit = v
+        } else {
+            return 0
+        }
+        return max(limit, 128 * 1024)
+    }
+
+    /// Normal and pub/sub clients: the ones whose memory counts toward maxmemory-clients
+    /// (monitors are normal clients; the master link and replicas are not counted).
+    func countsTowardClientLimit(_ c: Client) -> Bool {
+        if c.flags.contains(.master) || c.flags.contains(.fake) { return false }
+        return !c.flags.contains(.replica) || c.flags.contains(.monitor)
+    }
+
+    /// Disconnects the biggest evictable clients while the clients' memory is over the
+    /// limit (CLIENT NO-EVICT clients count but are never chosen). Runs before each
+    /// command and before the loop sleeps, only when a limit is set. Returns false if
+    /// `current` was evicted.
+    @discardableResult
+    func evictClientsIfNeeded(current: Client? = nil) -> Bool {
+        let limit = clientEvictionLimit
+        if limit == 0 { return true }
+        var total = 0
+        var candidates: [(Int, Client)] = []
+        for c in clientList where countsTowardClientLimit(c) {
+            let m = c.bufferMemory
+            total += m
+            if !c.flags.contains(.noEvict) && !c.flags.contains(.closeASAP) { candidates.append((m, c)) }
+        }
+        if total < limit { return true }
+        candidates.sort { $0.0 > $1.0 }
+        var survived = true
+        for (m, c) in candidates {
+            if total < limit { break }
+            log(.notice, "Evicting client: \(ClientCommands.infoString(c, server: self))")
+            stats.evictedClients += 1
+            total -= m
+            if c === current {
+                survived = false
+                freeClientAsync(c)
+            } else {
+                freeClient(c)
+            }
+        }
+        if total >= limit { log(.warning, "Over client maxmemory after evicting all evictable clients") }
+        return survived
     }
 }

@@ -268,6 +268,8 @@ public final class Server {
         // this turn leaves: nothing is acknowledged that a crash could lose.
         flushAOFBeforeReplies()
         handleClientsWithPendingWrites()
+        // What clients still hold once their replies are out (maxmemory-clients).
+        if config.maxmemoryClients != 0 { evictClientsIfNeeded() }
         // After the writes: a save's slice never delays the replies of this turn.
         snapshotBeforeSleep()
     }

@@ -26,6 +26,8 @@ public struct ServerStats {
     public var totalErrorReplies = 0
     public var unexpectedErrorReplies = 0
     public var clientQbufLimitDisconnections = 0
+    /// Clients disconnected by maxmemory-clients (INFO evicted_clients).
+    public var evictedClients = 0
     public var ioReadsProcessed = 0
     public var ioWritesProcessed = 0
     /// Error replies by their first word (INFO errorstats), at most 128 codes.
