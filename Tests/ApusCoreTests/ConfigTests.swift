@@ -250,8 +250,8 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(get(c, "MAXMEMORY"), ["MAXMEMORY", "0"], "an exact name is echoed as typed")
         XCTAssertEqual(get(c, "maxmemory", "MAXMEMORY"), ["maxmemory", "0"])
         XCTAssertEqual(get(c, "maxmemory*", "maxmem*", "port"),
-                       ["maxmemory", "0", "maxmemory-policy", "noeviction", "maxmemory-samples", "5",
-                        "maxmemory-eviction-tenacity", "10", "port", "6379"])
+                       ["maxmemory", "0", "maxmemory-clients", "0", "maxmemory-policy", "noeviction",
+                        "maxmemory-samples", "5", "maxmemory-eviction-tenacity", "10", "port", "6379"])
         XCTAssertEqual(get(c, "MAXMEMORY-P?LICY"), ["maxmemory-policy", "noeviction"])
         XCTAssertEqual(get(c, "nonexistent"), [])
         // Every name, aliases included, as 7.0 lists them (hash-max-ziplist-entries too).
