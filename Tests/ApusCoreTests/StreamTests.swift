@@ -172,4 +172,23 @@ final class StreamTests: XCTestCase {
         }
         XCTAssertEqual(run("XINFO STREAM s FULL"), before)
     }
+
+    func testCountersWrapAsInRedisInsteadOfTrapping() {
+        _ = run("XADD s 1-1 a 1")
+        XCTAssertEqual(run("XGROUP CREATE s g 0 ENTRIESREAD 9223372036854775807"), "+OK\r\n")
+        XCTAssertTrue(run("XREADGROUP GROUP g c STREAMS s >").hasPrefix("*1\r\n"))
+        let g = Array("g".utf8).withUnsafeBytes { stream("s").group($0) }!
+        XCTAssertEqual(g.entriesRead, Int64.min)
+        XCTAssertEqual(run("XSETID s 1-1 ENTRIESADDED 9223372036854775807"), "+OK\r\n")
+        XCTAssertEqual(run("XADD s 2-1 a 1"), "$3\r\n2-1\r\n")
+        XCTAssertTrue(run("XINFO GROUPS s").hasPrefix("*1\r\n"))
+        XCTAssertEqual(run("CONFIG SET stream-node-max-entries 9223372036854775807"), "+OK\r\n")
+        XCTAssertEqual(run("XADD s MAXLEN ~ 1 3-1 a 1"), "$3\r\n3-1\r\n")
+    }
+
+    func testSequenceExhaustionAtAMillisecondGivesRedissError() {
+        _ = run("XADD s 5-18446744073709551615 a b")
+        XCTAssertEqual(run("XADD s 5-* a b"), "-ERR Elements are too large to be stored\r\n")
+        XCTAssertEqual(run("XADD s 6-* a b"), "$3\r\n6-0\r\n")
+    }
 }

@@ -320,6 +320,45 @@ def test_xreadgroup_blocks_and_learns_of_a_destroyed_group_or_deleted_key(server
     assert not box2["ok"]         # a plain reader keeps waiting, then times out
 
 
+@pytest.mark.parametrize("kind", ["apus", "redis"])
+def test_only_what_wakes_redis_readers_wakes_them(servers, kind):
+    """XDEL, XTRIM and EXPIRE leave blocked readers waiting, as in 7.0 (only XADD, a
+    destroyed group and the key's replacement or deletion wake them); a flush or an
+    expiry that removes the key releases a group reader with -UNBLOCKED. Run on Redis too,
+    to show that is what it does."""
+    srv = servers.new(kind)
+    c = srv.client()
+    c.xadd("s", {"a": 1}, id="1-0")
+    c.xadd("s", {"a": 2}, id="2-0")
+    c.xgroup_create("s", "g", id="1-0")
+    c.xdel("s", "2-0")
+    t, box = blocked_call(srv.client(), "XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">")
+    t2, box2 = blocked_call(srv.client(), "XREAD", "BLOCK", "0", "STREAMS", "s", "1-0")
+    wait_blocked(c, 2)
+    c.xdel("s", "1-0")
+    c.xtrim("s", maxlen=0)
+    c.expire("s", 1000)
+    time.sleep(0.2)
+    assert c.info("clients")["blocked_clients"] == 2 and not box and not box2
+    c.xadd("s", {"a": 3}, id="3-0")
+    t.join(5)
+    t2.join(5)
+    assert box["ok"] == [[b"s", [(b"3-0", {b"a": b"3"})]]]
+    assert box2["ok"] == [[b"s", [(b"3-0", {b"a": b"3"})]]]
+
+    for gone in (lambda: c.flushall(), lambda: c.pexpire("s", 1)):
+        c.xadd("s", {"a": 4}, id="9-0")
+        c.xgroup_create("s", "g2", id="$")
+        t, box = blocked_call(srv.client(), "XREADGROUP", "GROUP", "g2", "c", "BLOCK", "0", "STREAMS", "s", ">")
+        wait_blocked(c, 1)
+        gone()
+        time.sleep(0.05)
+        c.exists("s")                # an expired key goes when touched, or by the cron
+        t.join(5)
+        assert box["err"] == "UNBLOCKED the stream key no longer exists"
+        c.delete("s")
+
+
 # MARK: - Replication and AOF of group state
 
 def group_state(c, key):

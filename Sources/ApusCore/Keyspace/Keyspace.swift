@@ -205,6 +205,8 @@ public final class Keyspace {
         notify(.expired, key, db: db)
         if !watchedKeys.isEmpty { touchWatchedKey(db: db, key: key) }
         if trackingOn { invalidateKey!(key) }
+        // A reader blocked on a stream that expired learns it (7.0's dbGenericDelete).
+        if !waitedKeys.isEmpty { signalKeyAsReady(db: db, key: key) }
         propagator.addDeletion(db: db, key: key, lazy: lazyExpire)
     }
 
@@ -214,11 +216,17 @@ public final class Keyspace {
         notify(.evicted, key, db: db)
         if !watchedKeys.isEmpty { touchWatchedKey(db: db, key: key) }
         if trackingOn { invalidateKey!(key) }
+        if !waitedKeys.isEmpty { signalKeyAsReady(db: db, key: key) }
         propagator.addDeletion(db: db, key: key, lazy: lazy)
     }
 
     func databaseFlushed(db: Int, removed: Int) {
         dirty &+= removed
+        // Readers blocked on keys of this database find them gone (a group reader is
+        // told, as 7.0's scanDatabaseForDeletedStreams does).
+        for k in waitedKeys where k.db == db {
+            k.key.withUnsafeBytes { signalKeyAsReady(db: k.db, key: $0) }
+        }
     }
 
     // MARK: - Cross-database commands

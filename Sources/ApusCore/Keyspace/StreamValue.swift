@@ -109,6 +109,18 @@ public final class StreamValue: StoredObject {
     public internal(set) var entriesAdded: UInt64 = 0
     /// Consumer groups, sorted by name as bytes (the order Redis's radix tree lists them).
     var groups: [StreamGroup] = []
+    /// Bumped by what wakes blocked readers in 7.0 (an XADD, a group destroyed); other
+    /// changes (XDEL, XTRIM, EXPIRE) leave them waiting.
+    var wakeups: UInt64 = 0
+    /// Tells streams apart across a key's deletion and re-creation (an address may be
+    /// reused; this never is).
+    let serial: UInt64 = StreamValue.nextSerial()
+
+    nonisolated(unsafe) private static var serials: UInt64 = 0
+    private static func nextSerial() -> UInt64 {
+        serials &+= 1
+        return serials
+    }
 
     public init(meter: MemoryMeter) {
         self.meter = meter
@@ -362,7 +374,8 @@ public final class StreamValue: StoredObject {
             lp.appendInteger(Int64(n + 3 + (same ? 0 : n + 1)))
         }
         length += 1
-        entriesAdded += 1
+        entriesAdded &+= 1
+        wakeups &+= 1
         lastID = id
         if length == 1 { firstID = id }
     }
@@ -513,10 +526,10 @@ public final class StreamValue: StoredObject {
     /// A group's lag (XINFO), nil when it cannot be computed.
     func lag(of g: StreamGroup) -> Int64? {
         if entriesAdded == 0 { return 0 }
-        if g.entriesRead >= 0 && !rangeHasTombstones(from: g.lastID) {
-            return Int64(bitPattern: entriesAdded) - g.entriesRead
+        if g.entriesRead != -1 && !rangeHasTombstones(from: g.lastID) {
+            return Int64(bitPattern: entriesAdded) &- g.entriesRead
         }
-        if let read = estimatedEntriesRead(at: g.lastID) { return Int64(bitPattern: entriesAdded) - read }
+        if let read = estimatedEntriesRead(at: g.lastID) { return Int64(bitPattern: entriesAdded) &- read }
         return nil
     }
 
@@ -553,6 +566,7 @@ public final class StreamValue: StoredObject {
         if !found { return false }
         meter.bytes -= groups[i].accountedBytes
         groups.remove(at: i)
+        wakeups &+= 1
         return true
     }
 
@@ -672,7 +686,8 @@ public final class StreamValue: StoredObject {
             return nil
         }
         guard let p0 = lp.first, let count = int(p0), let p1 = lp.next(p0), let deleted = int(p1),
-              let p2 = lp.next(p1), let nf = int(p2), nf >= 0, count >= 0, deleted >= 0 else { return false }
+              let p2 = lp.next(p1), let nf = int(p2), nf >= 0, nf <= Int64(lp.count), count >= 0, deleted >= 0
+        else { return false }
         var p = lp.next(p2)
         for _ in 0..<nf {
             guard let q = p else { return false }
@@ -689,7 +704,8 @@ public final class StreamValue: StoredObject {
             if flags & flagSameFields != 0 {
                 elements = nf
             } else {
-                guard let n = int(q), n >= 0, let r = lp.next(q) else { return false }
+                // More fields than the node has elements is a lie (and 2n would overflow).
+            guard let n = int(q), n >= 0, n <= Int64(lp.count), let r = lp.next(q) else { return false }
                 fields = n
                 elements = 2 * n
                 q = r

@@ -16,6 +16,9 @@ import CApusSys
 /// and how to serve it.
 struct StreamWait {
     var after: [[UInt8]: StreamID]
+    /// Per key, the stream seen when blocking (or last checked) and its wake-up count:
+    /// only a new stream or a new wake-up makes the reader look again.
+    var seen: [[UInt8]: (UInt64, UInt64)]
     var count: Int
     var group: [UInt8]?
     var consumer: [UInt8]?
@@ -97,7 +100,8 @@ enum StreamCommands {
     /// An error naming keys or groups, newlines made blanks (addReplyErrorFormat).
     static func errorNaming(_ c: Client, _ parts: [[UInt8]]) {
         var msg: [UInt8] = []
-        for p in parts { msg += p }
+        // Names are C strings there: they end at a NUL byte.
+        for p in parts { msg += p.prefix { $0 != 0 } }
         c.addReplyError(bytes: msg.map { $0 == 13 || $0 == 10 ? 32 : $0 })
     }
 
@@ -136,8 +140,8 @@ enum StreamCommands {
         let now = Int64(apus_mstime())
         s.forEachEntry(from: start, to: end, reverse: reverse) { e, inf in
             if let g = group, e.id > g.lastID {
-                if g.entriesRead >= 0 && !s.rangeHasTombstones(from: e.id) {
-                    g.entriesRead += 1
+                if g.entriesRead != -1 && !s.rangeHasTombstones(from: e.id) {
+                    g.entriesRead &+= 1
                 } else if s.entriesAdded > 0 {
                     g.entriesRead = s.estimatedEntriesRead(at: e.id) ?? -1
                 }
@@ -181,7 +185,7 @@ enum StreamCommands {
                 c.addReplyNullArray()
             } else {
                 nack.deliveryTime = now
-                nack.deliveryCount += 1
+                nack.deliveryCount &+= 1
             }
             n += 1
             return true
@@ -330,7 +334,7 @@ enum StreamCommands {
                 return nil
             }
         } else if a.approximate {
-            var l = Int64(100) * Int64(c.server.config.streamNodeMaxEntries)
+            var l = Int64(100) &* Int64(c.server.config.streamNodeMaxEntries)
             if l <= 0 { l = 10000 }
             if l > 1_000_000 { l = 1_000_000 }
             a.limit = l
@@ -363,6 +367,7 @@ enum StreamCommands {
             return
         }
         var entry: KeyEntry
+        var created = false
         if let e = c.lookupWrite(1) {
             guard c.checkType(e, .stream) else { return }
             entry = e
@@ -370,6 +375,7 @@ enum StreamCommands {
             if a.noMakeStream { c.addReplyNull(); return }
             entry = c.db.setObject(c.arg(1), StreamValue(meter: c.server.keyspace.meter), now: c.server.mstime,
                                    event: .none)
+            created = true
         }
         let s = entry.object(as: StreamValue.self)
         if s.lastID == .max {
@@ -383,7 +389,8 @@ enum StreamCommands {
         } else if !a.seqGiven {
             if s.lastID.ms == a.id.ms {
                 guard let n = s.lastID.successor, n.ms == a.id.ms else {
-                    c.addReplyError("ERR The ID specified in XADD is equal or smaller than the target stream top item")
+                    // 7.0.15 fails here without saying why and reports its other error.
+                    c.addReplyError("ERR Elements are too large to be stored")
                     return
                 }
                 id = n
@@ -406,7 +413,8 @@ enum StreamCommands {
             return
         }
         addReplyID(c, id)
-        c.db.signalModified(entry, event: .xadd)
+        // Creating the key already counted as the change, as 7.0 counts one.
+        c.db.signalModified(entry, changes: created ? 0 : 1, event: .xadd)
         var trimmedApprox = false
         if let strategy = a.strategy {
             if s.trim(strategy, approximate: a.approximate, limit: a.limit) > 0 {
@@ -518,7 +526,8 @@ enum StreamCommands {
             } else if c.argEquals(i, "streams") && more > 0 {
                 streamsArg = i + 1
                 if (c.argc - streamsArg) % 2 != 0 {
-                    c.addReplyError("ERR Unbalanced \(isGroup ? "XREADGROUP" : "XREAD") list of streams: for each stream key an ID or '$' must be specified.")
+                    // 7.0 names XREAD here for both commands.
+                    c.addReplyError("ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.")
                     return
                 }
                 break
@@ -633,10 +642,15 @@ enum StreamCommands {
         if timeout != -1 {
             if c.flags.contains(.denyBlocking) { c.addReplyNullArray(); return }
             var after: [[UInt8]: StreamID] = [:]
+            var seen: [[UInt8]: (UInt64, UInt64)] = [:]
             for k in 0..<n where after[c.argBytes(streamsArg + k)] == nil {
                 after[c.argBytes(streamsArg + k)] = ids[k]
+                if let e = c.db.peek(c.arg(streamsArg + k)), e.type == .stream {
+                    let st = e.object(as: StreamValue.self)
+                    seen[c.argBytes(streamsArg + k)] = (st.serial, st.wakeups)
+                }
             }
-            c.streamWait = StreamWait(after: after, count: count > 0 ? Int(count) : 1000,
+            c.streamWait = StreamWait(after: after, seen: seen, count: count > 0 ? Int(count) : 1000,
                                       group: groupArg > 0 ? Array(groupName) : nil,
                                       consumer: groupArg > 0 ? c.argBytes(groupArg + 1) : nil, noack: noack)
             c.server.blockForKeys(c, keys: streamsArg..<(streamsArg + n), type: .stream, deadline: timeout)
@@ -656,6 +670,10 @@ enum StreamCommands {
             return .wait
         }
         let s = e.object(as: StreamValue.self)
+        // The same stream with no XADD (or group destroyed) since: nothing to look at.
+        let current = (s.serial, s.wakeups)
+        if let before = w.seen[key], before == current { return .wait }
+        c.streamWait?.seen[key] = current
         var gt = w.after[key] ?? .zero
         if let gname = w.group {
             guard let g = gname.withUnsafeBytes({ s.group($0) }) else {
@@ -859,14 +877,16 @@ enum StreamCommands {
                 guard let parsed = idOrReply(c, 4, strict: true) else { return }
                 id = parsed
             }
+            var created = false
             if s == nil {
                 let made = StreamValue(meter: c.server.keyspace.meter)
                 entry = c.db.setObject(c.arg(2), made, now: c.server.mstime, event: .none)
                 s = made
+                created = true
             }
             if s!.createGroup(groupName, lastID: id, entriesRead: entriesRead) != nil {
                 c.addReplyOK()
-                markDirty(c)
+                if !created { markDirty(c) }
                 c.db.notify(.xgroupCreate, c.arg(2))
             } else {
                 c.addReplyError("BUSYGROUP Consumer Group name already exists")
@@ -996,13 +1016,13 @@ enum StreamCommands {
         var left = count
         pel.forEach(from: start) { id, nack in
             if left == 0 || id > end { return false }
-            if minIdle != 0 && now - nack.deliveryTime < minIdle { return true }
+            if minIdle != 0 && now &- nack.deliveryTime < minIdle { return true }
             n += 1
             left -= 1
             c.addReplyArrayLen(4)
             addReplyID(c, id)
             c.addReplyBulk(nack.consumer?.name ?? [])
-            c.addReplyInteger(max(now - nack.deliveryTime, 0))
+            c.addReplyInteger(max(now &- nack.deliveryTime, 0))
             c.addReplyInteger(Int64(bitPattern: nack.deliveryCount))
             return true
         }
@@ -1098,7 +1118,7 @@ enum StreamCommands {
                 nack = made
             }
             guard let claimed = nack else { continue }
-            if claimed.consumer != nil && minIdle > 0 && now - claimed.deliveryTime < minIdle { continue }
+            if claimed.consumer != nil && minIdle > 0 && now &- claimed.deliveryTime < minIdle { continue }
             if who == nil {
                 var created = false
                 who = consumer(c, g, c.arg(3), key: 1, created: &created)
@@ -1108,7 +1128,7 @@ enum StreamCommands {
             if retryCount >= 0 {
                 claimed.deliveryCount = UInt64(bitPattern: retryCount)
             } else if !justID {
-                claimed.deliveryCount += 1
+                claimed.deliveryCount &+= 1
             }
             if justID {
                 addReplyID(c, id)
@@ -1188,14 +1208,14 @@ enum StreamCommands {
                 count -= 1
                 continue
             }
-            if minIdle > 0 && now - nack.deliveryTime < minIdle { continue }
+            if minIdle > 0 && now &- nack.deliveryTime < minIdle { continue }
             if who == nil {
                 var created = false
                 who = consumer(c, g, c.arg(3), key: 1, created: &created)
             }
             g.transfer(id, nack, to: who!)
             nack.deliveryTime = now
-            if !justID { nack.deliveryCount += 1 }
+            if !justID { nack.deliveryCount &+= 1 }
             claimed.append(id)
             count -= 1
             propagateClaim(c, p, g, id: id, nack)
@@ -1237,7 +1257,7 @@ enum StreamCommands {
     }
 
     static func addReplyEntriesRead(_ c: Client, _ g: StreamGroup) {
-        if g.entriesRead >= 0 { c.addReplyInteger(g.entriesRead) } else { c.addReplyNull() }
+        if g.entriesRead != -1 { c.addReplyInteger(g.entriesRead) } else { c.addReplyNull() }
     }
 
     static func xinfoConsumers(_ c: Client) {
@@ -1256,7 +1276,7 @@ enum StreamCommands {
             c.addReplyBulkString("pending")
             c.addReplyInteger(who.pel.count)
             c.addReplyBulkString("idle")
-            c.addReplyInteger(max(now - who.seenTime, 0))
+            c.addReplyInteger(max(now &- who.seenTime, 0))
         }
     }
 
