@@ -1300,6 +1300,17 @@ enum StreamCommands {
         }
     }
 
+    /// The first `limit` pending entries of a PEL (0: all), for XINFO STREAM FULL.
+    static func firstPending(_ pel: StreamIDMap<StreamNACK>, limit: Int) -> [(StreamID, StreamNACK)] {
+        var out: [(StreamID, StreamNACK)] = []
+        pel.forEach { id, nack in
+            if limit != 0 && out.count >= limit { return false }
+            out.append((id, nack))
+            return true
+        }
+        return out
+    }
+
     static func xinfoStream(_ c: Client) {
         guard let s = streamOrNoKey(c) else { return }
         var full = false
@@ -1356,12 +1367,7 @@ enum StreamCommands {
             c.addReplyBulkString("pel-count")
             c.addReplyInteger(g.pel.count)
             c.addReplyBulkString("pending")
-            var pending: [(StreamID, StreamNACK)] = []
-            g.pel.forEach { id, nack in
-                if limit != 0 && pending.count >= limit { return false }
-                pending.append((id, nack))
-                return true
-            }
+            let pending = firstPending(g.pel, limit: limit)
             c.addReplyArrayLen(pending.count)
             for (id, nack) in pending {
                 c.addReplyArrayLen(4)
@@ -1381,12 +1387,7 @@ enum StreamCommands {
                 c.addReplyBulkString("pel-count")
                 c.addReplyInteger(who.pel.count)
                 c.addReplyBulkString("pending")
-                var mine: [(StreamID, StreamNACK)] = []
-                who.pel.forEach { id, nack in
-                    if limit != 0 && mine.count >= limit { return false }
-                    mine.append((id, nack))
-                    return true
-                }
+                let mine = firstPending(who.pel, limit: limit)
                 c.addReplyArrayLen(mine.count)
                 for (id, nack) in mine {
                     c.addReplyArrayLen(3)
