@@ -191,4 +191,47 @@ final class StreamTests: XCTestCase {
         XCTAssertEqual(run("XADD s 5-* a b"), "-ERR Elements are too large to be stored\r\n")
         XCTAssertEqual(run("XADD s 6-* a b"), "$3\r\n6-0\r\n")
     }
+
+    /// Records each stream's RDB form at the moment the snapshot takes it.
+    final class StreamImageSink: SnapshotSink {
+        var images: [String: [UInt8]] = [:]
+        override func emit(db: Int, entry: KeyEntry) {
+            guard entry.type == .stream else { return }
+            let enc = RDBEncoder(initialCapacity: 256)
+            enc.writeValue(of: entry, compress: false)
+            var bytes: [UInt8] = []
+            enc.drainBuffered { bytes.append(contentsOf: $0) }
+            images[String(decoding: entry.key, as: UTF8.self)] = bytes
+        }
+    }
+
+    func image(_ key: String) -> [UInt8] {
+        let enc = RDBEncoder(initialCapacity: 256)
+        enc.writeStream(stream(key), compress: false)
+        var bytes: [UInt8] = []
+        enc.drainBuffered { bytes.append(contentsOf: $0) }
+        return bytes
+    }
+
+    func testGroupChangesDuringASnapshotKeepThePointInTimeImage() {
+        for i in 1...6 { _ = run("XADD s \(i)-0 f v") }
+        _ = run("XGROUP CREATE s g 0")
+        _ = run("XREADGROUP GROUP g alice COUNT 3 STREAMS s >")
+        for name in ["ack", "claim", "autoclaim", "read"] {
+            _ = run("COPY s \(name)")
+        }
+        let before = image("s")
+        let sink = StreamImageSink()
+        let snap = c.server.keyspace.beginSnapshot(sink: sink)
+        // Each of these changes only group state, through a read lookup.
+        _ = run("XACK ack g 1-0")
+        _ = run("XCLAIM claim g bob 0 2-0")
+        _ = run("XAUTOCLAIM autoclaim g bob 0 0")
+        _ = run("XREADGROUP GROUP g bob STREAMS read >")
+        while !snap.step(maxEntries: 100) {}
+        for name in ["s", "ack", "claim", "autoclaim", "read"] {
+            XCTAssertEqual(sink.images[name], before, name)
+        }
+        XCTAssertNotEqual(image("ack"), before)
+    }
 }

@@ -224,9 +224,15 @@ enum StreamCommands {
 
     // MARK: - Lookups
 
-    static func streamForRead(_ c: Client, _ i: Int) -> (StreamValue?, Bool) {
+    /// The stream at argv[i] looked up as a read (as 7.0 does, for the hit/miss counts),
+    /// nil when missing; false after a WRONGTYPE reply. `forChange`: the command changes
+    /// the groups' state (XACK, XCLAIM, reading through a group), so a snapshot in
+    /// progress must keep the stream as it is now (the snapshot hook), which a read
+    /// lookup does not do.
+    static func streamForRead(_ c: Client, _ i: Int, forChange: Bool = false) -> (StreamValue?, Bool) {
         guard let e = c.lookupRead(i) else { return (nil, true) }
         guard c.checkType(e, .stream) else { return (nil, false) }
+        if forChange { c.db.willModify(e) }
         return (e.object(as: StreamValue.self), true)
     }
 
@@ -597,7 +603,7 @@ enum StreamCommands {
         var handle = -1
         for k in 0..<n {
             let keyIndex = streamsArg + k
-            let (stream, _) = streamForRead(c, keyIndex)
+            let (stream, _) = streamForRead(c, keyIndex, forChange: isGroup)
             guard let s = stream else { continue }
             var gt = ids[k]
             var history = false
@@ -693,6 +699,7 @@ enum StreamCommands {
         c.streamWait = nil
         guard let e = key.withUnsafeBytes({ c.db.lookupReadNoStats($0, now: c.server.mstime, touch: false) }),
               e.type == .stream else { c.addReplyNullArray(); return }
+        if w.group != nil { c.db.willModify(e) }
         let s = e.object(as: StreamValue.self)
         var gt = w.after[key] ?? .zero
         var group: StreamGroup?
@@ -939,7 +946,7 @@ enum StreamCommands {
     // MARK: - XACK / XPENDING
 
     static func xack(_ c: Client) {
-        let (stream, ok) = streamForRead(c, 1)
+        let (stream, ok) = streamForRead(c, 1, forChange: true)
         if !ok { return }
         guard let s = stream, let g = s.group(c.arg(2)) else { c.addReplyInteger(0); return }
         var ids: [StreamID] = []
@@ -1032,7 +1039,7 @@ enum StreamCommands {
     // MARK: - XCLAIM / XAUTOCLAIM
 
     static func xclaim(_ c: Client) {
-        let (stream, ok) = streamForRead(c, 1)
+        let (stream, ok) = streamForRead(c, 1, forChange: true)
         if !ok { return }
         guard let s = stream, let g = s.group(c.arg(2)) else {
             errorNaming(c, [bytes("NOGROUP No such key '"), c.argBytes(1), bytes("' or consumer group '"), c.argBytes(2),
@@ -1176,7 +1183,7 @@ enum StreamCommands {
             }
             j += 1
         }
-        let (stream, ok) = streamForRead(c, 1)
+        let (stream, ok) = streamForRead(c, 1, forChange: true)
         if !ok { return }
         guard let s = stream, let g = s.group(c.arg(2)) else {
             errorNaming(c, [bytes("NOGROUP No such key '"), c.argBytes(1), bytes("' or consumer group '"), c.argBytes(2),
