@@ -124,15 +124,12 @@ extension CommandSpecs {
     /// BITFIELD's one key, read-only when every operation is a GET (Redis's
     /// bitfieldGetKeys); anything else, a malformed operation included, writes.
     static func bitfieldKeys(_ argv: [[UInt8]]) -> [(pos: Int, flags: KeySpecFlags)]? {
-        func named(_ a: [UInt8], _ s: String) -> Bool {
-            a.count == s.utf8.count && zip(a, s.utf8).allSatisfy { asciiLower($0) == $1 }
-        }
         var readOnly = true
         var i = 2
         while i < argv.count {
             let rem = argv.count - i - 1
-            if named(argv[i], "get") && rem >= 2 { i += 3; continue }
-            if named(argv[i], "overflow") && rem >= 1 { i += 2; continue }
+            if argNamed(argv[i], "get") && rem >= 2 { i += 3; continue }
+            if argNamed(argv[i], "overflow") && rem >= 1 { i += 2; continue }
             readOnly = false
             break
         }

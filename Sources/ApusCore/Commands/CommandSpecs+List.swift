@@ -310,18 +310,20 @@ extension CommandSpecs {
         return t
     }
 
+    /// True when an argument of a key procedure is `s` (lowercase), ignoring case.
+    static func argNamed(_ a: [UInt8], _ s: String) -> Bool {
+        a.count == s.utf8.count && zip(a, s.utf8).allSatisfy { asciiLower($0) == $1 }
+    }
+
     /// SORT's keys (Redis's sortGetKeys): the sorted key, and the last STORE destination;
     /// the keys its BY and GET patterns name are not reported.
     static func sortKeys(_ argv: [[UInt8]]) -> [(pos: Int, flags: KeySpecFlags)]? {
-        func named(_ a: [UInt8], _ s: String) -> Bool {
-            a.count == s.utf8.count && zip(a, s.utf8).allSatisfy { asciiLower($0) == $1 }
-        }
         var keys: [(pos: Int, flags: KeySpecFlags)] = [(1, [.RO, .access])]
         var store: Int?
         var i = 2
         while i < argv.count {
-            if named(argv[i], "limit") { i += 2 } else if named(argv[i], "get") || named(argv[i], "by") { i += 1 }
-            else if named(argv[i], "store") && i + 1 < argv.count { store = i + 1 }
+            if argNamed(argv[i], "limit") { i += 2 } else if argNamed(argv[i], "get") || argNamed(argv[i], "by") { i += 1 }
+            else if argNamed(argv[i], "store") && i + 1 < argv.count { store = i + 1 }
             i += 1
         }
         if let s = store { keys.append((s, [.OW, .update])) }

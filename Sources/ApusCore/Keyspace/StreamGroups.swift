@@ -66,15 +66,21 @@ final class StreamGroup {
         return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
     }
 
-    private func consumerIndex(_ name: UnsafeRawBufferPointer) -> (Int, Bool) {
-        var lo = 0, hi = consumers.count
+    /// Where `name` is (or would go) among `count` names sorted in that order, read
+    /// through `nameAt`: groups of a stream, consumers of a group.
+    static func position(of name: UnsafeRawBufferPointer, count: Int, nameAt: (Int) -> [UInt8]) -> (Int, Bool) {
+        var lo = 0, hi = count
         while lo < hi {
             let mid = (lo + hi) / 2
-            let c = StreamGroup.compare(consumers[mid].name, name)
+            let c = compare(nameAt(mid), name)
             if c == 0 { return (mid, true) }
             if c < 0 { lo = mid + 1 } else { hi = mid }
         }
         return (lo, false)
+    }
+
+    private func consumerIndex(_ name: UnsafeRawBufferPointer) -> (Int, Bool) {
+        StreamGroup.position(of: name, count: consumers.count) { consumers[$0].name }
     }
 
     func consumer(_ name: UnsafeRawBufferPointer) -> StreamConsumer? {

@@ -537,14 +537,7 @@ public final class StreamValue: StoredObject {
 
     /// The position of group `name`, or where it would go.
     func groupIndex(_ name: UnsafeRawBufferPointer) -> (Int, Bool) {
-        var lo = 0, hi = groups.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            let c = StreamGroup.compare(groups[mid].name, name)
-            if c == 0 { return (mid, true) }
-            if c < 0 { lo = mid + 1 } else { hi = mid }
-        }
-        return (lo, false)
+        StreamGroup.position(of: name, count: groups.count) { groups[$0].name }
     }
 
     func group(_ name: UnsafeRawBufferPointer) -> StreamGroup? {

@@ -84,17 +84,7 @@ final class AOFBaseCommandWriter: SnapshotRecordWriter {
             if e.isObject {
                 emitStream(e.object(as: StreamValue.self), key: key)
             } else {
-                var payload = [RDBEncoder.rdbType(of: e).rawValue]
-                payload.append(contentsOf: e.stringBytes)
-                do {
-                    try payload.withUnsafeBytes { p in
-                        try loader.decodeValue(p) { v in
-                            if case .stream(let st) = v { emitStream(st, key: key) }
-                        }
-                    }
-                } catch {
-                    preconditionFailure("a snapshot copy holds an RDB value its own loader rejects: \(error)")
-                }
+                emitSnapshotCopy(e, key: key)
             }
         case .hash, .set, .list, .zset:
             if e.isObject {
@@ -107,26 +97,33 @@ final class AOFBaseCommandWriter: SnapshotRecordWriter {
                 begin(e.type, key: key)
                 return
             } else {
-                var payload = [RDBEncoder.rdbType(of: e).rawValue]
-                payload.append(contentsOf: e.stringBytes)
-                do {
-                    try payload.withUnsafeBytes { p in
-                        try loader.decodeValue(p) { v in
-                            switch v {
-                            case .hash(let h): emitObject(h, key: key)
-                            case .set(let s): emitObject(s, key: key)
-                            case .list(let l): emitObject(l, key: key)
-                            case .zset(let z): emitObject(z, key: key)
-                            case .string, .int, .stream: break
-                            }
-                        }
-                    }
-                } catch {
-                    preconditionFailure("a snapshot copy holds an RDB value its own loader rejects: \(error)")
-                }
+                emitSnapshotCopy(e, key: key)
             }
         }
         if let at = expireAt { emit([Array("PEXPIREAT".utf8), key, Numbers.ll2string(at)]) }
+    }
+
+    /// A snapshot's copy of an object entry holds the value's RDB encoding: decoded
+    /// with our own loader, then written as commands like a live object.
+    private func emitSnapshotCopy(_ e: KeyEntry, key: [UInt8]) {
+        var payload = [RDBEncoder.rdbType(of: e).rawValue]
+        payload.append(contentsOf: e.stringBytes)
+        do {
+            try payload.withUnsafeBytes { p in
+                try loader.decodeValue(p) { v in
+                    switch v {
+                    case .hash(let h): emitObject(h, key: key)
+                    case .set(let s): emitObject(s, key: key)
+                    case .list(let l): emitObject(l, key: key)
+                    case .zset(let z): emitObject(z, key: key)
+                    case .stream(let st): emitStream(st, key: key)
+                    case .string, .int: break
+                    }
+                }
+            }
+        } catch {
+            preconditionFailure("a snapshot copy holds an RDB value its own loader rejects: \(error)")
+        }
     }
 
     func writeElement(_ kind: CollectionStream.Kind, _ payload: UnsafeRawBufferPointer) {

@@ -599,6 +599,14 @@ public final class RDBLoader {
         }
     }
 
+    /// A stream ID stored raw (16 bytes, big-endian), as PELs are.
+    private func readRawStreamID() throws -> StreamID {
+        try need(16)
+        let id = StreamID(encoded: UnsafeRawBufferPointer(start: window + pos, count: 16))
+        pos += 16
+        return id
+    }
+
     /// RDB_TYPE_STREAM_LISTPACKS(_2): the nodes (master ID as a 16-byte string, then the
     /// listpack, each validated as a stream node), the length and last ID, with version 2
     /// the first ID, the largest deleted ID and the entries-added counter, then the
@@ -653,9 +661,7 @@ public final class RDBLoader {
             var pel = try readPlainLength()
             while pel > 0 {
                 pel -= 1
-                try need(16)
-                let id = StreamID(encoded: UnsafeRawBufferPointer(start: window + pos, count: 16))
-                pos += 16
+                let id = try readRawStreamID()
                 let time = Int64(bitPattern: try readLE(8))
                 let count = try readPlainLength()
                 if g.pel.find(id) != nil { throw corrupt("duplicate group PEL entry") }
@@ -670,9 +676,7 @@ public final class RDBLoader {
                 var owned = try readPlainLength()
                 while owned > 0 {
                     owned -= 1
-                    try need(16)
-                    let id = StreamID(encoded: UnsafeRawBufferPointer(start: window + pos, count: 16))
-                    pos += 16
+                    let id = try readRawStreamID()
                     guard let nack = g.pel.find(id), nack.consumer == nil else {
                         throw corrupt("consumer PEL entry missing from the group PEL")
                     }
